@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <npcheck/model/inventory.hpp>
+#include <npcheck/model/network_policy.hpp>
+#include <npcheck/model/workload.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace npcheck::model {
+
+const char* to_string(Protocol protocol) {
+  switch (protocol) {
+  case Protocol::tcp:
+    return "TCP";
+  case Protocol::udp:
+    return "UDP";
+  case Protocol::sctp:
+    return "SCTP";
+  }
+  return "?";
+}
+
+std::optional<Protocol> parse_protocol(std::string_view text) {
+  if (text == "TCP") {
+    return Protocol::tcp;
+  }
+  if (text == "UDP") {
+    return Protocol::udp;
+  }
+  if (text == "SCTP") {
+    return Protocol::sctp;
+  }
+  return std::nullopt;
+}
+
+std::string NetworkPolicy::display_name() const {
+  return "NetworkPolicy " + namespace_name + '/' + name;
+}
+
+namespace {
+
+struct KindName {
+  WorkloadKind kind;
+  const char* name;
+};
+
+constexpr KindName k_kind_names[] = {
+    {WorkloadKind::pod, "Pod"},
+    {WorkloadKind::deployment, "Deployment"},
+    {WorkloadKind::replica_set, "ReplicaSet"},
+    {WorkloadKind::stateful_set, "StatefulSet"},
+    {WorkloadKind::daemon_set, "DaemonSet"},
+    {WorkloadKind::job, "Job"},
+    {WorkloadKind::cron_job, "CronJob"},
+    {WorkloadKind::replication_controller, "ReplicationController"},
+};
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+} // namespace
+
+const char* to_string(WorkloadKind kind) {
+  for (const KindName& entry : k_kind_names) {
+    if (entry.kind == kind) {
+      return entry.name;
+    }
+  }
+  return "?";
+}
+
+std::optional<WorkloadKind> parse_workload_kind(std::string_view text) {
+  for (const KindName& entry : k_kind_names) {
+    if (iequals(text, entry.name)) {
+      return entry.kind;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string Workload::display_name() const {
+  std::string text = namespace_name + '/' + name;
+  if (kind != WorkloadKind::pod) {
+    text += '[';
+    text += to_string(kind);
+    text += ']';
+  }
+  return text;
+}
+
+const Namespace* Inventory::find_namespace(std::string_view name) const {
+  auto it = std::lower_bound(namespaces.begin(), namespaces.end(), name,
+                             [](const Namespace& ns, std::string_view n) { return ns.name < n; });
+  if (it != namespaces.end() && it->name == name) {
+    return &*it;
+  }
+  return nullptr;
+}
+
+} // namespace npcheck::model

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Loading, as a list of passes:
+//  1. gather: expand paths (directories recursively, .yaml/.yml/.json only,
+//     sorted) and read each file whole (stdin for "-"), checking size limits;
+//  2. split: cut each text into documents at "---" lines (JSON texts whole);
+//  3. parse and build: on every core, each chunk is parsed into RawDocuments
+//     and turned into validated objects; results stay per chunk;
+//  4. merge: chunk results are appended in input order, so output never
+//     depends on thread timing;
+//  5. finalize: sort, report duplicates with both places, imply namespaces
+//     that objects live in but no manifest defines.
+#include <npcheck/model/load.hpp>
+
+#include "object_builder.hpp"
+#include "raw_document.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <thread>
+
+namespace npcheck::model {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct SourceText {
+  std::shared_ptr<const std::string> name;
+  std::string text;
+};
+
+bool has_manifest_extension(const fs::path& path) {
+  std::string ext = path.extension().string();
+  return ext == ".yaml" || ext == ".yml" || ext == ".json";
+}
+
+std::string too_large(std::size_t limit) {
+  return "file is larger than " + std::to_string(limit) +
+         " bytes (raise the limit with --max-file-size)";
+}
+
+SourceText read_file(const std::string& display, const fs::path& path, const LoadLimits& limits) {
+  auto name = std::make_shared<const std::string>(display);
+  std::error_code ec;
+  std::uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > limits.max_file_bytes) {
+    throw Error(SourceLocation{name, 0, 0}, too_large(limits.max_file_bytes));
+  }
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) {
+    throw Error(SourceLocation{name, 0, 0}, "cannot read file: " + std::string(std::strerror(errno)));
+  }
+  std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+  if (stream.bad()) {
+    throw Error(SourceLocation{name, 0, 0}, "cannot read file");
+  }
+  return SourceText{std::move(name), std::move(text)};
+}
+
+SourceText read_stdin(const LoadLimits& limits) {
+  auto name = std::make_shared<const std::string>("<stdin>");
+  std::string text;
+  char buffer[65536];
+  while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
+    if (text.size() > limits.max_file_bytes) {
+      throw Error(SourceLocation{name, 0, 0}, too_large(limits.max_file_bytes));
+    }
+  }
+  return SourceText{std::move(name), std::move(text)};
+}
+
+std::vector<SourceText> gather(const std::vector<std::string>& paths, const LoadLimits& limits) {
+  std::vector<SourceText> sources;
+  bool stdin_read = false;
+  for (const std::string& arg : paths) {
+    if (arg == "-") {
+      if (!stdin_read) {
+        sources.push_back(read_stdin(limits));
+        stdin_read = true;
+      }
+      continue;
+    }
+    fs::path path(arg);
+    std::error_code ec;
+    fs::file_status status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) {
+      throw Error(SourceLocation{std::make_shared<const std::string>(arg), 0, 0},
+                  "no such file or directory");
+    }
+    if (fs::is_directory(status)) {
+      std::vector<fs::path> files;
+      fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
+      for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec) && has_manifest_extension(it->path())) {
+          files.push_back(it->path());
+        }
+      }
+      if (ec) {
+        throw Error(SourceLocation{std::make_shared<const std::string>(arg), 0, 0},
+                    "cannot read directory: " + ec.message());
+      }
+      std::sort(files.begin(), files.end());
+      for (const fs::path& file : files) {
+        sources.push_back(read_file(file.string(), file, limits));
+      }
+    } else {
+      sources.push_back(read_file(arg, path, limits));
+    }
+  }
+  return sources;
+}
+
+template <typename T>
+void sort_by_name(std::vector<T>& items) {
+  std::stable_sort(items.begin(), items.end(), [](const T& a, const T& b) { return a.name < b.name; });
+}
+
+std::string duplicate_message(const std::string& what, const SourceLocation& first) {
+  return "duplicate " + what + " (first defined at " + first.to_string() + ")";
+}
+
+void finalize(Inventory& inv, const LoadOptions& options) {
+  // Duplicates: the later definition is dropped and reported with both places.
+  auto dedupe = [&inv](auto& items, auto key_of, auto name_of) {
+    std::stable_sort(items.begin(), items.end(),
+                     [&](const auto& a, const auto& b) { return key_of(a) < key_of(b); });
+    auto out = items.begin();
+    for (auto it = items.begin(); it != items.end(); ++it) {
+      if (out != items.begin() && key_of(*(out - 1)) == key_of(*it)) {
+        inv.errors.push_back(Diagnostic{Severity::error, it->where, name_of(*it),
+                                        duplicate_message("object", (out - 1)->where)});
+        continue;
+      }
+      if (out != it) {
+        *out = std::move(*it);
+      }
+      ++out;
+    }
+    items.erase(out, items.end());
+  };
+  dedupe(inv.namespaces, [](const Namespace& n) { return n.name; },
+         [](const Namespace& n) { return "Namespace " + n.name; });
+  dedupe(inv.nodes, [](const Node& n) { return n.name; },
+         [](const Node& n) { return "Node " + n.name; });
+  dedupe(inv.policies,
+         [](const NetworkPolicy& p) { return std::make_pair(p.namespace_name, p.name); },
+         [](const NetworkPolicy& p) { return p.display_name(); });
+  dedupe(inv.workloads,
+         [](const Workload& w) { return std::make_tuple(w.namespace_name, w.name, w.kind); },
+         [](const Workload& w) { return std::string(to_string(w.kind)) + ' ' + w.namespace_name + '/' + w.name; });
+
+  // Namespaces that objects live in but no manifest defines.
+  std::map<std::string, SourceLocation> referenced;
+  for (const Workload& w : inv.workloads) {
+    referenced.emplace(w.namespace_name, w.where);
+  }
+  for (const NetworkPolicy& p : inv.policies) {
+    referenced.emplace(p.namespace_name, p.where);
+  }
+  if (inv.workloads.empty() && inv.policies.empty() && inv.namespaces.empty()) {
+    referenced.clear();
+  }
+  for (const auto& [name, where] : referenced) {
+    auto it = std::lower_bound(inv.namespaces.begin(), inv.namespaces.end(), name,
+                               [](const Namespace& n, const std::string& k) { return n.name < k; });
+    if (it != inv.namespaces.end() && it->name == name) {
+      continue;
+    }
+    Namespace ns;
+    ns.name = name;
+    ns.implied = true;
+    ns.labels.set("kubernetes.io/metadata.name", name);
+    ns.where = where;
+    inv.namespaces.insert(it, std::move(ns));
+    inv.warnings.push_back(Diagnostic{Severity::warning, where, "Namespace " + name,
+                                      "namespace is used but not defined; assuming it exists with "
+                                      "only the label kubernetes.io/metadata.name=" + name});
+  }
+  (void)options;
+}
+
+} // namespace
+
+namespace {
+
+Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& options) {
+  std::vector<detail::Chunk> chunks;
+  for (const SourceText& source : sources) {
+    std::vector<detail::Chunk> more = detail::split_documents(source.name, source.text);
+    chunks.insert(chunks.end(), more.begin(), more.end());
+  }
+  std::vector<detail::ChunkResult> results(chunks.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&]() {
+    std::vector<detail::RawDocument> docs;
+    for (std::size_t i = next++; i < chunks.size(); i = next++) {
+      docs.clear();
+      detail::parse_chunk(chunks[i], options.limits, docs, results[i].errors);
+      for (const detail::RawDocument& doc : docs) {
+        detail::build_objects(doc, chunks[i].file, options.default_namespace, results[i]);
+      }
+    }
+  };
+  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, chunks.size()));
+  if (threads <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) {
+      pool.emplace_back(worker);
+    }
+    for (std::thread& t : pool) {
+      t.join();
+    }
+  }
+
+  Inventory inv;
+  inv.files = static_cast<int>(sources.size());
+  std::size_t objects = 0;
+  for (detail::ChunkResult& r : results) {
+    inv.documents += r.documents;
+    objects += r.objects.size();
+    for (const auto& [kind, count] : r.skipped_kinds) {
+      inv.skipped_kinds[kind] += count;
+    }
+    std::move(r.errors.begin(), r.errors.end(), std::back_inserter(inv.errors));
+    std::move(r.warnings.begin(), r.warnings.end(), std::back_inserter(inv.warnings));
+    for (detail::Object& object : r.objects) {
+      std::visit(
+          [&inv](auto&& o) {
+            using T = std::decay_t<decltype(o)>;
+            if constexpr (std::is_same_v<T, Namespace>) {
+              ++inv.loaded_kinds["Namespace"];
+              inv.namespaces.push_back(std::move(o));
+            } else if constexpr (std::is_same_v<T, Node>) {
+              ++inv.loaded_kinds["Node"];
+              inv.nodes.push_back(std::move(o));
+            } else if constexpr (std::is_same_v<T, NetworkPolicy>) {
+              ++inv.loaded_kinds["NetworkPolicy"];
+              inv.policies.push_back(std::move(o));
+            } else {
+              ++inv.loaded_kinds[to_string(o.kind)];
+              inv.workloads.push_back(std::move(o));
+            }
+          },
+          std::move(object));
+    }
+    r = detail::ChunkResult{};
+  }
+  if (objects > options.limits.max_objects) {
+    inv.errors.push_back(Diagnostic{Severity::error, SourceLocation{}, "",
+                                    "more than " + std::to_string(options.limits.max_objects) +
+                                        " objects (raise the limit with --max-objects)"});
+  }
+  finalize(inv, options);
+  return inv;
+}
+
+} // namespace
+
+Inventory load_paths(const std::vector<std::string>& paths, const LoadOptions& options) {
+  std::vector<SourceText> sources = gather(paths, options.limits);
+  return load_sources(sources, options);
+}
+
+Inventory load_string(std::string_view text, const std::string& file_name, const LoadOptions& options) {
+  std::vector<SourceText> sources;
+  sources.push_back(SourceText{std::make_shared<const std::string>(file_name), std::string(text)});
+  return load_sources(sources, options);
+}
+
+} // namespace npcheck::model

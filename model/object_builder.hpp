@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Turns RawDocuments into model objects, validating as the API server would.
+// Private to the model layer.
+
+#include "raw_document.hpp"
+
+#include <npcheck/model/inventory.hpp>
+
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace npcheck::model::detail {
+
+using Object = std::variant<Namespace, Workload, Node, NetworkPolicy>;
+
+// What one chunk of input produced, kept apart so that chunks can be built on
+// several threads and merged in input order.
+struct ChunkResult {
+  std::vector<Object> objects;
+  std::vector<Diagnostic> errors;
+  std::vector<Diagnostic> warnings;
+  std::map<std::string, int> skipped_kinds;
+  int documents = 0;
+};
+
+// Builds every object of doc (a List's items one by one) into result.
+void build_objects(const RawDocument& doc, const std::shared_ptr<const std::string>& file,
+                   const std::string& default_namespace, ChunkResult& result);
+
+// Validation of names and label syntax, shared with the selector checks.
+// Each returns an empty string when valid, else why not.
+std::string check_label_key(std::string_view key);
+std::string check_label_value(std::string_view value);
+std::string check_dns_label(std::string_view name);
+std::string check_dns_subdomain(std::string_view name);
+std::string check_port_name(std::string_view name);
+
+} // namespace npcheck::model::detail

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Reading documents without node trees. yaml-cpp's YAML::LoadAll builds a
+// heap-heavy YAML::Node graph for the whole file; npcheck only needs a few
+// fields of each object, so it listens to the parser's events
+// (YAML::EventHandler) and records them in a flat RawDocument: one vector of
+// nodes and one of child indices. Aliases become references to the anchored
+// node instead of copies, so an alias bomb costs nothing. Documents whose
+// first significant byte is '{' or '[' go through nlohmann-json's SAX parser,
+// which is several times faster than any YAML parser on the same bytes; a
+// counting iterator gives it line and column positions.
+#include "raw_document.hpp"
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+#include <yaml-cpp/yaml.h>
+
+#include <sstream>
+#include <unordered_map>
+
+namespace npcheck::model::detail {
+
+const RawNode* RawDocument::get(const RawNode& map, std::string_view key) const {
+  if (map.type != RawType::map) {
+    return nullptr;
+  }
+  for (std::uint32_t i = 0; i + 1 < map.child_count; i += 2) {
+    const RawNode& k = child(map, i);
+    if (k.type == RawType::scalar && k.value == key) {
+      return &child(map, i + 1);
+    }
+  }
+  return nullptr;
+}
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Builds a RawDocument from a stream of events; shared by the YAML and JSON paths.
+class TreeBuilder {
+public:
+  TreeBuilder(RawDocument& doc, int max_depth) : m_doc(doc), m_max_depth(max_depth) {}
+
+  // Returns the new node's index, attached to the open container if any.
+  std::uint32_t add(RawNode node) {
+    auto index = static_cast<std::uint32_t>(m_doc.nodes.size());
+    m_doc.nodes.push_back(std::move(node));
+    attach(index);
+    return index;
+  }
+
+  void attach(std::uint32_t index) {
+    m_doc.empty = false;
+    if (m_stack.empty()) {
+      m_doc.root = index;
+    } else {
+      m_frames[m_stack.size() - 1].push_back(index);
+    }
+  }
+
+  // Returns false when the nesting limit is exceeded.
+  bool open(RawType type, int line, int column) {
+    RawNode node;
+    node.type = type;
+    node.line = line;
+    node.column = column;
+    std::uint32_t index = add(std::move(node));
+    if (static_cast<int>(m_stack.size()) >= m_max_depth) {
+      return false;
+    }
+    m_stack.push_back(index);
+    if (m_frames.size() < m_stack.size()) {
+      m_frames.emplace_back();
+    }
+    m_frames[m_stack.size() - 1].clear();
+    return true;
+  }
+
+  void close() {
+    std::uint32_t index = m_stack.back();
+    std::vector<std::uint32_t>& items = m_frames[m_stack.size() - 1];
+    RawNode& node = m_doc.nodes[index];
+    node.first_child = static_cast<std::uint32_t>(m_doc.children.size());
+    node.child_count = static_cast<std::uint32_t>(items.size());
+    m_doc.children.insert(m_doc.children.end(), items.begin(), items.end());
+    m_stack.pop_back();
+  }
+
+  std::size_t depth() const { return m_stack.size(); }
+
+private:
+  RawDocument& m_doc;
+  int m_max_depth;
+  std::vector<std::uint32_t> m_stack;
+  std::vector<std::vector<std::uint32_t>> m_frames;
+};
+
+struct LimitExceeded {
+  int line;
+  int column;
+  std::string message;
+};
+
+class YamlEvents : public YAML::EventHandler {
+public:
+  YamlEvents(std::vector<RawDocument>& out, int line_offset, int max_depth)
+      : m_out(out), m_line_offset(line_offset), m_max_depth(max_depth) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {
+    m_out.emplace_back();
+    m_builder.emplace(m_out.back(), m_max_depth);
+    m_anchors.clear();
+  }
+  void OnDocumentEnd() override { m_builder.reset(); }
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    remember(anchor, m_builder->add(make(RawType::null, mark)));
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = m_anchors.find(anchor);
+    if (it == m_anchors.end()) {
+      m_builder->add(make(RawType::null, mark));
+    } else {
+      m_builder->attach(it->second);
+    }
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    RawNode node = make(RawType::scalar, mark);
+    node.plain = tag == "?";
+    node.value = value;
+    remember(anchor, m_builder->add(std::move(node)));
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(RawType::seq, mark, anchor);
+  }
+  void OnSequenceEnd() override { m_builder->close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(RawType::map, mark, anchor);
+  }
+  void OnMapEnd() override { m_builder->close(); }
+
+private:
+  RawNode make(RawType type, const YAML::Mark& mark) const {
+    RawNode node;
+    node.type = type;
+    node.line = mark.line + m_line_offset;
+    node.column = mark.column + 1;
+    return node;
+  }
+  void open(RawType type, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (!m_builder->open(type, mark.line + m_line_offset, mark.column + 1)) {
+      throw LimitExceeded{mark.line + m_line_offset, mark.column + 1,
+                          "nesting deeper than " + std::to_string(m_max_depth) +
+                              " levels (raise the limit with --max-depth)"};
+    }
+    remember(anchor, static_cast<std::uint32_t>(m_out.back().nodes.size() - 1));
+  }
+  void remember(YAML::anchor_t anchor, std::uint32_t index) {
+    if (anchor != YAML::NullAnchor) {
+      m_anchors[anchor] = index;
+    }
+  }
+
+  std::vector<RawDocument>& m_out;
+  int m_line_offset;
+  int m_max_depth;
+  std::optional<TreeBuilder> m_builder;
+  std::unordered_map<YAML::anchor_t, std::uint32_t> m_anchors;
+};
+
+// Tracks the line and column of nlohmann-json's reading position.
+struct TextPosition {
+  int line = 1;
+  int column = 1;
+  int previous_line = 1;
+  int previous_column = 1;
+  const char* at = nullptr;
+};
+
+class CountingIterator {
+public:
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  CountingIterator() = default;
+  CountingIterator(const char* p, TextPosition* position) : m_p(p), m_position(position) {}
+
+  reference operator*() const { return *m_p; }
+  CountingIterator& operator++() {
+    m_position->previous_line = m_position->line;
+    m_position->previous_column = m_position->column;
+    if (*m_p == '\n') {
+      ++m_position->line;
+      m_position->column = 1;
+    } else {
+      ++m_position->column;
+    }
+    ++m_p;
+    m_position->at = m_p;
+    return *this;
+  }
+  CountingIterator operator++(int) {
+    CountingIterator copy = *this;
+    ++*this;
+    return copy;
+  }
+  bool operator==(const CountingIterator& other) const { return m_p == other.m_p; }
+
+private:
+  const char* m_p = nullptr;
+  TextPosition* m_position = nullptr;
+};
+
+class JsonEvents : public nlohmann::json_sax<nlohmann::json> {
+public:
+  JsonEvents(RawDocument& doc, const TextPosition& position, int line_offset, int max_depth)
+      : m_builder(doc, max_depth), m_position(position), m_line_offset(line_offset),
+        m_max_depth(max_depth) {}
+
+  bool null() override { return scalar_literal("null", 4, RawType::null); }
+  bool boolean(bool value) override {
+    return value ? scalar_literal("true", 4, RawType::scalar) : scalar_literal("false", 5, RawType::scalar);
+  }
+  bool number_integer(number_integer_t value) override { return number(std::to_string(value)); }
+  bool number_unsigned(number_unsigned_t value) override { return number(std::to_string(value)); }
+  bool number_float(number_float_t, const string_t& text) override { return number(text); }
+  bool string(string_t& value) override {
+    RawNode node = at_end(static_cast<int>(value.size()) + 2, false);
+    node.type = RawType::scalar;
+    node.value = std::move(value);
+    m_builder.add(std::move(node));
+    return true;
+  }
+  bool binary(binary_t&) override { return false; }
+  bool start_object(std::size_t) override { return open(RawType::map); }
+  bool key(string_t& value) override { return string(value); }
+  bool end_object() override {
+    m_builder.close();
+    return true;
+  }
+  bool start_array(std::size_t) override { return open(RawType::seq); }
+  bool end_array() override {
+    m_builder.close();
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) override {
+    m_error = ex.what();
+    return false;
+  }
+
+  const std::string& error() const { return m_error; }
+  std::optional<LimitExceeded> limit;
+
+private:
+  // Position of a token that ended at the current position (or, for numbers,
+  // one character before it: the lexer reads one character ahead).
+  RawNode at_end(int length, bool lookahead) const {
+    RawNode node;
+    int line = lookahead ? m_position.previous_line : m_position.line;
+    int column = lookahead ? m_position.previous_column : m_position.column;
+    node.line = line + m_line_offset - 1;
+    node.column = std::max(1, column - length);
+    return node;
+  }
+  bool scalar_literal(const char* text, int length, RawType type) {
+    RawNode node = at_end(length, false);
+    node.type = type;
+    node.plain = true;
+    if (type == RawType::scalar) {
+      node.value = text;
+    }
+    m_builder.add(std::move(node));
+    return true;
+  }
+  bool number(std::string text) {
+    RawNode node = at_end(static_cast<int>(text.size()), true);
+    node.type = RawType::scalar;
+    node.plain = true;
+    node.value = std::move(text);
+    m_builder.add(std::move(node));
+    return true;
+  }
+  bool open(RawType type) {
+    RawNode where = at_end(1, false);
+    if (!m_builder.open(type, where.line, where.column)) {
+      limit = LimitExceeded{where.line, where.column,
+                            "nesting deeper than " + std::to_string(m_max_depth) +
+                                " levels (raise the limit with --max-depth)"};
+      return false;
+    }
+    return true;
+  }
+
+  TreeBuilder m_builder;
+  const TextPosition& m_position;
+  int m_line_offset;
+  int m_max_depth;
+  std::string m_error;
+};
+
+// nlohmann's messages read "[json.exception.parse_error.101] parse error at line 1,
+// column 5: syntax error while parsing value - invalid literal; last read: 'tru'".
+std::string json_message(const std::string& what) {
+  std::string text = what;
+  std::size_t colon = text.find(": ", text.find("parse error"));
+  if (colon != std::string::npos) {
+    text = text.substr(colon + 2);
+  }
+  return "invalid JSON: " + text;
+}
+
+Diagnostic syntax_error(const Chunk& chunk, int line, int column, std::string message) {
+  Diagnostic d;
+  d.severity = Severity::error;
+  d.where = SourceLocation{chunk.file, line, column};
+  d.message = std::move(message);
+  return d;
+}
+
+bool is_document_marker(std::string_view line) {
+  return line.size() >= 3 && line.substr(0, 3) == "---" &&
+         (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+}
+
+// The first byte of text that is not blank, not a comment line and not a "---" line.
+std::size_t first_significant(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t eol = text.find('\n', i);
+    std::string_view line = text.substr(i, eol == std::string_view::npos ? text.npos : eol - i);
+    std::size_t j = 0;
+    while (j < line.size() && is_space(line[j])) {
+      ++j;
+    }
+    bool skip = j == line.size() || line[j] == '#' || (j == 0 && is_document_marker(line));
+    if (!skip) {
+      return i + j;
+    }
+    if (eol == std::string_view::npos) {
+      break;
+    }
+    i = eol + 1;
+  }
+  return text.size();
+}
+
+bool parse_json(const Chunk& chunk, const LoadLimits& limits, std::vector<RawDocument>& out,
+                std::vector<Diagnostic>& errors, bool report) {
+  const char* begin = chunk.text.data();
+  const char* end = begin + chunk.text.size();
+  TextPosition position;
+  position.at = begin;
+  std::size_t first_new = out.size();
+  const char* start = begin + first_significant(chunk.text);
+  while (position.at != start) {
+    CountingIterator it(position.at, &position);
+    ++it;
+  }
+  while (true) {
+    while (position.at != end && is_space(*position.at)) {
+      CountingIterator it(position.at, &position);
+      ++it;
+    }
+    if (position.at == end) {
+      return true;
+    }
+    out.emplace_back();
+    JsonEvents events(out.back(), position, chunk.first_line, limits.max_depth);
+    CountingIterator first(position.at, &position);
+    CountingIterator last(end, &position);
+    bool ok = nlohmann::json::sax_parse(first, last, &events, nlohmann::json::input_format_t::json,
+                                        false);
+    if (!ok) {
+      if (!report) {
+        out.resize(first_new);
+        return false;
+      }
+      out.pop_back();
+      if (events.limit) {
+        errors.push_back(syntax_error(chunk, events.limit->line, events.limit->column,
+                                      events.limit->message));
+      } else {
+        errors.push_back(syntax_error(chunk, position.line + chunk.first_line - 1, position.column,
+                                      json_message(events.error())));
+      }
+      return false;
+    }
+  }
+}
+
+void parse_yaml(const Chunk& chunk, const LoadLimits& limits, std::vector<RawDocument>& out,
+                std::vector<Diagnostic>& errors) {
+  // yaml-cpp reads from a std::istream; a stringbuf over the chunk's bytes is enough.
+  std::string copy(chunk.text);
+  std::istringstream stream(std::move(copy));
+  YamlEvents events(out, chunk.first_line, limits.max_depth);
+  std::size_t first_new = out.size();
+  try {
+    YAML::Parser parser(stream);
+    while (parser.HandleNextDocument(events)) {
+    }
+  } catch (const LimitExceeded& limit) {
+    out.resize(first_new);
+    errors.push_back(syntax_error(chunk, limit.line, limit.column, limit.message));
+  } catch (const YAML::Exception& ex) {
+    out.resize(first_new);
+    int line = ex.mark.is_null() ? 0 : ex.mark.line + chunk.first_line;
+    int column = ex.mark.is_null() ? 0 : ex.mark.column + 1;
+    errors.push_back(syntax_error(chunk, line, column, "invalid YAML: " + ex.msg));
+  }
+}
+
+} // namespace
+
+std::vector<Chunk> split_documents(std::shared_ptr<const std::string> file, std::string_view text) {
+  std::vector<Chunk> chunks;
+  std::size_t start = first_significant(text);
+  if (start < text.size() && (text[start] == '{' || text[start] == '[')) {
+    int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
+    std::size_t line_start = text.rfind('\n', start);
+    line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+    chunks.push_back(Chunk{file, text.substr(line_start), line, true});
+    return chunks;
+  }
+  std::size_t chunk_start = 0;
+  int chunk_line = 1;
+  int line_number = 1;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t eol = text.find('\n', i);
+    std::string_view line = text.substr(i, eol == std::string_view::npos ? text.npos : eol - i);
+    if (i > chunk_start && is_document_marker(line)) {
+      chunks.push_back(Chunk{file, text.substr(chunk_start, i - chunk_start), chunk_line, false});
+      chunk_start = i;
+      chunk_line = line_number;
+    }
+    if (eol == std::string_view::npos) {
+      break;
+    }
+    i = eol + 1;
+    ++line_number;
+  }
+  chunks.push_back(Chunk{file, text.substr(chunk_start), chunk_line, false});
+  for (Chunk& chunk : chunks) {
+    std::size_t at = first_significant(chunk.text);
+    chunk.json = at < chunk.text.size() && (chunk.text[at] == '{' || chunk.text[at] == '[');
+  }
+  return chunks;
+}
+
+void parse_chunk(const Chunk& chunk, const LoadLimits& limits, std::vector<RawDocument>& out,
+                 std::vector<Diagnostic>& errors) {
+  if (chunk.json) {
+    // JSON is YAML too: a document that only looks like JSON (a YAML flow
+    // mapping with unquoted keys) gets a second chance through yaml-cpp.
+    if (parse_json(chunk, limits, out, errors, false)) {
+      return;
+    }
+    std::vector<Diagnostic> yaml_errors;
+    std::size_t before = out.size();
+    parse_yaml(chunk, limits, out, yaml_errors);
+    if (yaml_errors.empty()) {
+      return;
+    }
+    out.resize(before);
+    parse_json(chunk, limits, out, errors, true);
+    return;
+  }
+  parse_yaml(chunk, limits, out, errors);
+}
+
+} // namespace npcheck::model::detail

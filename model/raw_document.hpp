@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// A compact, read-only tree of one YAML or JSON document with 1-based source
+// positions. Built straight from parser events (no YAML::Node), walked once by
+// the object builder, then dropped. Private to the model layer.
+
+#include <npcheck/model/error.hpp>
+#include <npcheck/model/load.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace npcheck::model::detail {
+
+enum class RawType : std::uint8_t { null, scalar, map, seq };
+
+struct RawNode {
+  RawType type = RawType::null;
+  bool plain = false; // scalar written without quotes (YAML) or a JSON number/bool
+  int line = 0;
+  int column = 0;
+  std::uint32_t first_child = 0; // map: key, value, key, value...; seq: items
+  std::uint32_t child_count = 0;
+  std::string value;
+};
+
+struct RawDocument {
+  std::vector<RawNode> nodes;         // nodes[root] is the document's root
+  std::vector<std::uint32_t> children; // child lists of maps and sequences
+  std::uint32_t root = 0;
+  bool empty = true;
+
+  const RawNode& node(std::uint32_t index) const { return nodes[index]; }
+  // Map lookup: the value node for key, or nullptr.
+  const RawNode* get(const RawNode& map, std::string_view key) const;
+  const RawNode& child(const RawNode& parent, std::uint32_t i) const {
+    return nodes[children[parent.first_child + i]];
+  }
+};
+
+// One document's text: where it starts in its file, and whether it is JSON.
+struct Chunk {
+  std::shared_ptr<const std::string> file;
+  std::string_view text;
+  int first_line = 1; // 1-based line of text[0] in the file
+  bool json = false;
+};
+
+// Splits a file's text into YAML documents at "---" lines; a text whose first
+// significant byte is '{' or '[' is one JSON chunk (or several concatenated).
+std::vector<Chunk> split_documents(std::shared_ptr<const std::string> file, std::string_view text);
+
+// Parses one chunk into documents. A syntax error or a broken limit becomes
+// a Diagnostic in errors (parsing of that chunk stops there).
+void parse_chunk(const Chunk& chunk, const LoadLimits& limits, std::vector<RawDocument>& out,
+                 std::vector<Diagnostic>& errors);
+
+} // namespace npcheck::model::detail
