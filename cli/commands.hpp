@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Wiring shared by the subcommands (private to the cli layer). Each command
+// has an options struct, a setup_x(CLI::App&) that registers it, and a
+// run_x(...) that returns the exit status.
+
+#include <npcheck/cli/run.hpp>
+#include <npcheck/model/inventory.hpp>
+#include <npcheck/model/load.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace npcheck::cli {
+
+struct Output {
+  std::ostream& out;
+  std::ostream& err;
+};
+
+// -f/-n/-v and the loader limits, present on every command.
+struct InputOptions {
+  std::vector<std::string> files;
+  std::string default_namespace = "default";
+  bool verbose = false;
+  bool quiet = false;
+  model::LoadLimits limits;
+};
+
+void add_input_options(CLI::App& command, InputOptions& options);
+
+// Loads and validates; prints diagnostics to err. Returns nullopt when the
+// manifests have errors (the command then exits 2).
+std::optional<model::Inventory> load_inventory(const InputOptions& options, Output& io);
+
+// A registered command: what run() calls when its subcommand was given.
+using Runner = std::function<int(Output&)>;
+
+Runner setup_validate(CLI::App& app);
+Runner setup_can_reach(CLI::App& app);
+
+} // namespace npcheck::cli

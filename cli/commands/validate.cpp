@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+// npcheck validate: load and check manifests as the API server would.
+#include "commands.hpp"
+
+#include <ostream>
+
+namespace npcheck::cli {
+
+namespace {
+
+struct ValidateOptions {
+  InputOptions input;
+};
+
+int run_validate(const ValidateOptions& options, Output& io) {
+  std::optional<model::Inventory> inventory = load_inventory(options.input, io);
+  if (!inventory) {
+    return static_cast<int>(ExitCode::input_error);
+  }
+  int objects = 0;
+  for (const auto& [kind, count] : inventory->loaded_kinds) {
+    objects += count;
+  }
+  int skipped = 0;
+  for (const auto& [kind, count] : inventory->skipped_kinds) {
+    skipped += count;
+  }
+  io.out << "loaded " << objects << " object" << (objects == 1 ? "" : "s") << " from "
+         << inventory->files << " file" << (inventory->files == 1 ? "" : "s") << " ("
+         << inventory->documents << " document" << (inventory->documents == 1 ? "" : "s") << ")\n";
+  for (const auto& [kind, count] : inventory->loaded_kinds) {
+    io.out << "  " << kind << ": " << count << '\n';
+  }
+  int implied = 0;
+  for (const model::Namespace& ns : inventory->namespaces) {
+    implied += ns.implied ? 1 : 0;
+  }
+  if (implied > 0) {
+    io.out << "  Namespace (implied): " << implied << '\n';
+  }
+  if (skipped > 0) {
+    io.out << "skipped " << skipped << " object" << (skipped == 1 ? "" : "s")
+           << " of other kinds (-v lists them)\n";
+  }
+  std::size_t warnings = inventory->warnings.size();
+  io.out << "valid";
+  if (warnings > 0) {
+    io.out << ", " << warnings << " warning" << (warnings == 1 ? "" : "s");
+  }
+  io.out << '\n';
+  return static_cast<int>(ExitCode::ok);
+}
+
+} // namespace
+
+Runner setup_validate(CLI::App& app) {
+  auto options = std::make_shared<ValidateOptions>();
+  CLI::App* command = app.add_subcommand("validate", "Load manifests and check them as the API server would");
+  add_input_options(*command, options->input);
+  return [options](Output& io) { return run_validate(*options, io); };
+}
+
+} // namespace npcheck::cli

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The command line: one CLI11 app with a subcommand per job. This is the only
+// place where errors are caught and turned into exit statuses.
+#include <npcheck/cli/run.hpp>
+
+#include "commands.hpp"
+
+#include <npcheck/model/error.hpp>
+
+#include <istream>
+#include <map>
+#include <ostream>
+
+namespace npcheck::cli {
+
+int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err) {
+  (void)in;
+  CLI::App app{"npcheck: offline, exact reachability analysis of Kubernetes NetworkPolicies", "npcheck"};
+  app.set_version_flag("--version", std::string("npcheck ") + NPCHECK_VERSION);
+  app.require_subcommand(1);
+  app.footer("Exit status: 0 yes/clean, 1 no/violations found, 2 usage or input error.\n"
+             "See man npcheck for the full reference.");
+
+  std::map<std::string, Runner> runners;
+  runners["validate"] = setup_validate(app);
+  runners["can-reach"] = setup_can_reach(app);
+
+  Output io{out, err};
+  try {
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      int rc = app.exit(e, out, err);
+      return rc == 0 ? 0 : static_cast<int>(ExitCode::input_error);
+    }
+    for (CLI::App* sub : app.get_subcommands()) {
+      return runners.at(sub->get_name())(io);
+    }
+    return static_cast<int>(ExitCode::input_error);
+  } catch (const model::Error& e) {
+    err << "npcheck: error: " << e.what() << '\n';
+    return static_cast<int>(ExitCode::input_error);
+  } catch (const std::exception& e) {
+    err << "npcheck: error: " << e.what() << '\n';
+    return static_cast<int>(ExitCode::input_error);
+  }
+}
+
+} // namespace npcheck::cli
