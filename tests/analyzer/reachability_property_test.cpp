@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Randomized comparison of the reachability engine with a naive reference
+// evaluator written straight from spec/semantics.md: no interval sets, no
+// index, no precomputation; loops over policies, rules, peers and ports with
+// plain integer comparisons. Seeds are fixed, so every run checks the same
+// few hundred small clusters.
+
+#include <npcheck/analyzer/reachability.hpp>
+
+#include <npcheck/model/inventory.hpp>
+
+#include "cluster_builder.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace npcheck;
+using model::Protocol;
+
+// ---- the reference evaluator -------------------------------------------
+
+bool ref_has(const std::vector<std::string>& values, const std::string& value) {
+  for (const std::string& candidate : values) {
+    if (candidate == value) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const std::string* ref_label(const model::Labels& labels, const std::string& key) {
+  for (const auto& entry : labels.entries()) {
+    if (entry.first == key) {
+      return &entry.second;
+    }
+  }
+  return nullptr;
+}
+
+bool ref_selects(const model::LabelSelector& selector, const model::Labels& labels) {
+  for (const auto& [key, value] : selector.match_labels.entries()) {
+    const std::string* actual = ref_label(labels, key);
+    if (actual == nullptr || *actual != value) {
+      return false;
+    }
+  }
+  for (const model::Requirement& requirement : selector.match_expressions) {
+    const std::string* actual = ref_label(labels, requirement.key);
+    bool ok = false;
+    switch (requirement.op) {
+    case model::Operator::in: ok = actual != nullptr && ref_has(requirement.values, *actual); break;
+    case model::Operator::not_in: ok = actual == nullptr || !ref_has(requirement.values, *actual); break;
+    case model::Operator::exists: ok = actual != nullptr; break;
+    case model::Operator::does_not_exist: ok = actual == nullptr; break;
+    }
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Whether the first prefix bits of a and b agree (same family assumed).
+bool ref_same_prefix(const model::IpAddress& a, const model::IpAddress& b, int prefix) {
+  for (int bit = 0; bit < prefix; ++bit) {
+    const auto byte = static_cast<std::size_t>(bit / 8);
+    const int shift = 7 - bit % 8;
+    if (((a.bytes[byte] >> shift) & 1) != ((b.bytes[byte] >> shift) & 1)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ref_in_cidr(const model::IpAddress& ip, const model::Cidr& cidr) {
+  return ip.family == cidr.address.family && ref_same_prefix(ip, cidr.address, cidr.prefix);
+}
+
+bool ref_in_block(const model::IpAddress& ip, const model::IpBlock& block) {
+  if (!ref_in_cidr(ip, block.cidr)) {
+    return false;
+  }
+  for (const model::Cidr& except : block.except) {
+    if (ref_in_cidr(ip, except)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A flow end as the reference sees it.
+struct RefEnd {
+  const model::Workload* workload = nullptr; // else ip
+  model::IpAddress ip;
+};
+
+model::Labels ref_namespace_labels(const model::Inventory& inventory, const std::string& name) {
+  for (const model::Namespace& ns : inventory.namespaces) {
+    if (ns.name == name) {
+      return ns.labels;
+    }
+  }
+  return model::Labels{{"kubernetes.io/metadata.name", name}};
+}
+
+bool ref_peer(const model::Inventory& inventory, const model::NetworkPolicy& policy,
+              const model::Rule& rule, const RefEnd& other) {
+  if (rule.peers.empty()) {
+    return true;
+  }
+  for (const model::Peer& peer : rule.peers) {
+    if (peer.ip_block) {
+      if (other.workload == nullptr) {
+        if (ref_in_block(other.ip, *peer.ip_block)) {
+          return true;
+        }
+        continue;
+      }
+      std::vector<model::IpAddress> addresses = other.workload->pod_ips;
+      if (other.workload->host_network && other.workload->host_ip) {
+        addresses.push_back(*other.workload->host_ip);
+      }
+      for (const model::IpAddress& address : addresses) {
+        if (ref_in_block(address, *peer.ip_block)) {
+          return true;
+        }
+      }
+      continue;
+    }
+    if (other.workload == nullptr || other.workload->host_network) {
+      continue;
+    }
+    const bool namespace_ok =
+        peer.namespace_selector
+            ? ref_selects(*peer.namespace_selector,
+                          ref_namespace_labels(inventory, other.workload->namespace_name))
+            : other.workload->namespace_name == policy.namespace_name;
+    const bool pod_ok = !peer.pod_selector || ref_selects(*peer.pod_selector, other.workload->labels);
+    if (namespace_ok && pod_ok) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ref_port(const model::Rule& rule, const RefEnd& destination, Protocol protocol,
+              std::uint16_t number) {
+  if (rule.ports.empty()) {
+    return true;
+  }
+  for (const model::PolicyPort& port : rule.ports) {
+    if (port.protocol != protocol) {
+      continue;
+    }
+    if (!port.port) {
+      return true;
+    }
+    if (const auto* value = std::get_if<std::uint16_t>(&*port.port)) {
+      const int last = port.end_port ? *port.end_port : *value;
+      if (*value <= number && number <= last) {
+        return true;
+      }
+      continue;
+    }
+    if (destination.workload == nullptr) {
+      continue;
+    }
+    for (const model::ContainerPort& container : destination.workload->ports) {
+      if (container.name == std::get<std::string>(*port.port) && container.protocol == protocol &&
+          container.port == number) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool ref_side(const model::Inventory& inventory, const RefEnd& self, const RefEnd& other,
+              const RefEnd& destination, bool ingress, Protocol protocol, std::uint16_t number) {
+  if (self.workload == nullptr || self.workload->host_network) {
+    return true;
+  }
+  bool isolated = false;
+  for (const model::NetworkPolicy& policy : inventory.policies) {
+    if (policy.namespace_name != self.workload->namespace_name ||
+        !ref_selects(policy.pod_selector, self.workload->labels)) {
+      continue;
+    }
+    if (!(ingress ? policy.affects_ingress : policy.affects_egress)) {
+      continue;
+    }
+    isolated = true;
+    for (const model::Rule& rule : ingress ? policy.ingress : policy.egress) {
+      if (ref_peer(inventory, policy, rule, other) && ref_port(rule, destination, protocol, number)) {
+        return true;
+      }
+    }
+  }
+  return !isolated;
+}
+
+// The node a bare address belongs to ("" when none), from Node objects,
+// hostIPs and hostNetwork pod IPs.
+std::string ref_node_of(const model::Inventory& inventory, const model::IpAddress& ip) {
+  for (const model::Node& node : inventory.nodes) {
+    for (const model::IpAddress& address : node.addresses) {
+      if (address == ip) {
+        return node.name;
+      }
+    }
+  }
+  return {};
+}
+
+bool ref_node_local(const model::Inventory& inventory, const RefEnd& pod, const RefEnd& other) {
+  if (pod.workload == nullptr || pod.workload->node_name.empty()) {
+    return false;
+  }
+  if (other.workload == nullptr) {
+    return ref_node_of(inventory, other.ip) == pod.workload->node_name;
+  }
+  return other.workload->host_network && other.workload->node_name == pod.workload->node_name;
+}
+
+bool ref_allows(const model::Inventory& inventory, const RefEnd& src, const RefEnd& dst,
+                Protocol protocol, std::uint16_t number) {
+  if (src.workload != nullptr && src.workload == dst.workload &&
+      src.workload->kind == model::WorkloadKind::pod) {
+    return true;
+  }
+  if (ref_node_local(inventory, src, dst) || ref_node_local(inventory, dst, src)) {
+    return true;
+  }
+  return ref_side(inventory, src, dst, dst, false, protocol, number) &&
+         ref_side(inventory, dst, src, dst, true, protocol, number);
+}
+
+// ---- random clusters ---------------------------------------------------
+
+class Generator {
+public:
+  explicit Generator(unsigned seed) : m_random(seed) {}
+
+  int below(int n) { return std::uniform_int_distribution<int>(0, n - 1)(m_random); }
+  bool chance(int percent) { return below(100) < percent; }
+  template <typename T>
+  const T& pick(const std::vector<T>& values) {
+    return values[static_cast<std::size_t>(below(static_cast<int>(values.size())))];
+  }
+
+  model::Labels labels() {
+    model::Labels result;
+    for (const std::string& key : m_keys) {
+      if (chance(55)) {
+        result.set(key, pick(m_values));
+      }
+    }
+    return result;
+  }
+
+  model::LabelSelector selector() {
+    model::LabelSelector result;
+    const int labels = below(3);
+    for (int i = 0; i < labels; ++i) {
+      result.match_labels.set(pick(m_keys), pick(m_values));
+    }
+    const int expressions = below(3);
+    for (int i = 0; i < expressions; ++i) {
+      model::Requirement requirement;
+      requirement.key = pick(m_keys);
+      requirement.op = static_cast<model::Operator>(below(4));
+      if (requirement.op == model::Operator::in || requirement.op == model::Operator::not_in) {
+        const int count = 1 + below(2);
+        for (int v = 0; v < count; ++v) {
+          requirement.values.push_back(pick(m_values));
+        }
+      }
+      result.match_expressions.push_back(std::move(requirement));
+    }
+    return result;
+  }
+
+  model::Labels namespace_selector_labels() {
+    model::Labels result;
+    if (chance(50)) {
+      result.set("kubernetes.io/metadata.name", pick(m_namespaces));
+    }
+    return result;
+  }
+
+  model::LabelSelector namespace_selector() {
+    if (chance(40)) {
+      return testing::selector(namespace_selector_labels());
+    }
+    return selector();
+  }
+
+  model::IpAddress address() {
+    switch (below(4)) {
+    case 0: return model::IpAddress::from_v4(0x0A000000u | static_cast<std::uint32_t>(below(512)));
+    case 1: return model::IpAddress::from_v4(0xC0A80000u | static_cast<std::uint32_t>(below(8)));
+    case 2: return model::IpAddress::from_v4(static_cast<std::uint32_t>(below(1 << 30)) * 4u);
+    default: return model::IpAddress::from_v6(0xfd00000000000000ull, static_cast<std::uint64_t>(below(512)));
+    }
+  }
+
+  model::Cidr cidr_near(const model::IpAddress& base, int min_prefix) {
+    const int max_prefix = base.family == model::IpFamily::v4 ? 32 : 128;
+    static const int k_v4[] = {0, 8, 16, 22, 23, 24, 25, 28, 31, 32};
+    static const int k_v6[] = {0, 8, 64, 118, 119, 120, 121, 126, 127, 128};
+    int prefix = (base.family == model::IpFamily::v4 ? k_v4 : k_v6)[below(10)];
+    if (prefix < min_prefix) {
+      prefix = min_prefix + below(max_prefix - min_prefix + 1);
+    }
+    model::Cidr result{base, prefix};
+    return result;
+  }
+
+  model::Peer peer() {
+    model::Peer result;
+    switch (below(4)) {
+    case 0: result.pod_selector = selector(); break;
+    case 1: result.namespace_selector = namespace_selector(); break;
+    case 2:
+      result.pod_selector = selector();
+      result.namespace_selector = namespace_selector();
+      break;
+    default: {
+      result.ip_block.emplace();
+      result.ip_block->cidr = cidr_near(address(), 0);
+      const int excepts = below(3);
+      const int max_prefix = result.ip_block->cidr.address.family == model::IpFamily::v4 ? 32 : 128;
+      for (int i = 0; i < excepts && result.ip_block->cidr.prefix < max_prefix; ++i) {
+        // An except strictly inside: an address of the block, longer prefix.
+        model::IpAddress inside = address();
+        if (inside.family != result.ip_block->cidr.address.family ||
+            !ref_in_cidr(inside, result.ip_block->cidr)) {
+          inside = result.ip_block->cidr.address;
+        }
+        result.ip_block->except.push_back(cidr_near(inside, result.ip_block->cidr.prefix + 1));
+      }
+      break;
+    }
+    }
+    return result;
+  }
+
+  std::uint16_t port_number() {
+    return chance(5) ? std::uint16_t{65535} : static_cast<std::uint16_t>(1 + below(20));
+  }
+
+  model::PolicyPort policy_port() {
+    model::PolicyPort result;
+    result.protocol = static_cast<Protocol>(below(3));
+    const int kind = below(10);
+    if (kind == 0) {
+      return result; // whole protocol
+    }
+    if (kind <= 3) {
+      result.port = pick(m_port_names);
+      return result;
+    }
+    const std::uint16_t first = port_number();
+    result.port = first;
+    if (kind >= 8 && first < 65535) {
+      result.end_port = static_cast<std::uint16_t>(first + below(8));
+    }
+    return result;
+  }
+
+  model::Rule rule() {
+    model::Rule result;
+    if (!chance(20)) {
+      const int peers = 1 + below(3);
+      for (int i = 0; i < peers; ++i) {
+        result.peers.push_back(peer());
+      }
+    }
+    if (!chance(25)) {
+      const int ports = 1 + below(3);
+      for (int i = 0; i < ports; ++i) {
+        result.ports.push_back(policy_port());
+      }
+    }
+    return result;
+  }
+
+  model::Inventory cluster() {
+    testing::ClusterBuilder c;
+    for (const std::string& name : m_namespaces) {
+      if (name != "implied") {
+        c.ns(name, labels());
+      }
+    }
+    c.node("n1", {"192.168.0.1"}).node("n2", {"192.168.0.2"});
+    const int pods = 2 + below(8);
+    std::uint32_t next_ip = 0;
+    for (int i = 0; i < pods; ++i) {
+      testing::PodSpec spec;
+      const int ports = below(4);
+      for (int p = 0; p < ports; ++p) {
+        spec.ports.push_back({pick(m_port_names), port_number(), static_cast<Protocol>(below(3))});
+      }
+      const int role = below(10);
+      if (role == 0) {
+        spec.kind = model::WorkloadKind::deployment;
+      } else {
+        const int node = below(3);
+        if (node > 0) {
+          spec.node = "n" + std::to_string(node);
+          spec.host_ip = "192.168.0." + std::to_string(node);
+        }
+        if (role == 1 && node > 0) {
+          spec.host_network = true;
+          spec.ips.push_back(*spec.host_ip);
+        } else if (role != 2) {
+          next_ip += 1 + static_cast<std::uint32_t>(below(100));
+          spec.ips.push_back(model::IpAddress::from_v4(0x0A000000u + next_ip).to_string());
+          if (chance(30)) {
+            spec.ips.push_back(model::IpAddress::from_v6(0xfd00000000000000ull, next_ip).to_string());
+          }
+        }
+      }
+      c.pod(pick(m_namespaces), "pod" + std::to_string(i), labels(), spec);
+    }
+    const int policies = 1 + below(6);
+    for (int i = 0; i < policies; ++i) {
+      model::NetworkPolicy policy;
+      policy.namespace_name = pick(m_namespaces);
+      policy.name = "np" + std::to_string(i);
+      policy.pod_selector = chance(45) ? model::LabelSelector{} : selector();
+      const int ingress = below(3);
+      const int egress = below(3);
+      for (int r = 0; r < ingress; ++r) {
+        policy.ingress.push_back(rule());
+      }
+      for (int r = 0; r < egress; ++r) {
+        policy.egress.push_back(rule());
+      }
+      switch (below(4)) {
+      case 0: // policyTypes absent: Ingress, plus Egress iff an egress section
+        policy.affects_ingress = true;
+        policy.affects_egress = egress > 0 || chance(30);
+        break;
+      case 1: policy.affects_ingress = true; policy.affects_egress = false; break;
+      case 2: policy.affects_ingress = false; policy.affects_egress = true; break;
+      default: policy.affects_ingress = true; policy.affects_egress = true; break;
+      }
+      c.add(std::move(policy));
+    }
+    return std::move(c.inventory);
+  }
+
+private:
+  std::mt19937 m_random;
+  std::vector<std::string> m_keys{"app", "tier", "env"};
+  std::vector<std::string> m_values{"a", "b", "c"};
+  std::vector<std::string> m_namespaces{"default", "prod", "implied"};
+  std::vector<std::string> m_port_names{"http", "dns", "metrics"};
+};
+
+RefEnd ref_resolve(const model::Inventory& inventory, const model::IpAddress& ip) {
+  for (const model::Workload& workload : inventory.workloads) {
+    if (workload.host_network) {
+      continue;
+    }
+    for (const model::IpAddress& address : workload.pod_ips) {
+      if (address == ip) {
+        return RefEnd{&workload, {}};
+      }
+    }
+  }
+  return RefEnd{nullptr, ip};
+}
+
+std::string describe(const model::Inventory& inventory, const RefEnd& end) {
+  return end.workload != nullptr ? end.workload->display_name() + "#" +
+                                       std::to_string(end.workload - inventory.workloads.data())
+                                 : end.ip.to_string();
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("analyzer");
+
+TEST_CASE("Reachability::property") {
+  const std::vector<std::uint16_t> probe_ports = [] {
+    std::vector<std::uint16_t> ports;
+    for (std::uint16_t p = 1; p <= 30; ++p) {
+      ports.push_back(p);
+    }
+    ports.push_back(1000);
+    ports.push_back(65534);
+    ports.push_back(65535);
+    return ports;
+  }();
+  int mismatches = 0;
+  int checks = 0;
+  int allowed_somewhere = 0;
+  for (unsigned seed = 1; seed <= 300; ++seed) {
+    Generator generate(seed);
+    const model::Inventory inventory = generate.cluster();
+    const analyzer::Reachability engine(inventory);
+    const int flows = 20;
+    for (int f = 0; f < flows; ++f) {
+      analyzer::FlowEndpoint src;
+      analyzer::FlowEndpoint dst;
+      RefEnd ref_src;
+      RefEnd ref_dst;
+      const auto random_workload = [&] {
+        return static_cast<std::size_t>(generate.below(static_cast<int>(inventory.workloads.size())));
+      };
+      const auto random_ip = [&] {
+        // Often a pod's or a node's own address, sometimes anything.
+        if (generate.chance(50)) {
+          const model::Workload& workload = inventory.workloads[random_workload()];
+          if (!workload.pod_ips.empty()) {
+            return generate.pick(workload.pod_ips);
+          }
+        }
+        if (generate.chance(20)) {
+          return testing::ip(generate.chance(50) ? "192.168.0.1" : "192.168.0.2");
+        }
+        return generate.address();
+      };
+      switch (generate.below(3)) {
+      case 0: {
+        const std::size_t a = random_workload();
+        const std::size_t b = generate.chance(10) ? a : random_workload();
+        src = analyzer::FlowEndpoint::of_workload(a);
+        dst = analyzer::FlowEndpoint::of_workload(b);
+        ref_src = {&inventory.workloads[a], {}};
+        ref_dst = {&inventory.workloads[b], {}};
+        break;
+      }
+      case 1: {
+        const std::size_t a = random_workload();
+        const model::IpAddress ip = random_ip();
+        src = analyzer::FlowEndpoint::of_workload(a);
+        dst = engine.resolve(ip);
+        ref_src = {&inventory.workloads[a], {}};
+        ref_dst = ref_resolve(inventory, ip);
+        break;
+      }
+      default: {
+        const std::size_t b = random_workload();
+        const model::IpAddress ip = random_ip();
+        src = engine.resolve(ip);
+        dst = analyzer::FlowEndpoint::of_workload(b);
+        ref_src = ref_resolve(inventory, ip);
+        ref_dst = {&inventory.workloads[b], {}};
+        break;
+      }
+      }
+      const analyzer::FlowResult explained = engine.evaluate(src, dst);
+      const analyzer::ConnectionSet fast = engine.allowed(src, dst);
+      if (!(explained.allowed == fast)) {
+        ++mismatches;
+        FAIL_CHECK("seed " << seed << " flow " << f << ": evaluate " << explained.allowed.to_string()
+                           << " but allowed " << fast.to_string());
+      }
+      for (Protocol protocol : model::k_all_protocols) {
+        for (std::uint16_t port : probe_ports) {
+          ++checks;
+          const bool expected = ref_allows(inventory, ref_src, ref_dst, protocol, port);
+          allowed_somewhere += expected ? 1 : 0;
+          if (fast.allows(protocol, port) != expected && mismatches++ < 10) {
+            FAIL_CHECK("seed " << seed << " flow " << f << " " << describe(inventory, ref_src)
+                               << " -> " << describe(inventory, ref_dst) << " "
+                               << model::to_string(protocol) << "/" << port << ": engine "
+                               << fast.to_string() << ", reference " << expected);
+          }
+        }
+      }
+    }
+  }
+  CHECK(mismatches == 0);
+  // The generator must produce both outcomes often enough to be meaningful.
+  CHECK(allowed_somewhere > checks / 5);
+  CHECK(allowed_somewhere < checks * 4 / 5);
+  MESSAGE(checks << " checks, " << allowed_somewhere << " allowed");
+}
+
+TEST_SUITE_END();

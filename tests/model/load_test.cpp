@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <npcheck/model/load.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+using npcheck::model::Inventory;
+using npcheck::model::IpAddress;
+using npcheck::model::LoadOptions;
+using npcheck::model::Protocol;
+using npcheck::model::Workload;
+using npcheck::model::WorkloadKind;
+using npcheck::model::load_string;
+
+namespace {
+
+std::vector<std::string> messages(const std::vector<npcheck::model::Diagnostic>& diagnostics) {
+  std::vector<std::string> out;
+  for (const auto& d : diagnostics) {
+    out.push_back(d.to_string());
+  }
+  return out;
+}
+
+const Workload* find_workload(const Inventory& inv, std::string_view name) {
+  auto it = std::find_if(inv.workloads.begin(), inv.workloads.end(),
+                         [&](const Workload& w) { return w.name == name; });
+  return it == inv.workloads.end() ? nullptr : &*it;
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("model");
+
+TEST_CASE("load::documents") {
+  SUBCASE("multi-document YAML with empty documents and commented markers") {
+    Inventory inv = load_string(R"(# leading comment
+---
+--- # an empty document
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: a
+--- # another comment
+
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: b
+...
+---
+)",
+                                "input.yaml");
+    CHECK(inv.ok());
+    CHECK_EQ(inv.documents, 2);
+    REQUIRE_EQ(inv.namespaces.size(), 2);
+    CHECK_EQ(inv.namespaces[0].name, "a");
+    CHECK_EQ(inv.namespaces[0].where.line, 4);
+    CHECK_EQ(inv.namespaces[1].name, "b");
+    CHECK_EQ(inv.namespaces[1].where.line, 11);
+  }
+  SUBCASE("JSON single object") {
+    Inventory inv = load_string(R"({
+  "apiVersion": "v1",
+  "kind": "Pod",
+  "metadata": {"name": "p", "namespace": "ns", "labels": {"app": "web"}}
+})",
+                                "pod.json");
+    CHECK(inv.ok());
+    REQUIRE_EQ(inv.workloads.size(), 1);
+    CHECK_EQ(inv.workloads[0].display_name(), "ns/p");
+    CHECK_EQ(inv.workloads[0].where.to_string(), "pod.json:1:1");
+    CHECK_EQ(inv.workloads[0].labels.to_string(), "app=web");
+  }
+  SUBCASE("JSON kind: List") {
+    Inventory inv = load_string(R"({"apiVersion": "v1", "kind": "List", "items": [
+  {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "x"}},
+  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "x"}}
+]})",
+                                "list.json");
+    CHECK(inv.ok());
+    CHECK_EQ(inv.documents, 1);
+    REQUIRE_EQ(inv.namespaces.size(), 1);
+    CHECK_EQ(inv.namespaces[0].where.to_string(), "list.json:2:3");
+    REQUIRE_EQ(inv.workloads.size(), 1);
+    CHECK_EQ(inv.workloads[0].where.to_string(), "list.json:3:3");
+  }
+  SUBCASE("*List kinds such as PodList") {
+    Inventory inv = load_string(R"(apiVersion: v1
+kind: PodList
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: one}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: two}
+)",
+                                "pods.yaml");
+    CHECK(inv.ok());
+    REQUIRE_EQ(inv.workloads.size(), 2);
+    CHECK_EQ(inv.workloads[0].name, "one");
+    CHECK_EQ(inv.workloads[1].where.to_string(), "pods.yaml:7:3");
+  }
+  SUBCASE("concatenated JSON documents") {
+    Inventory inv = load_string(R"({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}}
+{"apiVersion": "v1", "kind": "Namespace",
+ "metadata": {"name": "b"}}
+)",
+                                "two.json");
+    CHECK(inv.ok());
+    CHECK_EQ(inv.documents, 2);
+    REQUIRE_EQ(inv.namespaces.size(), 2);
+    CHECK_EQ(inv.namespaces[0].where.to_string(), "two.json:1:1");
+    CHECK_EQ(inv.namespaces[1].where.to_string(), "two.json:2:1");
+  }
+  SUBCASE("a JSON document inside a YAML stream") {
+    Inventory inv = load_string(R"(apiVersion: v1
+kind: Namespace
+metadata:
+  name: a
+---
+{"apiVersion": "v1", "kind": "Namespace",
+  "metadata": {"name": "b", "labels": {"team": "x"}}}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: c
+)",
+                                "mixed.yaml");
+    CHECK(inv.ok());
+    CHECK_EQ(inv.documents, 3);
+    REQUIRE_EQ(inv.namespaces.size(), 3);
+    CHECK_EQ(inv.namespaces[1].where.to_string(), "mixed.yaml:6:1");
+    CHECK_EQ(inv.namespaces[1].labels.to_string(), "kubernetes.io/metadata.name=b,team=x");
+    CHECK_EQ(inv.namespaces[2].where.to_string(), "mixed.yaml:9:1");
+  }
+}
+
+TEST_CASE("load::namespaces") {
+  const char* const pod = R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+)";
+  SUBCASE("objects without a namespace belong to default") {
+    Inventory inv = load_string(pod, "input.yaml");
+    REQUIRE_EQ(inv.workloads.size(), 1);
+    CHECK_EQ(inv.workloads[0].namespace_name, "default");
+  }
+  SUBCASE("LoadOptions.default_namespace, as -n sets it") {
+    LoadOptions options;
+    options.default_namespace = "team-a";
+    Inventory inv = load_string(pod, "input.yaml", options);
+    REQUIRE_EQ(inv.workloads.size(), 1);
+    CHECK_EQ(inv.workloads[0].namespace_name, "team-a");
+    REQUIRE_EQ(inv.namespaces.size(), 1);
+    CHECK_EQ(inv.namespaces[0].name, "team-a");
+  }
+  SUBCASE("an explicit namespace wins over the default") {
+    LoadOptions options;
+    options.default_namespace = "team-a";
+    Inventory inv = load_string(std::string(pod) + "  namespace: other\n", "input.yaml", options);
+    REQUIRE_EQ(inv.workloads.size(), 1);
+    CHECK_EQ(inv.workloads[0].namespace_name, "other");
+  }
+  SUBCASE("implied namespaces get a warning and only the name label") {
+    Inventory inv = load_string(R"(apiVersion: v1
+kind: Namespace
+metadata:
+  name: defined
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: ghost
+)",
+                                "input.yaml");
+    CHECK(inv.ok());
+    REQUIRE_EQ(inv.namespaces.size(), 2);
+    CHECK_EQ(inv.namespaces[0].name, "defined");
+    CHECK_FALSE(inv.namespaces[0].implied);
+    CHECK_EQ(inv.namespaces[1].name, "ghost");
+    CHECK(inv.namespaces[1].implied);
+    CHECK_EQ(inv.namespaces[1].labels.to_string(), "kubernetes.io/metadata.name=ghost");
+    REQUIRE_EQ(inv.warnings.size(), 1);
+    CHECK_EQ(inv.warnings[0].to_string(),
+             "input.yaml:6:1: warning: Namespace ghost: namespace is used but not defined; assuming "
+             "it exists with only the label kubernetes.io/metadata.name=ghost");
+  }
+  SUBCASE("every namespace carries kubernetes.io/metadata.name") {
+    Inventory inv = load_string(R"(apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    team: shop
+)",
+                                "input.yaml");
+    REQUIRE_EQ(inv.namespaces.size(), 1);
+    CHECK_EQ(inv.namespaces[0].labels.to_string(), "kubernetes.io/metadata.name=shop,team=shop");
+    CHECK(inv.warnings.empty());
+    CHECK(inv.find_namespace("shop") != nullptr);
+    CHECK(inv.find_namespace("nope") == nullptr);
+  }
+}
+
+TEST_CASE("load::pods") {
+  Inventory inv = load_string(R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: web-0
+  namespace: shop
+  labels:
+    app: web
+    tier: front
+spec:
+  nodeName: node-1
+  hostNetwork: true
+  containers:
+  - name: main
+    ports:
+    - name: http
+      containerPort: 8080
+    - containerPort: 53
+      protocol: UDP
+  - name: sidecar
+    ports:
+    - name: metrics
+      containerPort: 9090
+      protocol: SCTP
+status:
+  podIP: 10.0.0.7
+  podIPs:
+  - ip: 10.0.0.7
+  - ip: fd00::7
+  hostIP: 192.168.1.1
+)",
+                              "pod.yaml");
+  CHECK(inv.ok());
+  REQUIRE_EQ(inv.workloads.size(), 1);
+  const Workload& w = inv.workloads[0];
+  CHECK_EQ(w.kind, WorkloadKind::pod);
+  CHECK_EQ(w.display_name(), "shop/web-0");
+  CHECK_EQ(w.labels.to_string(), "app=web,tier=front");
+  CHECK_EQ(w.node_name, "node-1");
+  CHECK(w.host_network);
+  REQUIRE_EQ(w.ports.size(), 3);
+  CHECK_EQ(w.ports[0].name, "http");
+  CHECK_EQ(w.ports[0].port, 8080);
+  CHECK_EQ(w.ports[0].protocol, Protocol::tcp);
+  CHECK_EQ(w.ports[1].name, "");
+  CHECK_EQ(w.ports[1].port, 53);
+  CHECK_EQ(w.ports[1].protocol, Protocol::udp);
+  CHECK_EQ(w.ports[2].name, "metrics");
+  CHECK_EQ(w.ports[2].protocol, Protocol::sctp);
+  REQUIRE_EQ(w.pod_ips.size(), 2);
+  CHECK_EQ(w.pod_ips[0].to_string(), "10.0.0.7");
+  CHECK_EQ(w.pod_ips[1].to_string(), "fd00::7");
+  REQUIRE(w.host_ip);
+  CHECK_EQ(w.host_ip->to_string(), "192.168.1.1");
+  CHECK_EQ(inv.loaded_kinds.at("Pod"), 1);
+}
+
+TEST_CASE("load::workloads") {
+  std::string text;
+  for (const char* kind : {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
+                           "ReplicationController"}) {
+    text += std::string("---\napiVersion: apps/v1\nkind: ") + kind + R"(
+metadata:
+  name: w
+  labels:
+    ignored: "yes"
+spec:
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - ports:
+        - name: http
+          containerPort: 80
+)";
+  }
+  text += R"(---
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: w
+spec:
+  schedule: "* * * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          labels:
+            app: web
+        spec:
+          containers:
+          - ports:
+            - name: http
+              containerPort: 80
+)";
+  Inventory inv = load_string(text, "workloads.yaml");
+  CHECK_EQ(messages(inv.errors), std::vector<std::string>{});
+  REQUIRE_EQ(inv.workloads.size(), 7);
+  for (const Workload& w : inv.workloads) {
+    CAPTURE(w.display_name());
+    CHECK_EQ(w.labels.to_string(), "app=web");
+    REQUIRE_EQ(w.ports.size(), 1);
+    CHECK_EQ(w.ports[0].name, "http");
+    CHECK_EQ(w.ports[0].port, 80);
+  }
+  CHECK_EQ(inv.loaded_kinds.size(), 7);
+  CHECK_EQ(inv.loaded_kinds.at("CronJob"), 1);
+  CHECK(find_workload(inv, "w") != nullptr);
+  std::vector<std::string> names;
+  for (const Workload& w : inv.workloads) {
+    names.push_back(w.display_name());
+  }
+  CHECK_EQ(names, std::vector<std::string>{"default/w[Deployment]", "default/w[ReplicaSet]",
+                                           "default/w[StatefulSet]", "default/w[DaemonSet]",
+                                           "default/w[Job]", "default/w[CronJob]",
+                                           "default/w[ReplicationController]"});
+}
+
+TEST_CASE("load::nodes") {
+  Inventory inv = load_string(R"(apiVersion: v1
+kind: Node
+metadata:
+  name: node-1
+status:
+  addresses:
+  - type: InternalIP
+    address: 192.168.1.10
+  - type: Hostname
+    address: node-1
+  - type: ExternalIP
+    address: 203.0.113.5
+  - type: InternalIP
+    address: fd00::10
+)",
+                              "node.yaml");
+  CHECK(inv.ok());
+  REQUIRE_EQ(inv.nodes.size(), 1);
+  std::vector<std::string> addresses;
+  for (const IpAddress& ip : inv.nodes[0].addresses) {
+    addresses.push_back(ip.to_string());
+  }
+  CHECK_EQ(addresses, std::vector<std::string>{"192.168.1.10", "203.0.113.5", "fd00::10"});
+  CHECK(inv.namespaces.empty());
+}
+
+TEST_CASE("load::unknown_kinds") {
+  Inventory inv = load_string(R"(apiVersion: v1
+kind: Service
+metadata: {name: s}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: t}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: c}
+---
+kind: Deploy
+metadata: {name: d}
+---
+apiVersion: extensions/v2
+kind: NetworkPolicy
+metadata: {name: n}
+)",
+                              "other.yaml");
+  CHECK(inv.ok());
+  CHECK(inv.warnings.empty());
+  CHECK(inv.workloads.empty());
+  CHECK(inv.policies.empty());
+  CHECK_EQ(inv.documents, 5);
+  CHECK_EQ(inv.skipped_kinds,
+           std::map<std::string, int>{{"Deploy", 1},
+                                      {"extensions/v2 NetworkPolicy", 1},
+                                      {"v1 ConfigMap", 1},
+                                      {"v1 Service", 2}});
+}
+
+TEST_CASE("load::duplicates") {
+  Inventory inv = load_string(R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: p
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: default
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny}
+spec: {podSelector: {}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny}
+spec: {podSelector: {}}
+)",
+                              "dup.yaml");
+  CHECK_EQ(messages(inv.errors),
+           std::vector<std::string>{
+               "dup.yaml:21:1: error: NetworkPolicy default/deny: duplicate object (first defined "
+               "at dup.yaml:16:1)",
+               "dup.yaml:11:1: error: Pod default/p: duplicate object (first defined at "
+               "dup.yaml:1:1)",
+           });
+  CHECK_EQ(inv.workloads.size(), 2);
+  CHECK_EQ(inv.policies.size(), 1);
+}
+
+TEST_CASE("load::line_numbers") {
+  SUBCASE("errors in later YAML documents") {
+    Inventory inv = load_string(R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: ok
+---
+# comment
+
+apiVersion: v1
+kind: Pod
+metadata:
+  name: Bad_Name
+)",
+                                "multi.yaml");
+    REQUIRE_EQ(inv.errors.size(), 1);
+    CHECK_EQ(inv.errors[0].where.to_string(), "multi.yaml:11:9");
+  }
+  SUBCASE("errors in JSON") {
+    Inventory inv = load_string(R"({"kind": "List", "apiVersion": "v1", "items": [
+  {"kind": "Pod", "apiVersion": "v1",
+   "metadata": {"name": "ok"}},
+  {"kind": "Pod", "apiVersion": "v1",
+   "metadata": {"name": "ok2", "labels": {"app": 7}}}
+]}
+{"kind": "Pod", "apiVersion": "v1",
+ "metadata": {"name": "Bad_Name"}}
+)",
+                                "multi.json");
+    CHECK_EQ(messages(inv.errors),
+             std::vector<std::string>{
+                 "multi.json:5:46: error: Pod default/ok2: metadata.labels.app: expected a string, "
+                 "found a number '7' (quote it)",
+                 "multi.json:8:22: error: Pod default/Bad_Name: metadata.name: invalid name "
+                 "'Bad_Name': must be a lowercase RFC 1123 subdomain: a-z, 0-9, '-' and '.', "
+                 "starting and ending with an alphanumeric character",
+             });
+  }
+}
+
+TEST_CASE("load::paths") {
+  SUBCASE("a missing file throws") {
+    CHECK_THROWS_WITH_AS(npcheck::model::load_paths({"does-not-exist.yaml"}),
+                         "does-not-exist.yaml: no such file or directory", npcheck::model::Error);
+  }
+  SUBCASE("the example shop directory loads cleanly") {
+    Inventory inv = npcheck::model::load_paths({NPCHECK_TESTDATA_DIR "/example-shop/manifests"});
+    CHECK_EQ(messages(inv.errors), std::vector<std::string>{});
+    CHECK_FALSE(inv.policies.empty());
+    CHECK_FALSE(inv.workloads.empty());
+  }
+}
