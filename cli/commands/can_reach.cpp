@@ -107,32 +107,38 @@ std::string reason(const analyzer::FlowResult& result, const std::optional<Query
                : "traffic between a pod and the node it runs on is always allowed";
   }
   auto describe = [&](const analyzer::DirectionResult& side, const char* direction,
-                      const std::string& who) -> std::string {
+                      const std::string& who, const std::string& peer) -> std::string {
+    std::string head = std::string(direction) + " of " + who + ": ";
     if (!side.isolated) {
-      return std::string(direction) + " of " + who + " is not isolated";
+      return head + "not isolated";
     }
+    std::string isolated_by = side.policies.size() == 1
+                                  ? inventory.policies[side.policies.front()].display_name()
+                                  : std::to_string(side.policies.size()) + " policies";
     if (!side_allows(side, query)) {
-      return std::string(direction) + " of " + who + " is isolated by " +
-             inventory.policies[side.policies.front()].display_name() +
-             (side.policies.size() > 1 ? " and " + std::to_string(side.policies.size() - 1) + " more" : "") +
-             " and no rule admits " + (query ? query_text(*query) : std::string("anything"));
+      std::string text = head + "isolated by " + isolated_by + ", no rule admits " +
+                         (query ? query_text(*query) : std::string("anything")) +
+                         (std::string(direction) == "ingress" ? " from " : " to ") + peer;
+      if (query && !side.allowed.empty()) {
+        text += " (it allows " + side.allowed.to_string() + ")";
+      }
+      return text;
     }
     for (const analyzer::RuleMatch& m : side.rules) {
       if (!query || m.allowed.allows(query->protocol, query->port)) {
-        return std::string(direction) + " of " + who + " allowed by " + rule_name(inventory, m);
+        return head + "allowed by " + rule_name(inventory, m);
       }
     }
-    return std::string(direction) + " of " + who + " allowed";
+    return head + "allowed";
   };
   bool egress_ok = side_allows(result.egress, query);
   bool ingress_ok = side_allows(result.ingress, query);
-  if (egress_ok && ingress_ok) {
-    return describe(result.egress, "egress", src) + "; " + describe(result.ingress, "ingress", dst);
+  std::string egress = describe(result.egress, "egress", src, dst);
+  std::string ingress = describe(result.ingress, "ingress", dst, src);
+  if (egress_ok == ingress_ok) {
+    return egress + "; " + ingress;
   }
-  if (!egress_ok && !ingress_ok) {
-    return describe(result.egress, "egress", src) + "; " + describe(result.ingress, "ingress", dst);
-  }
-  return egress_ok ? describe(result.ingress, "ingress", dst) : describe(result.egress, "egress", src);
+  return egress_ok ? ingress : egress;
 }
 
 void explain_side(std::ostream& out, const analyzer::DirectionResult& side, const char* direction,
@@ -262,9 +268,17 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
     j["allowed"] = yes;
     j["reason"] = why;
     j["connections"] = connections_json(result.allowed);
-    j["always_allowed"] = result.always == analyzer::AlwaysAllowed::self ? "self"
-                          : result.always == analyzer::AlwaysAllowed::node_local ? "node"
-                                                                                 : nullptr;
+    switch (result.always) {
+    case analyzer::AlwaysAllowed::self:
+      j["always_allowed"] = "self";
+      break;
+    case analyzer::AlwaysAllowed::node_local:
+      j["always_allowed"] = "node";
+      break;
+    case analyzer::AlwaysAllowed::no:
+      j["always_allowed"] = nullptr;
+      break;
+    }
     j["egress"] = side_json(result.egress, *inventory);
     j["ingress"] = side_json(result.ingress, *inventory);
     io.out << j.dump(2) << '\n';
