@@ -9,7 +9,8 @@
 namespace npcheck::model {
 
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
-  if (text.empty() || text.size() > 45) {
+  // inet_pton stops at a NUL byte, so "10.0.0.1\0junk" would pass as 10.0.0.1.
+  if (text.empty() || text.size() > 45 || text.find('\0') != std::string_view::npos) {
     return std::nullopt;
   }
   char buffer[64];

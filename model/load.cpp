@@ -274,8 +274,12 @@ Inventory load_paths(const std::vector<std::string>& paths, const LoadOptions& o
 }
 
 Inventory load_string(std::string_view text, const std::string& file_name, const LoadOptions& options) {
+  auto name = std::make_shared<const std::string>(file_name);
+  if (text.size() > options.limits.max_file_bytes) {
+    throw Error(SourceLocation{name, 0, 0}, too_large(options.limits.max_file_bytes));
+  }
   std::vector<SourceText> sources;
-  sources.push_back(SourceText{std::make_shared<const std::string>(file_name), std::string(text)});
+  sources.push_back(SourceText{std::move(name), std::string(text)});
   return load_sources(sources, options);
 }
 

@@ -16,6 +16,7 @@
 #include <charconv>
 #include <cstring>
 #include <set>
+#include <unordered_set>
 
 namespace npcheck::model::detail {
 
@@ -27,8 +28,11 @@ struct Path {
   std::string_view key;
   long index = -1;
 
-  Path field(std::string_view k) const { return Path{this, k, -1}; }
-  Path item(std::size_t i) const { return Path{this, {}, static_cast<long>(i)}; }
+  // The root path is not linked as a parent, so that Path{}.field("spec")
+  // does not point at a temporary.
+  Path field(std::string_view k) const { return Path{root() ? nullptr : this, k, -1}; }
+  Path item(std::size_t i) const { return Path{root() ? nullptr : this, {}, static_cast<long>(i)}; }
+  bool root() const { return parent == nullptr && key.empty() && index < 0; }
 
   std::string str() const {
     std::string head = parent ? parent->str() : std::string();
@@ -106,6 +110,29 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 using Fields = std::initializer_list<std::string_view>;
 
+// The fields of the parts of Pods and workloads that npcheck reads: a typo
+// there (metadata.lables, hostNetwrok, a container's "port:") would silently
+// change the answer, so it gets a warning like a typo in a NetworkPolicy.
+const Fields k_object_meta_fields = {
+    "name", "namespace", "labels", "annotations", "generateName", "uid", "resourceVersion",
+    "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+    "ownerReferences", "finalizers", "managedFields", "selfLink"};
+const Fields k_pod_spec_fields = {
+    "volumes", "initContainers", "containers", "ephemeralContainers", "restartPolicy",
+    "terminationGracePeriodSeconds", "activeDeadlineSeconds", "dnsPolicy", "nodeSelector",
+    "serviceAccountName", "serviceAccount", "automountServiceAccountToken", "nodeName",
+    "hostNetwork", "hostPID", "hostIPC", "shareProcessNamespace", "securityContext",
+    "imagePullSecrets", "hostname", "subdomain", "affinity", "schedulerName", "tolerations",
+    "hostAliases", "priorityClassName", "priority", "dnsConfig", "readinessGates",
+    "runtimeClassName", "enableServiceLinks", "preemptionPolicy", "overhead",
+    "topologySpreadConstraints", "setHostnameAsFQDN", "os", "hostUsers", "schedulingGates",
+    "resourceClaims", "resources"};
+const Fields k_container_fields = {
+    "name", "image", "command", "args", "workingDir", "ports", "envFrom", "env", "resources",
+    "resizePolicy", "restartPolicy", "volumeMounts", "volumeDevices", "livenessProbe",
+    "readinessProbe", "startupProbe", "lifecycle", "terminationMessagePath",
+    "terminationMessagePolicy", "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty"};
+
 class Builder {
 public:
   Builder(const RawDocument& doc, const std::shared_ptr<const std::string>& file,
@@ -142,6 +169,11 @@ private:
   // ---- typed access -----------------------------------------------------
   const RawNode* field(const RawNode* map, std::string_view key) const {
     return map ? m_doc.get(*map, key) : nullptr;
+  }
+
+  // The node, or nullptr when it is absent or null.
+  static const RawNode* present(const RawNode* node) {
+    return node && node->type != RawType::null ? node : nullptr;
   }
 
   // The node as a mapping; null counts as absent; anything else is an error.
@@ -189,11 +221,15 @@ private:
     long value = 0;
     const std::string& v = node->value;
     auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
-    if (node->type != RawType::scalar || !node->plain || v.empty() || ec != std::errc{} ||
-        end != v.data() + v.size()) {
-      error(*node, path,
-            node->type == RawType::scalar ? "expected an integer, found '" + v + "'"
-                                          : std::string("expected an integer, found ") + type_name(*node));
+    bool digits = !v.empty() && ec == std::errc{} && end == v.data() + v.size();
+    if (node->type != RawType::scalar || !node->plain || !digits) {
+      if (node->type != RawType::scalar) {
+        error(*node, path, std::string("expected an integer, found ") + type_name(*node));
+      } else if (!node->plain && digits) {
+        error(*node, path, "expected an integer, found a string '" + v + "' (remove the quotes)");
+      } else {
+        error(*node, path, "expected an integer, found '" + v + "'");
+      }
       return std::nullopt;
     }
     return value;
@@ -296,6 +332,7 @@ private:
     meta.namespace_name = ns && !ns->empty() ? *ns : m_default_namespace;
     m_object = kind + ' ' + (namespaced ? meta.namespace_name + '/' : std::string()) +
                (name ? *name : std::string("<unnamed>"));
+    check_fields(md, path, k_object_meta_fields);
     if (!name || name->empty()) {
       error(md ? *md : root, path.field("name"), "required field is missing");
       return meta;
@@ -321,6 +358,14 @@ private:
 
   // ---- objects ----------------------------------------------------------
   void build_object(const RawNode& root, const Path& path) {
+    // Aliases share nodes; a node built twice came through an alias. Building
+    // it again would only repeat the object, and Lists of aliased Lists would
+    // grow exponentially (an alias bomb).
+    if (!m_built.insert(&root).second) {
+      m_object.clear();
+      error(root, path, "a YAML alias repeats an object that is already loaded");
+      return;
+    }
     if (root.type != RawType::map) {
       m_object.clear();
       error(root, path, std::string("expected a Kubernetes object (a mapping), found ") + type_name(root));
@@ -337,7 +382,7 @@ private:
       const RawNode* items = as_seq(field(&root, "items"), Path{}.field("items"));
       if (items) {
         for (std::uint32_t i = 0; i < items->child_count; ++i) {
-          build_object(m_doc.child(*items, i), Path{}.field("items").item(i));
+          build_object(m_doc.child(*items, i), path.field("items").item(i));
         }
       }
       return;
@@ -418,6 +463,7 @@ private:
     if (!spec) {
       return;
     }
+    check_fields(spec, path, k_pod_spec_fields);
     if (std::optional<std::string> node_name = as_string(field(spec, "nodeName"), path.field("nodeName"))) {
       w.node_name = *node_name;
     }
@@ -428,6 +474,7 @@ private:
     for (std::uint32_t c = 0; containers && c < containers->child_count; ++c) {
       Path cp = containers_path.item(c);
       const RawNode* container = as_map(&m_doc.child(*containers, c), cp);
+      check_fields(container, cp, k_container_fields);
       Path ports_path = cp.field("ports");
       const RawNode* ports = as_seq(field(container, "ports"), ports_path);
       for (std::uint32_t i = 0; ports && i < ports->child_count; ++i) {
@@ -484,6 +531,7 @@ private:
     const RawNode* pod_template = as_map(field(holder, "template"), tpl);
     Path tpl_meta = tpl.field("metadata");
     const RawNode* tmeta = as_map(field(pod_template, "metadata"), tpl_meta);
+    check_fields(tmeta, tpl_meta, k_object_meta_fields);
     w.labels = read_labels(field(tmeta, "labels"), tpl_meta.field("labels"));
     read_pod_spec(field(pod_template, "spec"), tpl.field("spec"), w);
   }
@@ -702,9 +750,12 @@ private:
       Peer peer;
       peer.where = at(*entry);
       std::size_t errors_before = m_result.errors.size();
-      peer.pod_selector = read_selector(field(entry, "podSelector"), p.field("podSelector"));
-      peer.namespace_selector = read_selector(field(entry, "namespaceSelector"), p.field("namespaceSelector"));
-      const RawNode* block_node = field(entry, "ipBlock");
+      // A null peer field is absent, as Go decodes it into a nil pointer:
+      // "namespaceSelector:" left empty means the policy's own namespace, not {}.
+      peer.pod_selector = read_selector(present(field(entry, "podSelector")), p.field("podSelector"));
+      peer.namespace_selector =
+          read_selector(present(field(entry, "namespaceSelector")), p.field("namespaceSelector"));
+      const RawNode* block_node = present(field(entry, "ipBlock"));
       if (block_node) {
         peer.ip_block = read_ip_block(block_node, p.field("ipBlock"));
       }
@@ -851,7 +902,9 @@ private:
 
     Path types_path = spec_path.field("policyTypes");
     const RawNode* types = as_seq(field(spec, "policyTypes"), types_path);
-    if (types) {
+    // Defaulting as the API server does it: an empty policyTypes list is
+    // absent, and only a non-empty egress list adds Egress.
+    if (types && types->child_count > 0) {
       policy.policy_types_given = true;
       policy.affects_ingress = false;
       policy.affects_egress = false;
@@ -873,7 +926,8 @@ private:
       }
     } else {
       policy.affects_ingress = true;
-      policy.affects_egress = egress_node && egress_node->type != RawType::null;
+      policy.affects_egress = egress_node && egress_node->type == RawType::seq &&
+                              egress_node->child_count > 0;
     }
     if (!ok || m_result.errors.size() != errors_before) {
       return;
@@ -886,6 +940,7 @@ private:
   const std::string& m_default_namespace;
   ChunkResult& m_result;
   std::string m_object;
+  std::unordered_set<const RawNode*> m_built;
 };
 
 } // namespace

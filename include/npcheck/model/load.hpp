@@ -29,7 +29,8 @@ struct LoadOptions {
 // cannot be read at all.
 Inventory load_paths(const std::vector<std::string>& paths, const LoadOptions& options = {});
 
-// Loads one in-memory text as if it were the file called file_name.
+// Loads one in-memory text as if it were the file called file_name; throws
+// Error when it is larger than limits.max_file_bytes.
 Inventory load_string(std::string_view text, const std::string& file_name,
                       const LoadOptions& options = {});
 
