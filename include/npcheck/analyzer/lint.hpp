@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <npcheck/model/source_location.hpp>
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace npcheck::model {
+struct Inventory;
+} // namespace npcheck::model
+
+namespace npcheck::analyzer {
+
+// Ordered: a finding "at or above" a level compares with >=.
+enum class LintSeverity { info, warning, error };
+
+// "info", "warning" or "error".
+const char* to_string(LintSeverity severity);
+
+// One lint check of the catalogue.
+struct LintCheck {
+  std::string_view id;   // "NP101"
+  std::string_view name; // "policy-selects-nothing"
+  LintSeverity severity; // the usual severity; a finding may be lower (see man page)
+  std::string_view summary;
+};
+
+// Every check, in id order.
+std::span<const LintCheck> lint_checks();
+// The check whose id or name is text (ids case-insensitive), or nullptr.
+const LintCheck* find_lint_check(std::string_view text);
+
+// One mistake found in the manifests. check points into lint_checks().
+struct Finding {
+  const LintCheck* check = nullptr;
+  LintSeverity severity = LintSeverity::warning;
+  model::SourceLocation where;
+  std::string object;  // "NetworkPolicy shop/api", "Deployment shop/web"; may be empty
+  std::string message; // starts with the field path when there is one
+  std::string hint;    // one line: how to fix it
+};
+
+struct LintOptions {
+  // Checks not to run, by LintCheck::id.
+  std::vector<std::string_view> disabled;
+};
+
+// Runs every enabled check over the inventory, its validation errors and
+// warnings included (as NP000 and NP001), and returns the findings sorted by
+// file, line, column and check id. The inventory need not be ok(): invalid
+// objects are already dropped by the loader, and the rest is linted.
+std::vector<Finding> lint(const model::Inventory& inventory, const LintOptions& options = {});
+
+} // namespace npcheck::analyzer
