@@ -1,0 +1,743 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The matrix as printed: filters (--namespace, --from, --to), projection
+// (--port, --protocol) and folding (--group) on top of analyzer::Matrix, and
+// the output formats. Everything is enumerated from the class rows of the
+// matrix, so the work is proportional to what is printed, never N² lookups.
+// Groups are classes with identical rows and columns (as whole vectors over
+// classes, which makes the relation transitive and the intra-group value
+// unique); externals and workloads never share a group.
+#include "matrix_view.hpp"
+
+#include <npcheck/analyzer/reachability.hpp>
+#include <npcheck/model/workload.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <ostream>
+#include <set>
+#include <unordered_map>
+
+namespace npcheck::cli {
+
+namespace {
+
+using analyzer::ConnectionSet;
+using analyzer::Matrix;
+using analyzer::MatrixEndpoint;
+using analyzer::MatrixEndpointKind;
+
+bool is_external(const Matrix& matrix, std::size_t endpoint) {
+  return matrix.endpoints()[endpoint].kind == MatrixEndpointKind::external;
+}
+
+struct KeyHash {
+  std::size_t operator()(const std::vector<std::uint32_t>& values) const {
+    std::uint64_t hash = 0xcbf29ce484222325ull;
+    for (std::uint32_t value : values) {
+      hash = (hash ^ value) * 0x100000001b3ull;
+      hash ^= hash >> 29;
+    }
+    return static_cast<std::size_t>(hash);
+  }
+};
+
+std::string json_string(const std::string& text) { return nlohmann::json(text).dump(); }
+
+std::string connections_json(const ConnectionSet& set) {
+  std::string text = "{";
+  bool first = true;
+  for (model::Protocol protocol : model::k_all_protocols) {
+    const std::vector<analyzer::PortRange> ranges = set.ports(protocol).ranges();
+    if (ranges.empty()) {
+      continue;
+    }
+    text += first ? "" : ", ";
+    first = false;
+    text += '"';
+    text += model::to_string(protocol);
+    text += "\": [";
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+      text += (i == 0 ? "[" : ", [") + std::to_string(ranges[i].first) + ", " +
+              std::to_string(ranges[i].last) + "]";
+    }
+    text += "]";
+  }
+  return text + "}";
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) {
+    return text;
+  }
+  std::string quoted = "\"";
+  for (char c : text) {
+    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  }
+  return quoted + "\"";
+}
+
+std::string md_cell(const std::string& text) {
+  std::string escaped;
+  for (char c : text) {
+    if (c == '|') {
+      escaped += '\\';
+    }
+    escaped += c;
+  }
+  return escaped;
+}
+
+std::string dot_string(const std::string& text) {
+  std::string escaped = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      escaped += '\\';
+    }
+    escaped += c;
+  }
+  return escaped + "\"";
+}
+
+// The members of a node as one cell: "a, b, c".
+std::string member_list(const MatrixView::Node& node, const Matrix& matrix) {
+  std::string text;
+  for (std::size_t m : node.members) {
+    text += (text.empty() ? "" : ", ") + matrix.endpoints()[m].id;
+  }
+  return text;
+}
+
+// A node as shown in one table cell: its id, or its members for a group.
+std::string cell_name(const MatrixView::Node& node, const Matrix& matrix) {
+  return node.group ? member_list(node, matrix) : node.id;
+}
+
+std::string namespace_of(const MatrixEndpoint& endpoint, const model::Inventory& inventory) {
+  return endpoint.kind == MatrixEndpointKind::workload
+             ? inventory.workloads[endpoint.workload].namespace_name
+             : std::string();
+}
+
+// The namespace shared by all members of a node, or "" (externals, mixed).
+std::string node_namespace(const MatrixView::Node& node, const Matrix& matrix,
+                           const model::Inventory& inventory) {
+  std::string result;
+  for (std::size_t i = 0; i < node.members.size(); ++i) {
+    const std::string ns = namespace_of(matrix.endpoints()[node.members[i]], inventory);
+    if (i == 0) {
+      result = ns;
+    } else if (ns != result) {
+      return {};
+    }
+  }
+  return result;
+}
+
+} // namespace
+
+bool glob_match(std::string_view pattern, std::string_view text) {
+  std::size_t p = 0;
+  std::size_t t = 0;
+  std::size_t star = std::string_view::npos;
+  std::size_t resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') {
+    ++p;
+  }
+  return p == pattern.size();
+}
+
+std::string connection_text(const ConnectionSet& connections) {
+  return connections.is_all() ? "All Connections" : connections.to_string();
+}
+
+MatrixView build_matrix_view(const Matrix& matrix, const model::Inventory& inventory,
+                             const MatrixFilter& filter) {
+  const std::vector<MatrixEndpoint>& endpoints = matrix.endpoints();
+  const std::size_t n = endpoints.size();
+  MatrixView view;
+
+  // Visibility per side.
+  std::vector<bool> from_ok(n);
+  std::vector<bool> to_ok(n);
+  for (std::size_t e = 0; e < n; ++e) {
+    const MatrixEndpoint& endpoint = endpoints[e];
+    bool namespace_ok = true;
+    if (endpoint.kind == MatrixEndpointKind::workload && !filter.namespaces.empty()) {
+      const std::string& ns = inventory.workloads[endpoint.workload].namespace_name;
+      namespace_ok = std::find(filter.namespaces.begin(), filter.namespaces.end(), ns) !=
+                     filter.namespaces.end();
+    }
+    from_ok[e] = namespace_ok && (filter.from_pattern.empty() || glob_match(filter.from_pattern, endpoint.id));
+    to_ok[e] = namespace_ok && (filter.to_pattern.empty() || glob_match(filter.to_pattern, endpoint.id));
+  }
+
+  // Projection of every connection id onto --port/--protocol, interned.
+  std::vector<std::uint32_t> projected(matrix.connection_count());
+  {
+    std::map<std::string, std::uint32_t> ids;
+    view.connections.push_back(ConnectionSet::none());
+    ids.emplace(ConnectionSet::none().to_string(), 0);
+    for (std::uint32_t c = 0; c < matrix.connection_count(); ++c) {
+      ConnectionSet set = matrix.connection(c);
+      if (filter.port) {
+        set.intersect(ConnectionSet::of(filter.protocol.value_or(model::Protocol::tcp),
+                                        analyzer::PortSet::single(*filter.port)));
+      } else if (filter.protocol) {
+        set = ConnectionSet::of(*filter.protocol, set.ports(*filter.protocol));
+      }
+      const auto [it, inserted] =
+          ids.emplace(set.to_string(), static_cast<std::uint32_t>(view.connections.size()));
+      if (inserted) {
+        view.connections.push_back(std::move(set));
+      }
+      projected[c] = it->second;
+    }
+  }
+
+  // Endpoint order: workloads by id, then externals by address.
+  std::vector<std::size_t> order;
+  for (std::size_t e = 0; e < n; ++e) {
+    if (from_ok[e] || to_ok[e]) {
+      order.push_back(e);
+    }
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const bool external_a = is_external(matrix, a);
+    const bool external_b = is_external(matrix, b);
+    if (external_a != external_b) {
+      return external_b;
+    }
+    return !external_a && endpoints[a].id < endpoints[b].id;
+  });
+  std::vector<std::size_t> rank(n, 0);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    rank[order[i]] = i;
+  }
+
+  if (!filter.group) {
+    std::vector<std::uint32_t> node_of(n, 0);
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      node_of[order[i]] = static_cast<std::uint32_t>(i);
+      view.nodes.push_back({endpoints[order[i]].id, {order[i]}, false});
+    }
+    std::vector<MatrixView::Edge> row;
+    for (std::size_t a : order) {
+      if (!from_ok[a]) {
+        continue;
+      }
+      row.clear();
+      const bool external_a = is_external(matrix, a);
+      for (const analyzer::MatrixEntry& entry : matrix.row(matrix.class_of(a))) {
+        const std::uint32_t connection = projected[entry.connection];
+        if (connection == 0) {
+          continue;
+        }
+        for (std::uint32_t b : matrix.class_members(entry.to)) {
+          if (b != a && to_ok[b] && !(external_a && is_external(matrix, b))) {
+            row.push_back({node_of[a], node_of[b], connection});
+          }
+        }
+      }
+      std::sort(row.begin(), row.end(),
+                [](const MatrixView::Edge& x, const MatrixView::Edge& y) { return x.to < y.to; });
+      view.edges.insert(view.edges.end(), row.begin(), row.end());
+    }
+    return view;
+  }
+
+  // --group: classes with identical rows and columns (projected) fold.
+  const std::size_t classes = matrix.class_count();
+  std::vector<std::vector<std::uint32_t>> keys(classes);
+  for (std::size_t c = 0; c < classes; ++c) {
+    keys[c].push_back(is_external(matrix, matrix.class_members(c).front()) ? 1u : 0u);
+    for (const analyzer::MatrixEntry& entry : matrix.row(c)) {
+      if (projected[entry.connection] != 0) {
+        keys[c].push_back(entry.to);
+        keys[c].push_back(projected[entry.connection]);
+      }
+    }
+    keys[c].push_back(0xffffffffu);
+  }
+  for (std::size_t c = 0; c < classes; ++c) {
+    for (const analyzer::MatrixEntry& entry : matrix.row(c)) {
+      if (projected[entry.connection] != 0) {
+        keys[entry.to].push_back(static_cast<std::uint32_t>(c));
+        keys[entry.to].push_back(projected[entry.connection]);
+      }
+    }
+  }
+  std::unordered_map<std::vector<std::uint32_t>, std::uint32_t, KeyHash> group_ids;
+  std::vector<std::uint32_t> group_of_class(classes);
+  for (std::size_t c = 0; c < classes; ++c) {
+    group_of_class[c] =
+        group_ids.emplace(std::move(keys[c]), static_cast<std::uint32_t>(group_ids.size()))
+            .first->second;
+  }
+  std::vector<std::vector<std::uint32_t>>().swap(keys);
+
+  // Groups become nodes in the order of their first visible member.
+  std::vector<std::int64_t> node_of_group(group_ids.size(), -1);
+  for (std::size_t e : order) {
+    const std::uint32_t g = group_of_class[matrix.class_of(e)];
+    if (node_of_group[g] < 0) {
+      node_of_group[g] = static_cast<std::int64_t>(view.nodes.size());
+      view.nodes.push_back({endpoints[e].id, {}, false});
+    }
+    view.nodes[static_cast<std::size_t>(node_of_group[g])].members.push_back(e);
+  }
+  std::size_t group_number = 0;
+  for (MatrixView::Node& node : view.nodes) {
+    if (node.members.size() > 1) {
+      node.group = true;
+      node.id = "group" + std::to_string(++group_number);
+    }
+  }
+  // Per node: a class to read its row from, and how many members each side sees.
+  std::vector<std::uint32_t> node_class(view.nodes.size());
+  std::vector<std::size_t> from_count(view.nodes.size());
+  std::vector<std::size_t> to_count(view.nodes.size());
+  std::vector<bool> one_both(view.nodes.size());
+  for (std::size_t i = 0; i < view.nodes.size(); ++i) {
+    const MatrixView::Node& node = view.nodes[i];
+    node_class[i] = matrix.class_of(node.members.front());
+    for (std::size_t e : node.members) {
+      from_count[i] += from_ok[e] ? 1 : 0;
+      to_count[i] += to_ok[e] ? 1 : 0;
+    }
+    // The only from-visible member is also the only to-visible one: no pair.
+    one_both[i] = from_count[i] == 1 && to_count[i] == 1 &&
+                  std::any_of(node.members.begin(), node.members.end(),
+                              [&](std::size_t e) { return from_ok[e] && to_ok[e]; });
+  }
+  std::vector<std::int64_t> node_of_class(classes, -1);
+  for (std::size_t c = 0; c < classes; ++c) {
+    node_of_class[c] = node_of_group[group_of_class[c]];
+  }
+  std::vector<MatrixView::Edge> row;
+  for (std::size_t i = 0; i < view.nodes.size(); ++i) {
+    if (from_count[i] == 0) {
+      continue;
+    }
+    row.clear();
+    const bool external_i = is_external(matrix, view.nodes[i].members.front());
+    for (const analyzer::MatrixEntry& entry : matrix.row(node_class[i])) {
+      const std::uint32_t connection = projected[entry.connection];
+      const std::int64_t j = node_of_class[entry.to];
+      if (connection == 0 || j < 0) {
+        continue;
+      }
+      const auto to = static_cast<std::size_t>(j);
+      if (to_count[to] == 0 || (to == i && one_both[i]) ||
+          (external_i && is_external(matrix, view.nodes[to].members.front()))) {
+        continue;
+      }
+      row.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(to), connection});
+    }
+    std::sort(row.begin(), row.end(),
+              [](const MatrixView::Edge& x, const MatrixView::Edge& y) { return x.to < y.to; });
+    row.erase(std::unique(row.begin(), row.end(),
+                          [](const MatrixView::Edge& x, const MatrixView::Edge& y) {
+                            return x.to == y.to;
+                          }),
+              row.end());
+    view.edges.insert(view.edges.end(), row.begin(), row.end());
+  }
+  (void)rank;
+  return view;
+}
+
+void write_matrix_text(const MatrixView& view, const Matrix& matrix, std::ostream& out) {
+  std::string buffer;
+  for (const MatrixView::Node& node : view.nodes) {
+    if (node.group) {
+      buffer += node.id + " = " + member_list(node, matrix) + '\n';
+    }
+  }
+  std::vector<std::string> texts;
+  for (const ConnectionSet& set : view.connections) {
+    texts.push_back(connection_text(set));
+  }
+  for (const MatrixView::Edge& edge : view.edges) {
+    buffer += view.nodes[edge.from].id;
+    buffer += " => ";
+    buffer += view.nodes[edge.to].id;
+    buffer += " : ";
+    buffer += texts[edge.connection];
+    buffer += '\n';
+    if (buffer.size() > (1u << 20)) {
+      out << buffer;
+      buffer.clear();
+    }
+  }
+  out << buffer;
+}
+
+void write_matrix_json(const MatrixView& view, const Matrix& matrix,
+                       const model::Inventory& inventory, std::ostream& out) {
+  std::string buffer = "{\n  \"endpoints\": [";
+  bool first = true;
+  for (const MatrixView::Node& node : view.nodes) {
+    for (std::size_t e : node.members) {
+      const MatrixEndpoint& endpoint = matrix.endpoints()[e];
+      buffer += first ? "\n    " : ",\n    ";
+      first = false;
+      buffer += "{\"id\": " + json_string(endpoint.id);
+      if (endpoint.kind == MatrixEndpointKind::workload) {
+        const model::Workload& workload = inventory.workloads[endpoint.workload];
+        buffer += ", \"kind\": " + json_string(model::to_string(workload.kind));
+        buffer += ", \"namespace\": " + json_string(workload.namespace_name);
+        buffer += ", \"name\": " + json_string(workload.name);
+        buffer += ", \"labels\": {";
+        bool first_label = true;
+        for (const auto& [key, value] : workload.labels.entries()) {
+          buffer += (first_label ? "" : ", ") + json_string(key) + ": " + json_string(value);
+          first_label = false;
+        }
+        buffer += "}}";
+      } else {
+        buffer += ", \"kind\": \"External\", \"ranges\": [";
+        for (std::size_t r = 0; r < endpoint.ranges.size(); ++r) {
+          buffer += (r == 0 ? "\"" : ", \"") + endpoint.ranges[r].first.to_string() + "-" +
+                    endpoint.ranges[r].last.to_string() + "\"";
+        }
+        buffer += "]}";
+      }
+    }
+  }
+  buffer += first ? "],\n" : "\n  ],\n";
+  bool any_group = false;
+  for (const MatrixView::Node& node : view.nodes) {
+    if (!node.group) {
+      continue;
+    }
+    buffer += any_group ? ",\n    " : "  \"groups\": [\n    ";
+    any_group = true;
+    buffer += "{\"id\": " + json_string(node.id) + ", \"members\": [";
+    for (std::size_t i = 0; i < node.members.size(); ++i) {
+      buffer += (i == 0 ? "" : ", ") + json_string(matrix.endpoints()[node.members[i]].id);
+    }
+    buffer += "]}";
+  }
+  if (any_group) {
+    buffer += "\n  ],\n";
+  }
+  buffer += "  \"connections\": [";
+  std::vector<std::string> ids;
+  for (const MatrixView::Node& node : view.nodes) {
+    ids.push_back(json_string(node.id));
+  }
+  std::vector<std::string> allowed;
+  for (const ConnectionSet& set : view.connections) {
+    allowed.push_back(connections_json(set));
+  }
+  for (std::size_t i = 0; i < view.edges.size(); ++i) {
+    const MatrixView::Edge& edge = view.edges[i];
+    buffer += i == 0 ? "\n    " : ",\n    ";
+    buffer += "{\"from\": ";
+    buffer += ids[edge.from];
+    buffer += ", \"to\": ";
+    buffer += ids[edge.to];
+    buffer += ", \"allowed\": ";
+    buffer += allowed[edge.connection];
+    buffer += '}';
+    if (buffer.size() > (1u << 20)) {
+      out << buffer;
+      buffer.clear();
+    }
+  }
+  buffer += view.edges.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  out << buffer;
+}
+
+void write_matrix_csv(const MatrixView& view, const Matrix& matrix, std::ostream& out) {
+  out << "from,to,allowed\n";
+  std::vector<std::string> names;
+  for (const MatrixView::Node& node : view.nodes) {
+    names.push_back(csv_field(cell_name(node, matrix)));
+  }
+  for (const MatrixView::Edge& edge : view.edges) {
+    out << names[edge.from] << ',' << names[edge.to] << ','
+        << csv_field(connection_text(view.connections[edge.connection])) << '\n';
+  }
+}
+
+void write_matrix_md(const MatrixView& view, const Matrix& matrix, std::ostream& out) {
+  bool any_group = false;
+  for (const MatrixView::Node& node : view.nodes) {
+    if (node.group) {
+      if (!any_group) {
+        out << "| group | members |\n|---|---|\n";
+      }
+      any_group = true;
+      out << "| " << node.id << " | " << md_cell(member_list(node, matrix)) << " |\n";
+    }
+  }
+  if (any_group) {
+    out << '\n';
+  }
+  out << "| from | to | allowed |\n|---|---|---|\n";
+  for (const MatrixView::Edge& edge : view.edges) {
+    out << "| " << md_cell(view.nodes[edge.from].id) << " | " << md_cell(view.nodes[edge.to].id)
+        << " | " << md_cell(connection_text(view.connections[edge.connection])) << " |\n";
+  }
+}
+
+void write_matrix_dot(const MatrixView& view, const Matrix& matrix,
+                      const model::Inventory& inventory, std::ostream& out) {
+  out << "digraph npcheck {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n"
+         "  edge [fontname=\"Helvetica\", fontsize=10];\n";
+  std::map<std::string, std::vector<std::size_t>> by_namespace;
+  for (std::size_t i = 0; i < view.nodes.size(); ++i) {
+    by_namespace[node_namespace(view.nodes[i], matrix, inventory)].push_back(i);
+  }
+  auto node_line = [&](std::size_t i, const std::string& indent) {
+    const MatrixView::Node& node = view.nodes[i];
+    std::string label;
+    for (std::size_t e : node.members) {
+      const MatrixEndpoint& endpoint = matrix.endpoints()[e];
+      std::string text = endpoint.id;
+      if (endpoint.kind == MatrixEndpointKind::external) {
+        text.clear();
+        for (const analyzer::AddressRange& range : endpoint.ranges) {
+          text += (text.empty() ? "" : "\n") + range.first.to_string() + "-" + range.last.to_string();
+        }
+      }
+      label += (label.empty() ? "" : "\n") + text;
+    }
+    out << indent << dot_string(node.id) << " [label=" << dot_string(label);
+    if (is_external(matrix, node.members.front())) {
+      out << ", shape=ellipse";
+    }
+    out << "];\n";
+  };
+  for (const auto& [ns, nodes] : by_namespace) {
+    if (ns.empty()) {
+      continue;
+    }
+    out << "  subgraph " << dot_string("cluster_" + ns) << " {\n    label=" << dot_string(ns)
+        << ";\n";
+    for (std::size_t i : nodes) {
+      node_line(i, "    ");
+    }
+    out << "  }\n";
+  }
+  if (const auto it = by_namespace.find(""); it != by_namespace.end()) {
+    for (std::size_t i : it->second) {
+      node_line(i, "  ");
+    }
+  }
+  for (const MatrixView::Edge& edge : view.edges) {
+    out << "  " << dot_string(view.nodes[edge.from].id) << " -> "
+        << dot_string(view.nodes[edge.to].id)
+        << " [label=" << dot_string(connection_text(view.connections[edge.connection])) << "];\n";
+  }
+  out << "}\n";
+}
+
+namespace {
+
+// The policies that decide a flow, for the html hover text.
+std::string deciding_policies(const analyzer::Reachability& engine, const Matrix& matrix,
+                              const MatrixView::Node& from, const MatrixView::Node& to) {
+  auto flow_endpoint = [&](const MatrixView::Node& node, std::size_t skip) {
+    for (std::size_t e : node.members) {
+      if (e == skip) {
+        continue;
+      }
+      const MatrixEndpoint& endpoint = matrix.endpoints()[e];
+      if (endpoint.kind == MatrixEndpointKind::workload) {
+        return std::make_pair(analyzer::FlowEndpoint::of_workload(endpoint.workload), e);
+      }
+      return std::make_pair(analyzer::FlowEndpoint::external_ip(endpoint.ranges.front().first), e);
+    }
+    return std::make_pair(analyzer::FlowEndpoint{}, skip);
+  };
+  const auto [src, src_endpoint] = flow_endpoint(from, static_cast<std::size_t>(-1));
+  const auto [dst, dst_endpoint] = flow_endpoint(to, src_endpoint);
+  (void)dst_endpoint;
+  const analyzer::FlowResult result = engine.evaluate(src, dst);
+  if (result.always == analyzer::AlwaysAllowed::self) {
+    return "always allowed (a pod to itself)";
+  }
+  if (result.always == analyzer::AlwaysAllowed::node_local) {
+    return "always allowed (pod and its node)";
+  }
+  const model::Inventory& inventory = engine.inventory();
+  auto side = [&](const analyzer::DirectionResult& d, const char* name) {
+    std::string text = std::string(name) + ": ";
+    if (!d.isolated) {
+      return text + "not isolated";
+    }
+    std::set<std::string> names;
+    for (const analyzer::RuleMatch& rule : d.rules) {
+      names.insert(inventory.policies[rule.policy].namespace_name + "/" +
+                   inventory.policies[rule.policy].name);
+    }
+    std::string list;
+    for (const std::string& name_text : names) {
+      list += (list.empty() ? "" : ", ") + name_text;
+    }
+    return text + list;
+  };
+  return side(result.egress, "egress") + "\n" + side(result.ingress, "ingress");
+}
+
+constexpr const char* k_html_head = R"html(<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>npcheck connectivity matrix</title>
+<style>
+body { font-family: Helvetica, Arial, sans-serif; margin: 16px; color: #222; }
+#filter { width: 320px; padding: 4px; margin-bottom: 8px; }
+table { border-collapse: collapse; font-size: 11px; }
+th, td { border: 1px solid #ddd; padding: 0; }
+th.row { text-align: right; padding: 0 6px; white-space: nowrap; font-weight: normal; }
+th.col { writing-mode: vertical-rl; transform: rotate(180deg); padding: 6px 0; white-space: nowrap; font-weight: normal; }
+th.ns { background: #eef; font-weight: bold; }
+td.cell { width: 14px; height: 14px; }
+td.all { background: #2b8a3e; }
+td.some { background: #8ce99a; }
+td.self { background: #ccc; }
+#info { margin-top: 8px; white-space: pre; font-family: monospace; min-height: 4em; }
+.legend span { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 12px; vertical-align: middle; }
+</style>
+</head>
+<body>
+<h1>npcheck connectivity matrix</h1>
+<p class="legend">rows: from, columns: to
+<span style="background:#2b8a3e"></span>all connections
+<span style="background:#8ce99a"></span>some ports
+<span style="background:#ccc"></span>self</p>
+<input id="filter" placeholder="filter endpoints (substring)">
+<div id="grid"></div>
+<div id="info"></div>
+<script type="application/json" id="data">)html";
+
+constexpr const char* k_html_tail = R"html(</script>
+<script>
+(function () {
+  var data = JSON.parse(document.getElementById('data').textContent);
+  var cells = {};
+  data.edges.forEach(function (e) { cells[e[0] + ',' + e[1]] = e; });
+  var grid = document.getElementById('grid');
+  var info = document.getElementById('info');
+  // External endpoints can be long lists of ranges: show the first one and a count.
+  function label(n) {
+    var parts = n.id.split(',');
+    return !n.ns && parts.length > 1 ? parts[0] + ' (+' + (parts.length - 1) + ' ranges)' : n.id;
+  }
+  function render(filter) {
+    var shown = [];
+    data.nodes.forEach(function (n, i) {
+      if (!filter || n.id.indexOf(filter) >= 0 || n.members.join(' ').indexOf(filter) >= 0) shown.push(i);
+    });
+    var table = document.createElement('table');
+    var nsRow = document.createElement('tr');
+    nsRow.appendChild(document.createElement('th'));
+    var last = null, span = null;
+    shown.forEach(function (j) {
+      var ns = data.nodes[j].ns || '(external)';
+      if (ns !== last) {
+        span = document.createElement('th');
+        span.className = 'ns'; span.colSpan = 1; span.textContent = ns;
+        nsRow.appendChild(span); last = ns;
+      } else {
+        span.colSpan += 1;
+      }
+    });
+    table.appendChild(nsRow);
+    var head = document.createElement('tr');
+    head.appendChild(document.createElement('th'));
+    shown.forEach(function (j) {
+      var th = document.createElement('th');
+      th.className = 'col'; th.textContent = label(data.nodes[j]); th.title = data.nodes[j].members.join('\n');
+      head.appendChild(th);
+    });
+    table.appendChild(head);
+    shown.forEach(function (i) {
+      var tr = document.createElement('tr');
+      var th = document.createElement('th');
+      th.className = 'row'; th.textContent = label(data.nodes[i]); th.title = data.nodes[i].members.join('\n');
+      tr.appendChild(th);
+      shown.forEach(function (j) {
+        var td = document.createElement('td');
+        td.className = 'cell';
+        var e = cells[i + ',' + j];
+        if (i === j && !e) td.className += ' self';
+        if (e) {
+          td.className += e[2] === 'All Connections' ? ' all' : ' some';
+          td.title = data.nodes[i].id + ' => ' + data.nodes[j].id + '\n' + e[2] + '\n' + e[3];
+          td.onmouseenter = function () { info.textContent = td.title; };
+        }
+        tr.appendChild(td);
+      });
+      table.appendChild(tr);
+    });
+    grid.innerHTML = '';
+    grid.appendChild(table);
+  }
+  document.getElementById('filter').addEventListener('input', function (ev) { render(ev.target.value); });
+  render('');
+})();
+</script>
+</body>
+</html>
+)html";
+
+} // namespace
+
+void write_matrix_html(const MatrixView& view, const Matrix& matrix,
+                       const model::Inventory& inventory, std::ostream& out) {
+  const analyzer::Reachability engine(inventory);
+  nlohmann::json data;
+  data["nodes"] = nlohmann::json::array();
+  // Namespaces grouped: nodes are already ordered by id, i.e. by namespace.
+  for (const MatrixView::Node& node : view.nodes) {
+    nlohmann::json members = nlohmann::json::array();
+    for (std::size_t e : node.members) {
+      members.push_back(matrix.endpoints()[e].id);
+    }
+    data["nodes"].push_back({{"id", node.id},
+                             {"ns", node_namespace(node, matrix, inventory)},
+                             {"members", std::move(members)}});
+  }
+  data["edges"] = nlohmann::json::array();
+  for (const MatrixView::Edge& edge : view.edges) {
+    data["edges"].push_back({edge.from, edge.to,
+                             connection_text(view.connections[edge.connection]),
+                             deciding_policies(engine, matrix, view.nodes[edge.from],
+                                               view.nodes[edge.to])});
+  }
+  std::string json = data.dump();
+  // Keep "</script>" inside strings from closing the element.
+  std::string safe;
+  safe.reserve(json.size());
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    if (json[i] == '<') {
+      safe += "\\u003c";
+    } else {
+      safe += json[i];
+    }
+  }
+  out << k_html_head << safe << k_html_tail;
+}
+
+} // namespace npcheck::cli

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// What `npcheck matrix` prints, independent of the output format: the
+// visible endpoints (or groups of them), sorted, and the connected pairs.
+// Private to the cli layer.
+
+#include <npcheck/analyzer/matrix.hpp>
+#include <npcheck/analyzer/port_set.hpp>
+#include <npcheck/model/inventory.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace npcheck::cli {
+
+struct MatrixFilter {
+  std::vector<std::string> namespaces; // empty: all
+  std::string from_pattern;            // glob over endpoint ids; empty: all
+  std::string to_pattern;
+  std::optional<std::uint16_t> port;
+  std::optional<model::Protocol> protocol;
+  bool group = false;
+};
+
+struct MatrixView {
+  // One row/column: an endpoint, or a group of endpoints with identical rows
+  // and columns (then id is "groupN").
+  struct Node {
+    std::string id;
+    std::vector<std::size_t> members; // endpoint indices, sorted by id
+    bool group = false;
+  };
+  struct Edge {
+    std::uint32_t from = 0; // node
+    std::uint32_t to = 0;   // node
+    std::uint32_t connection = 0;
+  };
+
+  std::vector<Node> nodes;                     // workloads by id, then external by address
+  std::vector<Edge> edges;                     // by (from, to)
+  std::vector<analyzer::ConnectionSet> connections; // projected onto --port/--protocol
+};
+
+// Whether text matches a glob with * and ?.
+bool glob_match(std::string_view pattern, std::string_view text);
+
+MatrixView build_matrix_view(const analyzer::Matrix& matrix, const model::Inventory& inventory,
+                             const MatrixFilter& filter);
+
+// "All Connections" for everything, else ConnectionSet::to_string().
+std::string connection_text(const analyzer::ConnectionSet& connections);
+
+void write_matrix_text(const MatrixView& view, const analyzer::Matrix& matrix, std::ostream& out);
+void write_matrix_json(const MatrixView& view, const analyzer::Matrix& matrix,
+                       const model::Inventory& inventory, std::ostream& out);
+void write_matrix_csv(const MatrixView& view, const analyzer::Matrix& matrix, std::ostream& out);
+void write_matrix_md(const MatrixView& view, const analyzer::Matrix& matrix, std::ostream& out);
+void write_matrix_dot(const MatrixView& view, const analyzer::Matrix& matrix,
+                      const model::Inventory& inventory, std::ostream& out);
+void write_matrix_html(const MatrixView& view, const analyzer::Matrix& matrix,
+                       const model::Inventory& inventory, std::ostream& out);
+
+} // namespace npcheck::cli
