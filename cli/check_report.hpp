@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The report of `npcheck check` in its three formats (private to the cli
+// layer): text for terminals, JSON for scripts, JUnit XML for CI systems.
+
+#include <npcheck/analyzer/expectations.hpp>
+#include <npcheck/model/expectations.hpp>
+#include <npcheck/model/inventory.hpp>
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace npcheck::cli {
+
+struct CheckedExpectation {
+  const model::Expectation* expectation = nullptr;
+  const std::string* file = nullptr; // the expectations file, as given
+  analyzer::ExpectationResult result;
+};
+
+struct CheckReport {
+  const model::Inventory* inventory = nullptr;
+  std::vector<CheckedExpectation> checked; // in file order, files in argument order
+  std::size_t passed = 0;
+  std::size_t failed = 0;
+};
+
+void write_check_text(std::ostream& out, const CheckReport& report);
+void write_check_json(std::ostream& out, const CheckReport& report);
+void write_check_junit(std::ostream& out, const CheckReport& report);
+
+} // namespace npcheck::cli

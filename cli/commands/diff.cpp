@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// npcheck diff: what a change to the manifests does to connectivity. Both
+// versions are loaded and validated (the base from a directory, or from git
+// history with --base-ref), their matrices computed, and the difference
+// reported; --fail-on turns chosen kinds of change into exit status 1.
+#include "commands.hpp"
+#include "diff_report.hpp"
+#include "git_snapshot.hpp"
+
+#include <npcheck/analyzer/connectivity_diff.hpp>
+#include <npcheck/analyzer/matrix.hpp>
+#include <npcheck/model/error.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <ostream>
+
+namespace npcheck::cli {
+
+namespace {
+
+struct DiffOptions {
+  std::vector<std::string> base;
+  std::vector<std::string> head;
+  std::string base_ref;
+  std::string default_namespace = "default";
+  bool verbose = false;
+  bool quiet = false;
+  model::LoadLimits limits;
+  std::string format = "text";
+  std::vector<std::string> fail_on;
+  std::size_t max_rows = 100;
+};
+
+InputOptions input_of(const DiffOptions& options, std::vector<std::string> files) {
+  InputOptions input;
+  input.files = std::move(files);
+  input.default_namespace = options.default_namespace;
+  input.verbose = options.verbose;
+  input.quiet = options.quiet;
+  input.limits = options.limits;
+  return input;
+}
+
+bool fails(const DiffOptions& options, const analyzer::ConnectivityDiff& diff) {
+  auto wanted = [&options](const char* kind) {
+    return std::find(options.fail_on.begin(), options.fail_on.end(), kind) != options.fail_on.end() ||
+           std::find(options.fail_on.begin(), options.fail_on.end(), "any") != options.fail_on.end();
+  };
+  return (wanted("added") && diff.count(analyzer::ChangeKind::added) > 0) ||
+         (wanted("removed") && diff.count(analyzer::ChangeKind::removed) > 0) ||
+         (wanted("changed") && diff.count(analyzer::ChangeKind::changed) > 0);
+}
+
+int run_diff(const DiffOptions& options, Output& io) {
+  if (options.base.empty() && options.base_ref.empty()) {
+    throw model::Error({}, "give the base version: --base PATH... or --base-ref REV");
+  }
+  std::unique_ptr<GitSnapshot> snapshot;
+  std::vector<std::string> base_paths = options.base.empty() ? options.head : options.base;
+  if (!options.base_ref.empty()) {
+    snapshot = std::make_unique<GitSnapshot>(options.base_ref, base_paths);
+    base_paths = snapshot->paths();
+  }
+  // Warnings are about the new version; the base's were seen when it was merged.
+  InputOptions base_input = input_of(options, base_paths);
+  base_input.quiet = true;
+  base_input.verbose = false;
+  std::optional<model::Inventory> base = load_inventory(base_input, io);
+  std::optional<model::Inventory> head = load_inventory(input_of(options, options.head), io);
+  if (!base || !head) {
+    return static_cast<int>(ExitCode::input_error);
+  }
+  analyzer::Matrix base_matrix = analyzer::Matrix::compute(*base);
+  analyzer::Matrix head_matrix = analyzer::Matrix::compute(*head);
+  analyzer::ConnectivityDiff diff = analyzer::diff_connectivity(*base, base_matrix, *head, head_matrix);
+  if (options.format == "json") {
+    write_diff_json(io.out, diff);
+  } else if (options.format == "md") {
+    write_diff_markdown(io.out, diff, options.max_rows);
+  } else {
+    write_diff_text(io.out, diff);
+  }
+  return static_cast<int>(fails(options, diff) ? ExitCode::negative : ExitCode::ok);
+}
+
+} // namespace
+
+Runner setup_diff(CLI::App& app) {
+  auto options = std::make_shared<DiffOptions>();
+  CLI::App* command =
+      app.add_subcommand("diff", "Report how connectivity changes between two versions of the manifests");
+  command->add_option("--base", options->base,
+                      "Manifests of the base version (file, directory or '-'); repeatable")
+      ->type_name("PATH");
+  command->add_option("--head", options->head,
+                      "Manifests of the new version (file, directory or '-'); repeatable")
+      ->required()
+      ->type_name("PATH");
+  command->add_option("--base-ref", options->base_ref,
+                      "Read the base paths (default: the --head paths) from this git revision")
+      ->type_name("REV");
+  command->add_option("-n,--namespace", options->default_namespace, "Namespace for objects that name none")
+      ->capture_default_str()
+      ->type_name("NS");
+  command->add_flag("-v,--verbose", options->verbose, "Also report skipped kinds on stderr");
+  command->add_flag("-q,--quiet", options->quiet, "Do not print warnings");
+  command->add_option("--max-file-size", options->limits.max_file_bytes, "Largest input file accepted, in bytes")
+      ->capture_default_str()
+      ->type_name("BYTES");
+  command->add_option("--max-depth", options->limits.max_depth, "Deepest nesting accepted in a document")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000))
+      ->type_name("N");
+  command->add_option("--max-objects", options->limits.max_objects, "Most objects accepted in all inputs")
+      ->capture_default_str()
+      ->type_name("N");
+  command->add_option("-o,--output", options->format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "md"}))
+      ->capture_default_str()
+      ->type_name("FORMAT");
+  command->add_option("--fail-on", options->fail_on,
+                      "Exit 1 when connections of these kinds changed: added, removed, changed or any "
+                      "(comma-separated or repeated; default: never)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"added", "removed", "changed", "any"}))
+      ->type_name("KIND");
+  command->add_option("--max-rows", options->max_rows, "Rows per table in -o md (0: all)")
+      ->capture_default_str()
+      ->type_name("N");
+  return [options](Output& io) { return run_diff(*options, io); };
+}
+
+} // namespace npcheck::cli

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The report of `npcheck diff` (private to the cli layer): text for
+// terminals, JSON for scripts, Markdown for a pull-request comment.
+
+#include <npcheck/analyzer/connectivity_diff.hpp>
+
+#include <cstddef>
+#include <iosfwd>
+#include <string>
+
+namespace npcheck::cli {
+
+// How an endpoint of the diff is shown: "ns/name[Deployment]", or its
+// addresses as CIDR blocks.
+std::string diff_endpoint_name(const analyzer::DiffEndpoint& endpoint);
+
+void write_diff_text(std::ostream& out, const analyzer::ConnectivityDiff& diff);
+void write_diff_json(std::ostream& out, const analyzer::ConnectivityDiff& diff);
+// max_rows bounds each table (0: no bound); the rest is counted.
+void write_diff_markdown(std::ostream& out, const analyzer::ConnectivityDiff& diff, std::size_t max_rows);
+
+} // namespace npcheck::cli

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// A snapshot of paths at a git revision, without a second checkout: for each
+// path, find its work tree (git rev-parse --show-toplevel), then
+// `git archive REV -- <path relative to the top>` into a tar file and unpack
+// it into a temporary directory. git's own error text is kept for the
+// message when a step fails.
+#include "git_snapshot.hpp"
+
+#include <npcheck/model/error.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sys/wait.h>
+
+namespace npcheck::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+[[noreturn]] void fail(const std::string& message) {
+  throw model::Error(model::SourceLocation{}, "--base-ref: " + message);
+}
+
+std::string quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return out + "'";
+}
+
+struct Result {
+  int status = 0;
+  std::string output; // stdout and stderr, trailing newlines removed
+};
+
+Result run(const std::string& command) {
+  Result result;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) {
+    fail("cannot run git");
+  }
+  char buffer[4096];
+  std::size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) {
+    result.output.append(buffer, n);
+  }
+  int status = pclose(pipe);
+  result.status = status == -1 ? -1 : (WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  while (!result.output.empty() && (result.output.back() == '\n' || result.output.back() == '\r')) {
+    result.output.pop_back();
+  }
+  return result;
+}
+
+// git's message without the "fatal: " prefix, first line only.
+std::string git_message(const std::string& output) {
+  std::string text = output.substr(0, output.find('\n'));
+  if (text.rfind("fatal: ", 0) == 0) {
+    text = text.substr(7);
+  }
+  return text;
+}
+
+} // namespace
+
+GitSnapshot::GitSnapshot(const std::string& revision, const std::vector<std::string>& paths) {
+  if (revision.empty() || revision.front() == '-') {
+    fail("'" + revision + "' is not a revision");
+  }
+  std::string temp = (fs::temp_directory_path() / "npcheck-base-XXXXXX").string();
+  if (!mkdtemp(temp.data())) {
+    fail("cannot create a temporary directory");
+  }
+  m_root = temp;
+  try {
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      const fs::path path(paths[i]);
+      std::error_code ec;
+      fs::path dir = fs::is_directory(path, ec) ? path : path.parent_path();
+      if (dir.empty()) {
+        dir = ".";
+      }
+      if (!fs::is_directory(dir, ec)) {
+        fail("'" + paths[i] + "': no such directory in the work tree");
+      }
+      Result top = run("git -C " + quote(dir.string()) + " rev-parse --show-toplevel");
+      if (top.status != 0) {
+        fail("'" + paths[i] + "' is not in a git work tree (" + git_message(top.output) + ")");
+      }
+      Result commit = run("git -C " + quote(top.output) + " rev-parse --verify --quiet " +
+                          quote(revision + "^{commit}"));
+      if (commit.status != 0) {
+        fail("unknown revision '" + revision + "'");
+      }
+      fs::path relative = fs::absolute(path).lexically_normal().lexically_relative(
+          fs::canonical(top.output, ec));
+      if (relative.empty() || relative.string().rfind("..", 0) == 0) {
+        // A symlinked spelling of the path: resolve it the slow way.
+        relative = fs::weakly_canonical(path, ec).lexically_relative(fs::canonical(top.output, ec));
+      }
+      std::string rel = relative.string();
+      if (!rel.empty() && rel.back() == '/') {
+        rel.pop_back();
+      }
+      const fs::path tree = fs::path(m_root) / std::to_string(i);
+      const fs::path tar = fs::path(m_root) / (std::to_string(i) + ".tar");
+      fs::create_directories(tree);
+      Result archive = run("git -C " + quote(top.output) + " archive --format=tar -o " +
+                           quote(tar.string()) + ' ' + quote(commit.output) +
+                           (rel.empty() || rel == "." ? std::string() : " -- " + quote(rel)));
+      if (archive.status != 0) {
+        fail("'" + paths[i] + "' does not exist at " + revision + " (" + git_message(archive.output) +
+             ")");
+      }
+      Result untar = run("tar -xf " + quote(tar.string()) + " -C " + quote(tree.string()));
+      if (untar.status != 0) {
+        fail("cannot unpack the snapshot (" + untar.output + ")");
+      }
+      m_paths.push_back((rel.empty() || rel == "." ? tree : tree / rel).string());
+    }
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(m_root, ec);
+    throw;
+  }
+}
+
+GitSnapshot::~GitSnapshot() {
+  std::error_code ec;
+  fs::remove_all(m_root, ec);
+}
+
+} // namespace npcheck::cli

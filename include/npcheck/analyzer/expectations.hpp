@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <npcheck/analyzer/address_set.hpp>
+#include <npcheck/analyzer/port_set.hpp>
+#include <npcheck/analyzer/reachability.hpp>
+
+#include <cstddef>
+#include <vector>
+
+namespace npcheck::model {
+struct EndpointSpec;
+struct Expectation;
+struct PortSpec;
+} // namespace npcheck::model
+
+namespace npcheck::analyzer {
+
+// One concrete endpoint an expectation side stands for: a workload, a node
+// address, or a range of outside addresses that every policy treats alike
+// (then endpoint is its first address and ranges are all of its addresses).
+struct CheckEndpoint {
+  FlowEndpoint endpoint;
+  std::vector<AddressRange> ranges; // only for kind external
+};
+
+// A pair that breaks an expectation.
+struct Violation {
+  std::size_t from = 0; // index into ExpectationResult::sources
+  std::size_t to = 0;   // index into ExpectationResult::destinations
+  // deny: the listed ports the pair allows; allow: the listed ports it does not.
+  ConnectionSet offending;
+  // The engine's full answer for the pair, with the explanation.
+  FlowResult flow;
+};
+
+enum class ExpectationStatus {
+  passed,
+  failed,       // some pair breaks it
+  from_empty,   // from matches no endpoint
+  to_empty,     // to matches no endpoint
+  no_pairs,     // both match, but only an endpoint paired with itself
+};
+
+struct ExpectationResult {
+  ExpectationStatus status = ExpectationStatus::passed;
+  std::vector<CheckEndpoint> sources;
+  std::vector<CheckEndpoint> destinations;
+  ConnectionSet ports; // the listed ports
+  std::size_t pairs = 0;        // pairs checked
+  std::size_t failed_pairs = 0; // pairs that break it
+  // The first failing pairs (at most CheckOptions::max_violations), in
+  // source then destination order.
+  std::vector<Violation> violations;
+
+  bool passed() const { return status == ExpectationStatus::passed; }
+};
+
+struct CheckOptions {
+  std::size_t max_violations = 5;
+};
+
+// Checks expectations against the inventory of a Reachability engine. Pods
+// and workloads are matched by namespace (name or label selector), name,
+// kind and pod label selector; a cidr side is split into the ranges that
+// every ipBlock treats alike, plus the pods and nodes whose addresses lie in
+// it, so that a deny to a cidr fails if any address in it is reachable. An
+// endpoint is paired with itself only when it is a workload other than a Pod
+// (two replicas talking). The engine must outlive the checker.
+class ExpectationChecker {
+public:
+  explicit ExpectationChecker(const Reachability& engine);
+
+  // The endpoints spec stands for, workloads in Inventory order, then nodes,
+  // then outside ranges by address.
+  std::vector<CheckEndpoint> resolve(const model::EndpointSpec& spec) const;
+
+  ExpectationResult check(const model::Expectation& expectation, const CheckOptions& options = {}) const;
+
+private:
+  std::vector<CheckEndpoint> resolve_cidr(const model::EndpointSpec& spec) const;
+
+  const Reachability& m_engine;
+  // The distinct address sets of every ipBlock of every policy.
+  std::vector<AddressSet> m_blocks;
+};
+
+// The listed ports as a set; an empty list is every port of every protocol.
+ConnectionSet to_connection_set(const std::vector<model::PortSpec>& ports);
+
+} // namespace npcheck::analyzer

@@ -1,0 +1,703 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Reading an expectations file. The text goes through the same event-based
+// reader as the manifests (raw_document.cpp), so every node keeps its line
+// and column, and is then read field by field with the manifests' rules for
+// names, labels, selectors and CIDRs. Unlike a manifest, an unknown field is
+// an error, not a warning: a misspelt `namepsace:` would silently widen what
+// an expectation covers, and a security gate must not guess. Scalars are read
+// as their text (an unquoted `8080` or `true` label value is fine here, since
+// no API server will decode the file). All problems of the file are reported,
+// not just the first.
+#include <npcheck/model/expectations.hpp>
+
+#include "object_builder.hpp"
+#include "raw_document.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+
+namespace npcheck::model {
+
+namespace {
+
+using detail::RawDocument;
+using detail::RawNode;
+using detail::RawType;
+
+// A field path rendered only when a message needs it.
+struct Path {
+  const Path* parent = nullptr;
+  std::string_view key;
+  long index = -1;
+
+  Path field(std::string_view k) const { return Path{root() ? nullptr : this, k, -1}; }
+  Path item(std::size_t i) const { return Path{root() ? nullptr : this, {}, static_cast<long>(i)}; }
+  bool root() const { return parent == nullptr && key.empty() && index < 0; }
+
+  std::string str() const {
+    std::string head = parent ? parent->str() : std::string();
+    if (index >= 0) {
+      return head + '[' + std::to_string(index) + ']';
+    }
+    if (key.empty()) {
+      return head;
+    }
+    return head.empty() ? std::string(key) : head + '.' + std::string(key);
+  }
+};
+
+const char* type_name(const RawNode& node) {
+  switch (node.type) {
+  case RawType::null:
+    return "null";
+  case RawType::map:
+    return "a mapping";
+  case RawType::seq:
+    return "a list";
+  case RawType::scalar:
+    break;
+  }
+  return "a scalar";
+}
+
+using Fields = std::initializer_list<std::string_view>;
+
+constexpr const char* k_port_forms = "expected any, a protocol (TCP, UDP, SCTP), PORT, PORT-END, "
+                                     "PROTOCOL/PORT or PROTOCOL/PORT-END";
+
+class Reader {
+public:
+  Reader(const RawDocument& doc, const std::shared_ptr<const std::string>& file, ExpectationFile& out,
+         std::map<std::string, SourceLocation>& names)
+      : m_doc(doc), m_file(file), m_out(out), m_names(names) {}
+
+  void read_document() {
+    if (m_doc.empty) {
+      return;
+    }
+    const RawNode& root = m_doc.node(m_doc.root);
+    if (root.type == RawType::null) {
+      return;
+    }
+    if (root.type != RawType::map) {
+      error(root, Path{}, std::string("expected a mapping with 'expectations', found ") + type_name(root));
+      return;
+    }
+    check_fields(root, Path{}, {"expectations"});
+    Path list_path = Path{}.field("expectations");
+    const RawNode* list = m_doc.get(root, "expectations");
+    if (!list || list->type == RawType::null) {
+      error(root, list_path, "required field is missing");
+      return;
+    }
+    if (list->type != RawType::seq) {
+      error(*list, list_path, std::string("expected a list, found ") + type_name(*list));
+      return;
+    }
+    if (list->child_count == 0) {
+      error(*list, list_path, "must list at least one expectation");
+      return;
+    }
+    for (std::uint32_t i = 0; i < list->child_count; ++i) {
+      read_expectation(m_doc.child(*list, i), list_path.item(i));
+    }
+  }
+
+private:
+  SourceLocation at(const RawNode& node) const { return SourceLocation{m_file, node.line, node.column}; }
+
+  void error(const RawNode& node, const Path& path, const std::string& message) {
+    std::string p = path.str();
+    m_out.errors.push_back(
+        Diagnostic{Severity::error, at(node), m_object, p.empty() ? message : p + ": " + message});
+  }
+  void warning(const RawNode& node, const Path& path, const std::string& message) {
+    std::string p = path.str();
+    m_out.warnings.push_back(
+        Diagnostic{Severity::warning, at(node), m_object, p.empty() ? message : p + ": " + message});
+  }
+
+  const RawNode* field(const RawNode& map, std::string_view key) const {
+    const RawNode* node = m_doc.get(map, key);
+    return node && node->type != RawType::null ? node : nullptr;
+  }
+
+  // Every key of map must be one of known; anything else is an error.
+  void check_fields(const RawNode& map, const Path& path, Fields known) {
+    std::vector<std::string_view> seen;
+    for (std::uint32_t i = 0; i + 1 < map.child_count; i += 2) {
+      const RawNode& key = m_doc.child(map, i);
+      if (key.type != RawType::scalar) {
+        error(key, path, "mapping keys must be strings");
+        continue;
+      }
+      if (std::find(seen.begin(), seen.end(), key.value) != seen.end()) {
+        error(key, path.field(key.value), "duplicate field");
+        continue;
+      }
+      seen.push_back(key.value);
+      if (std::find(known.begin(), known.end(), key.value) != known.end()) {
+        continue;
+      }
+      std::string expected;
+      for (std::string_view k : known) {
+        expected += (expected.empty() ? "" : ", ") + std::string(k);
+      }
+      error(key, path.field(key.value), "unknown field (expected " + expected + ")");
+    }
+  }
+
+  std::optional<std::string> as_text(const RawNode& node, const Path& path) {
+    if (node.type != RawType::scalar) {
+      error(node, path, std::string("expected a string, found ") + type_name(node));
+      return std::nullopt;
+    }
+    return node.value;
+  }
+
+  const RawNode* as_map(const RawNode& node, const Path& path) {
+    if (node.type != RawType::map) {
+      error(node, path, std::string("expected a mapping, found ") + type_name(node));
+      return nullptr;
+    }
+    return &node;
+  }
+
+  // ---- expectation ------------------------------------------------------
+  void read_expectation(const RawNode& node, const Path& path) {
+    m_object.clear();
+    const RawNode* map = as_map(node, path);
+    if (!map) {
+      return;
+    }
+    std::size_t errors_before = m_out.errors.size();
+    Expectation e;
+    e.where = at(node);
+    const RawNode* name = field(*map, "name");
+    if (!name) {
+      error(node, path.field("name"), "required field is missing");
+    } else if (std::optional<std::string> text = as_text(*name, path.field("name"))) {
+      if (text->empty()) {
+        error(*name, path.field("name"), "must not be empty");
+      } else {
+        e.name = *text;
+        m_object = "expectation '" + e.name + "'";
+        auto [it, inserted] = m_names.emplace(e.name, at(*name));
+        if (!inserted) {
+          error(*name, path.field("name"),
+                "duplicate expectation name (first used at " + it->second.to_string() + ")");
+        }
+      }
+    }
+    check_fields(*map, path, {"name", "description", "from", "to", "ports", "expect"});
+    if (const RawNode* description = field(*map, "description")) {
+      as_text(*description, path.field("description"));
+    }
+
+    const RawNode* expect = field(*map, "expect");
+    if (!expect) {
+      error(node, path.field("expect"), "required field is missing (expected allow or deny)");
+    } else if (std::optional<std::string> text = as_text(*expect, path.field("expect"))) {
+      if (*text == "allow") {
+        e.expect = Verdict::allow;
+      } else if (*text == "deny") {
+        e.expect = Verdict::deny;
+      } else {
+        error(*expect, path.field("expect"), "unknown verdict '" + *text + "' (expected allow or deny)");
+      }
+    }
+
+    std::optional<EndpointSpec> from = read_endpoint(field(*map, "from"), node, path.field("from"));
+    std::optional<EndpointSpec> to = read_endpoint(field(*map, "to"), node, path.field("to"));
+    if (from && to && from->cidr && to->cidr) {
+      error(*field(*map, "to"), path.field("to"),
+            "from and to may not both be cidr (NetworkPolicy does not govern traffic between "
+            "addresses outside the cluster)");
+    }
+
+    const RawNode* ports = m_doc.get(*map, "ports");
+    if (ports && ports->type != RawType::null) {
+      e.ports = read_ports(*ports, path.field("ports"));
+    } else if (expect && e.expect == Verdict::allow && m_out.errors.size() == errors_before) {
+      error(node, path.field("ports"),
+            "required when expect is allow (list the ports the application needs, or write [any])");
+    }
+    if (m_out.errors.size() != errors_before || !from || !to) {
+      return;
+    }
+    e.from = std::move(*from);
+    e.to = std::move(*to);
+    m_out.expectations.push_back(std::move(e));
+  }
+
+  // ---- ports ------------------------------------------------------------
+  std::vector<PortSpec> read_ports(const RawNode& node, const Path& path) {
+    std::vector<PortSpec> ports;
+    if (node.type != RawType::seq) {
+      error(node, path, std::string("expected a list, found ") + type_name(node));
+      return ports;
+    }
+    if (node.child_count == 0) {
+      error(node, path, "must not be empty (omit it for every port, or write [any])");
+      return ports;
+    }
+    for (std::uint32_t i = 0; i < node.child_count; ++i) {
+      const RawNode& item = m_doc.child(node, i);
+      Path p = path.item(i);
+      std::optional<std::string> text = as_text(item, p);
+      if (!text) {
+        continue;
+      }
+      if (std::optional<PortSpec> port = parse_port(item, p, *text)) {
+        ports.push_back(*port);
+      }
+    }
+    return ports;
+  }
+
+  std::optional<PortSpec> parse_port(const RawNode& node, const Path& path, const std::string& text) {
+    PortSpec spec;
+    spec.where = at(node);
+    if (text == "any") {
+      return spec;
+    }
+    std::string_view rest = text;
+    std::size_t slash = rest.find('/');
+    bool letters = !rest.empty() && !(rest.front() >= '0' && rest.front() <= '9');
+    if (slash != std::string_view::npos || letters) {
+      std::string_view protocol_text = rest.substr(0, slash);
+      std::optional<Protocol> protocol = parse_protocol(protocol_text);
+      if (!protocol) {
+        error(node, path,
+              "unknown protocol '" + std::string(protocol_text) + "' in '" + text +
+                  "' (expected TCP, UDP or SCTP)");
+        return std::nullopt;
+      }
+      spec.protocol = *protocol;
+      if (slash == std::string_view::npos) {
+        return spec;
+      }
+      rest = rest.substr(slash + 1);
+    } else {
+      spec.protocol = Protocol::tcp;
+    }
+    std::size_t dash = rest.find('-');
+    std::optional<long> first = number(rest.substr(0, dash));
+    std::optional<long> last = dash == std::string_view::npos ? first : number(rest.substr(dash + 1));
+    if (!first || !last) {
+      bool named = !rest.empty() && std::any_of(rest.begin(), rest.end(), [](char c) {
+        return c >= 'a' && c <= 'z';
+      });
+      error(node, path,
+            named ? "named port '" + std::string(rest) + "' in '" + text +
+                        "': expectations take port numbers (a name can resolve differently per pod)"
+                  : "invalid port '" + text + "' (" + k_port_forms + ")");
+      return std::nullopt;
+    }
+    for (long value : {*first, *last}) {
+      if (value < 1 || value > 65535) {
+        error(node, path,
+              "port " + std::to_string(value) + " in '" + text + "' is out of range (expected 1..65535)");
+        return std::nullopt;
+      }
+    }
+    if (*last < *first) {
+      error(node, path, "empty range '" + text + "' (the end is below the start)");
+      return std::nullopt;
+    }
+    spec.first = static_cast<std::uint16_t>(*first);
+    spec.last = static_cast<std::uint16_t>(*last);
+    return spec;
+  }
+
+  static std::optional<long> number(std::string_view text) {
+    long value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  // ---- endpoints --------------------------------------------------------
+  std::optional<EndpointSpec> read_endpoint(const RawNode* node, const RawNode& parent, const Path& path) {
+    if (!node) {
+      error(parent, path, "required field is missing");
+      return std::nullopt;
+    }
+    const RawNode* map = as_map(*node, path);
+    if (!map) {
+      return std::nullopt;
+    }
+    std::size_t errors_before = m_out.errors.size();
+    check_fields(*map, path,
+                 {"all", "cidr", "except", "namespace", "namespaceSelector", "name", "kind", "selector",
+                  "podSelector"});
+    EndpointSpec spec;
+    spec.where = at(*node);
+
+    if (const RawNode* all = field(*map, "all")) {
+      if (all->type != RawType::scalar || all->value != "true") {
+        error(*all, path.field("all"), "expected true (omit the field to select fewer pods)");
+      }
+      spec.all = true;
+    }
+    const RawNode* cidr = field(*map, "cidr");
+    if (cidr) {
+      spec.cidr = read_ip_block(*map, *cidr, path);
+    } else if (const RawNode* except = field(*map, "except")) {
+      error(*except, path.field("except"), "except needs cidr");
+    }
+    if (const RawNode* ns = field(*map, "namespace")) {
+      if (std::optional<std::string> text = as_text(*ns, path.field("namespace"))) {
+        if (std::string why = detail::check_dns_label(*text); !why.empty()) {
+          error(*ns, path.field("namespace"), "invalid namespace '" + *text + "': " + why);
+        } else {
+          spec.namespace_name = *text;
+        }
+      }
+    }
+    const RawNode* ns_selector = field(*map, "namespaceSelector");
+    if (ns_selector) {
+      spec.namespace_selector = read_selector(*ns_selector, path.field("namespaceSelector"));
+      if (spec.namespace_name) {
+        error(*ns_selector, path.field("namespaceSelector"),
+              "namespace and namespaceSelector may not both be given");
+      }
+    }
+    if (const RawNode* name = field(*map, "name")) {
+      if (std::optional<std::string> text = as_text(*name, path.field("name"))) {
+        if (std::string why = detail::check_dns_subdomain(*text); !why.empty()) {
+          error(*name, path.field("name"), "invalid name '" + *text + "': " + why);
+        } else {
+          spec.name = *text;
+        }
+      }
+    }
+    if (const RawNode* kind = field(*map, "kind")) {
+      if (std::optional<std::string> text = as_text(*kind, path.field("kind"))) {
+        spec.kind = parse_workload_kind(*text);
+        if (!spec.kind) {
+          error(*kind, path.field("kind"),
+                "unknown kind '" + *text +
+                    "' (expected Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob "
+                    "or ReplicationController)");
+        }
+      }
+    }
+    const RawNode* selector = field(*map, "selector");
+    const RawNode* pod_selector = field(*map, "podSelector");
+    if (selector && pod_selector) {
+      error(*pod_selector, path.field("podSelector"),
+            "selector and podSelector are the same field; give one");
+    } else if (selector || pod_selector) {
+      spec.pod_selector = read_selector(selector ? *selector : *pod_selector,
+                                        path.field(selector ? "selector" : "podSelector"));
+    }
+
+    bool pod_fields = spec.namespace_name || ns_selector || field(*map, "name") ||
+                      field(*map, "kind") || selector || pod_selector;
+    if (spec.all && (cidr || pod_fields)) {
+      error(*node, path, "all: true may not be combined with other fields");
+    } else if (cidr && pod_fields) {
+      error(*node, path,
+            "cidr may not be combined with namespace, namespaceSelector, name, kind or selector");
+    } else if (!spec.all && !cidr && !pod_fields && m_out.errors.size() == errors_before) {
+      error(*node, path,
+            "must specify an endpoint: all: true, cidr, or at least one of namespace, "
+            "namespaceSelector, name, kind and selector");
+    }
+    if (m_out.errors.size() != errors_before) {
+      return std::nullopt;
+    }
+    return spec;
+  }
+
+  std::optional<IpBlock> read_ip_block(const RawNode& map, const RawNode& cidr_node, const Path& path) {
+    IpBlock block;
+    block.where = at(cidr_node);
+    std::optional<Cidr> cidr = read_cidr(cidr_node, path.field("cidr"));
+    bool ok = cidr.has_value();
+    if (const RawNode* excepts = field(map, "except")) {
+      Path except_path = path.field("except");
+      if (excepts->type != RawType::seq) {
+        error(*excepts, except_path, std::string("expected a list, found ") + type_name(*excepts));
+        return std::nullopt;
+      }
+      for (std::uint32_t i = 0; i < excepts->child_count; ++i) {
+        const RawNode& item = m_doc.child(*excepts, i);
+        std::optional<Cidr> except = read_cidr(item, except_path.item(i));
+        if (!except) {
+          ok = false;
+          continue;
+        }
+        if (cidr && (except->address.family != cidr->address.family || !cidr->contains(*except) ||
+                     except->prefix <= cidr->prefix)) {
+          error(item, except_path.item(i),
+                "'" + except->to_string() + "' is not strictly inside cidr '" + cidr->to_string() + "'");
+          ok = false;
+          continue;
+        }
+        block.except.push_back(*except);
+      }
+    }
+    if (!ok) {
+      return std::nullopt;
+    }
+    block.cidr = *cidr;
+    return block;
+  }
+
+  std::optional<Cidr> read_cidr(const RawNode& node, const Path& path) {
+    std::optional<std::string> text = as_text(node, path);
+    if (!text) {
+      return std::nullopt;
+    }
+    std::optional<Cidr> cidr = Cidr::parse(*text);
+    if (!cidr) {
+      error(node, path, "invalid CIDR '" + *text + "' (expected e.g. 10.0.0.0/16 or fd00::/64)");
+      return std::nullopt;
+    }
+    if (cidr->has_host_bits()) {
+      Cidr network{cidr->first(), cidr->prefix};
+      warning(node, path,
+              "'" + *text + "' has host bits set; read as '" + network.to_string() + "'");
+    }
+    return cidr;
+  }
+
+  // A LabelSelector ({matchLabels, matchExpressions}) or, as a shorthand, a
+  // plain label map ({app: api} means {matchLabels: {app: api}}).
+  LabelSelector read_selector(const RawNode& node, const Path& path) {
+    LabelSelector selector;
+    selector.where = at(node);
+    if (!as_map(node, path)) {
+      return selector;
+    }
+    bool full = m_doc.get(node, "matchLabels") || m_doc.get(node, "matchExpressions");
+    if (!full) {
+      selector.match_labels = read_labels(node, path);
+      return selector;
+    }
+    check_fields(node, path, {"matchLabels", "matchExpressions"});
+    if (const RawNode* labels = field(node, "matchLabels")) {
+      if (as_map(*labels, path.field("matchLabels"))) {
+        selector.match_labels = read_labels(*labels, path.field("matchLabels"));
+      }
+    }
+    const RawNode* exprs = field(node, "matchExpressions");
+    Path exprs_path = path.field("matchExpressions");
+    if (exprs && exprs->type != RawType::seq) {
+      error(*exprs, exprs_path, std::string("expected a list, found ") + type_name(*exprs));
+      return selector;
+    }
+    for (std::uint32_t i = 0; exprs && i < exprs->child_count; ++i) {
+      Path p = exprs_path.item(i);
+      const RawNode* entry = as_map(m_doc.child(*exprs, i), p);
+      if (!entry) {
+        continue;
+      }
+      if (std::optional<Requirement> req = read_requirement(*entry, p)) {
+        selector.match_expressions.push_back(std::move(*req));
+      }
+    }
+    return selector;
+  }
+
+  Labels read_labels(const RawNode& map, const Path& path) {
+    Labels labels;
+    for (std::uint32_t i = 0; i + 1 < map.child_count; i += 2) {
+      const RawNode& key = m_doc.child(map, i);
+      const RawNode& value = m_doc.child(map, i + 1);
+      Path p = path.field(key.value);
+      if (std::string why = detail::check_label_key(key.value); !why.empty()) {
+        error(key, p, "invalid label key '" + key.value + "': " + why);
+        continue;
+      }
+      std::optional<std::string> text =
+          value.type == RawType::null ? std::optional<std::string>("") : as_text(value, p);
+      if (!text) {
+        continue;
+      }
+      if (std::string why = detail::check_label_value(*text); !why.empty()) {
+        error(value, p, "invalid label value '" + *text + "': " + why);
+        continue;
+      }
+      labels.set(key.value, *text);
+    }
+    return labels;
+  }
+
+  std::optional<Requirement> read_requirement(const RawNode& entry, const Path& path) {
+    std::size_t errors_before = m_out.errors.size();
+    check_fields(entry, path, {"key", "operator", "values"});
+    Requirement req;
+    const RawNode* key = field(entry, "key");
+    if (!key) {
+      error(entry, path.field("key"), "required field is missing");
+    } else if (std::optional<std::string> text = as_text(*key, path.field("key"))) {
+      if (std::string why = detail::check_label_key(*text); !why.empty()) {
+        error(*key, path.field("key"), "invalid label key '" + *text + "': " + why);
+      }
+      req.key = *text;
+    }
+    const RawNode* op = field(entry, "operator");
+    if (!op) {
+      error(entry, path.field("operator"), "required field is missing");
+    } else if (std::optional<std::string> text = as_text(*op, path.field("operator"))) {
+      if (*text == "In") {
+        req.op = Operator::in;
+      } else if (*text == "NotIn") {
+        req.op = Operator::not_in;
+      } else if (*text == "Exists") {
+        req.op = Operator::exists;
+      } else if (*text == "DoesNotExist") {
+        req.op = Operator::does_not_exist;
+      } else {
+        error(*op, path.field("operator"),
+              "unknown operator '" + *text + "' (expected In, NotIn, Exists or DoesNotExist)");
+      }
+    }
+    Path values_path = path.field("values");
+    const RawNode* values = field(entry, "values");
+    if (values && values->type != RawType::seq) {
+      error(*values, values_path, std::string("expected a list, found ") + type_name(*values));
+    }
+    for (std::uint32_t v = 0; values && values->type == RawType::seq && v < values->child_count; ++v) {
+      const RawNode& value = m_doc.child(*values, v);
+      std::optional<std::string> text = as_text(value, values_path.item(v));
+      if (!text) {
+        continue;
+      }
+      if (std::string why = detail::check_label_value(*text); !why.empty()) {
+        error(value, values_path.item(v), "invalid label value '" + *text + "': " + why);
+        continue;
+      }
+      req.values.push_back(*text);
+    }
+    if (m_out.errors.size() != errors_before) {
+      return std::nullopt;
+    }
+    bool needs_values = req.op == Operator::in || req.op == Operator::not_in;
+    if (needs_values && req.values.empty()) {
+      error(values ? *values : entry, values_path,
+            std::string("must be non-empty when operator is ") + to_string(req.op));
+      return std::nullopt;
+    }
+    if (!needs_values && !req.values.empty()) {
+      error(*values, values_path, std::string("must be empty when operator is ") + to_string(req.op));
+      return std::nullopt;
+    }
+    std::sort(req.values.begin(), req.values.end());
+    req.values.erase(std::unique(req.values.begin(), req.values.end()), req.values.end());
+    return req;
+  }
+
+  const RawDocument& m_doc;
+  const std::shared_ptr<const std::string>& m_file;
+  ExpectationFile& m_out;
+  std::map<std::string, SourceLocation>& m_names;
+  std::string m_object;
+};
+
+ExpectationFile read_text(std::shared_ptr<const std::string> name, std::string_view text,
+                          const LoadLimits& limits) {
+  ExpectationFile out;
+  out.file = *name;
+  std::map<std::string, SourceLocation> names;
+  bool any = false;
+  for (const detail::Chunk& chunk : detail::split_documents(name, text)) {
+    std::vector<RawDocument> docs;
+    detail::parse_chunk(chunk, limits, docs, out.errors);
+    for (const RawDocument& doc : docs) {
+      any = any || (!doc.empty && doc.node(doc.root).type != RawType::null);
+      Reader(doc, name, out, names).read_document();
+    }
+  }
+  auto by_place = [](const Diagnostic& a, const Diagnostic& b) {
+    return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
+  };
+  std::stable_sort(out.errors.begin(), out.errors.end(), by_place);
+  std::stable_sort(out.warnings.begin(), out.warnings.end(), by_place);
+  if (!any && out.errors.empty()) {
+    out.errors.push_back(Diagnostic{Severity::error, SourceLocation{name, 0, 0}, "",
+                                    "no expectations (expected a mapping with 'expectations')"});
+  }
+  return out;
+}
+
+} // namespace
+
+const char* to_string(Verdict verdict) { return verdict == Verdict::allow ? "allow" : "deny"; }
+
+std::string EndpointSpec::to_string() const {
+  if (all) {
+    return "all pods";
+  }
+  if (cidr) {
+    std::string text = "cidr " + Cidr{cidr->cidr.first(), cidr->cidr.prefix}.to_string();
+    for (const Cidr& except : cidr->except) {
+      text += " except " + Cidr{except.first(), except.prefix}.to_string();
+    }
+    return text;
+  }
+  std::string text;
+  auto add = [&text](const std::string& part) { text += (text.empty() ? "" : ", ") + part; };
+  if (namespace_name) {
+    add("namespace " + *namespace_name);
+  }
+  if (namespace_selector) {
+    add("namespaceSelector " + namespace_selector->to_string());
+  }
+  if (kind) {
+    add(std::string("kind ") + model::to_string(*kind));
+  }
+  if (name) {
+    add("name " + *name);
+  }
+  if (pod_selector) {
+    add("selector " + pod_selector->to_string());
+  }
+  return text;
+}
+
+ExpectationFile load_expectations(const std::string& path, const LoadLimits& limits) {
+  auto name = std::make_shared<const std::string>(path);
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error(SourceLocation{name, 0, 0}, "is a directory (expected an expectations file)");
+  }
+  std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > limits.max_file_bytes) {
+    throw Error(SourceLocation{name, 0, 0},
+                "file is larger than " + std::to_string(limits.max_file_bytes) +
+                    " bytes (raise the limit with --max-file-size)");
+  }
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) {
+    throw Error(SourceLocation{name, 0, 0},
+                ec ? "no such file or directory" : "cannot read file: " + std::string(std::strerror(errno)));
+  }
+  std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+  return read_text(std::move(name), text, limits);
+}
+
+ExpectationFile load_expectations_string(std::string_view text, const std::string& file_name,
+                                         const LoadLimits& limits) {
+  auto name = std::make_shared<const std::string>(file_name);
+  if (text.size() > limits.max_file_bytes) {
+    throw Error(SourceLocation{name, 0, 0},
+                "file is larger than " + std::to_string(limits.max_file_bytes) +
+                    " bytes (raise the limit with --max-file-size)");
+  }
+  return read_text(std::move(name), text, limits);
+}
+
+} // namespace npcheck::model

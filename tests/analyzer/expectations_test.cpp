@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <npcheck/analyzer/expectations.hpp>
+
+#include <npcheck/analyzer/address_ranges.hpp>
+#include <npcheck/model/expectations.hpp>
+#include <npcheck/model/load.hpp>
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace npcheck;
+using analyzer::ExpectationStatus;
+
+// A web pod with a known IP, a db Deployment, and a web egress policy to
+// 10.0.0.0/8 except 10.1.0.0/16 on TCP 443 plus the db on TCP 5432.
+constexpr const char* k_cluster = R"(
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: app, labels: {app: web}}
+status: {podIP: 10.9.0.5}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db, namespace: app}
+spec:
+  template:
+    metadata: {labels: {app: db}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-egress, namespace: app}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Egress]
+  egress:
+    - to: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}]
+      ports: [{port: 443}]
+    - to: [{podSelector: {matchLabels: {app: db}}}]
+      ports: [{port: 5432}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-ingress, namespace: app}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress:
+    - from: [{podSelector: {matchLabels: {app: web}}}]
+)";
+
+struct Fixture {
+  model::Inventory inventory = model::load_string(k_cluster, "cluster.yaml");
+  analyzer::Reachability engine{inventory};
+  analyzer::ExpectationChecker checker{engine};
+
+  analyzer::ExpectationResult check(const std::string& expectation) {
+    model::ExpectationFile file =
+        model::load_expectations_string("expectations:\n  - " + expectation + "\n", "e.yaml");
+    REQUIRE(file.ok());
+    REQUIRE_EQ(file.expectations.size(), 1u);
+    return checker.check(file.expectations.front());
+  }
+};
+
+std::string ranges_text(const analyzer::CheckEndpoint& e) { return analyzer::addresses_to_string(e.ranges); }
+
+} // namespace
+
+TEST_SUITE_BEGIN("analyzer");
+
+TEST_CASE("ExpectationChecker::cidr") {
+  Fixture f;
+  REQUIRE(f.inventory.ok());
+  SUBCASE("a deny fails when any address of the block is reachable") {
+    analyzer::ExpectationResult r =
+        f.check("{name: x, from: {name: web}, to: {cidr: 10.0.0.0/8}, ports: [TCP/443], expect: deny}");
+    CHECK_EQ(r.status, ExpectationStatus::failed);
+    // 10.0.0.0/8 minus the except, split around the pod IP 10.9.0.5 (the pod itself).
+    REQUIRE_EQ(r.destinations.size(), 3u);
+    CHECK_EQ(r.destinations[0].endpoint.kind, analyzer::EndpointKind::workload);
+    CHECK_EQ(ranges_text(r.destinations[1]), "10.0.0.0-10.0.255.255, 10.2.0.0-10.9.0.4, "
+                                              "10.9.0.6-10.255.255.255");
+    CHECK_EQ(ranges_text(r.destinations[2]), "10.1.0.0/16");
+    CHECK_EQ(r.pairs, 2u); // the web Pod is not paired with itself
+    CHECK_EQ(r.failed_pairs, 1u);
+    REQUIRE_EQ(r.violations.size(), 1u);
+    CHECK_EQ(r.violations[0].offending.to_string(), "TCP 443");
+  }
+  SUBCASE("a deny inside the except holds") {
+    CHECK(f.check("{name: x, from: {name: web}, to: {cidr: 10.1.2.0/24}, expect: deny}").passed());
+  }
+  SUBCASE("an allow over the except fails on the excepted range only") {
+    analyzer::ExpectationResult r = f.check(
+        "{name: x, from: {name: web}, to: {cidr: 10.0.0.0/14}, ports: [TCP/443], expect: allow}");
+    CHECK_EQ(r.status, ExpectationStatus::failed);
+    REQUIRE_EQ(r.violations.size(), 1u);
+    CHECK_EQ(ranges_text(r.destinations[r.violations[0].to]), "10.1.0.0/16");
+    CHECK(f.check("{name: x, from: {name: web}, to: {cidr: 10.2.0.0/15}, ports: [TCP/443], expect: allow}")
+              .passed());
+  }
+  SUBCASE("outside addresses to a pod") {
+    CHECK(f.check("{name: x, from: {cidr: 192.168.0.0/16}, to: {name: db}, expect: deny}").passed());
+    // 0.0.0.0/0 holds the web pod's IP: a flow from it is a flow from the pod.
+    analyzer::ExpectationResult all =
+        f.check("{name: x, from: {cidr: 0.0.0.0/0}, to: {name: db}, expect: deny}");
+    REQUIRE_EQ(all.violations.size(), 1u);
+    CHECK_EQ(all.sources[all.violations[0].from].endpoint, analyzer::FlowEndpoint::of_workload(1));
+    analyzer::ExpectationResult r =
+        f.check("{name: x, from: {cidr: 10.9.0.0/24}, to: {name: db}, ports: [TCP/5432], expect: allow}");
+    // 10.9.0.5 is the web pod, which the db admits; the rest of the /24 is refused.
+    CHECK_EQ(r.status, ExpectationStatus::failed);
+    CHECK_EQ(r.pairs, 2u);
+    CHECK_EQ(r.failed_pairs, 1u);
+  }
+}
+
+TEST_CASE("ExpectationChecker::pods") {
+  Fixture f;
+  SUBCASE("allow and deny") {
+    CHECK(f.check("{name: x, from: {selector: {app: web}}, to: {namespace: app, kind: Deployment}, "
+                  "ports: [TCP/5432], expect: allow}")
+              .passed());
+    analyzer::ExpectationResult r =
+        f.check("{name: x, from: {name: web}, to: {name: db}, ports: [TCP/5432-5433], expect: allow}");
+    CHECK_EQ(r.status, ExpectationStatus::failed);
+    CHECK_EQ(r.violations[0].offending.to_string(), "TCP 5433");
+  }
+  SUBCASE("a workload is paired with itself, a Pod is not") {
+    analyzer::ExpectationResult r = f.check("{name: x, from: {all: true}, to: {all: true}, expect: deny}");
+    CHECK_EQ(r.pairs, 3u); // web->db, db->web, db->db
+    CHECK_EQ(r.status, ExpectationStatus::failed);
+    CHECK_EQ(r.failed_pairs, 2u); // web->db, db->web (web is not isolated for ingress)
+    CHECK_EQ(f.check("{name: x, from: {name: web}, to: {name: web}, expect: deny}").status,
+             ExpectationStatus::no_pairs);
+  }
+  SUBCASE("an expectation that matches nothing fails") {
+    CHECK_EQ(f.check("{name: x, from: {namespace: nope}, to: {all: true}, expect: deny}").status,
+             ExpectationStatus::from_empty);
+    CHECK_EQ(f.check("{name: x, from: {all: true}, to: {selector: {app: nope}}, expect: deny}").status,
+             ExpectationStatus::to_empty);
+  }
+  SUBCASE("namespace selectors see the implied name label") {
+    analyzer::ExpectationResult r = f.check(
+        "{name: x, from: {namespaceSelector: {kubernetes.io/metadata.name: app}}, to: {name: db}, "
+        "expect: deny}");
+    CHECK_EQ(r.sources.size(), 2u);
+  }
+}
+
+TEST_CASE("to_cidrs") {
+  auto cidrs = [](const char* first, const char* last) {
+    analyzer::AddressRange range{*model::IpAddress::parse(first), *model::IpAddress::parse(last)};
+    std::string text;
+    for (const model::Cidr& c : analyzer::to_cidrs(range)) {
+      text += (text.empty() ? "" : " ") + c.to_string();
+    }
+    return text;
+  };
+  CHECK_EQ(cidrs("10.0.0.0", "10.0.0.255"), "10.0.0.0/24");
+  CHECK_EQ(cidrs("10.0.0.1", "10.0.0.6"), "10.0.0.1/32 10.0.0.2/31 10.0.0.4/31 10.0.0.6/32");
+  CHECK_EQ(cidrs("0.0.0.0", "255.255.255.255"), "0.0.0.0/0");
+  CHECK_EQ(cidrs("255.255.255.255", "255.255.255.255"), "255.255.255.255/32");
+  CHECK_EQ(cidrs("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), "::/0");
+  CHECK_EQ(cidrs("::", "7fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), "::/1");
+  CHECK_EQ(cidrs("fd00::", "fd00::1"), "fd00::/127");
+}
+
+TEST_SUITE_END();

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// `npcheck diff` through the real command line: a version against itself
+// reports nothing, and --base-ref reads the base from the history of a
+// temporary git repository made here.
+#include <npcheck/cli/run.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+  int rc = 0;
+  std::string out;
+  std::string err;
+};
+
+Run run_npcheck(std::vector<std::string> args) {
+  std::vector<const char*> argv{"npcheck"};
+  for (const std::string& a : args) {
+    argv.push_back(a.c_str());
+  }
+  std::istringstream in;
+  std::ostringstream out;
+  std::ostringstream err;
+  int rc = npcheck::cli::run(static_cast<int>(argv.size()), argv.data(), in, out, err);
+  return Run{rc, out.str(), err.str()};
+}
+
+void write(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+}
+
+int sh(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()); }
+
+class TempRepo {
+public:
+  TempRepo() {
+    std::string temp = (fs::temp_directory_path() / "npcheck-diff-test-XXXXXX").string();
+    REQUIRE(mkdtemp(temp.data()) != nullptr);
+    m_root = temp;
+  }
+  ~TempRepo() {
+    std::error_code ec;
+    fs::remove_all(m_root, ec);
+  }
+  const fs::path& root() const { return m_root; }
+  int git(const std::string& args) const {
+    return sh("git -C '" + m_root.string() + "' -c user.name=npcheck -c user.email=npcheck@example.com " + args);
+  }
+
+private:
+  fs::path m_root;
+};
+
+constexpr const char* k_workloads = R"(apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec: {template: {metadata: {labels: {app: web}}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db, namespace: shop}
+spec: {template: {metadata: {labels: {app: db}}}}
+)";
+
+constexpr const char* k_policy = R"(apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-ingress, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 5432}]}]
+)";
+
+} // namespace
+
+TEST_SUITE_BEGIN("cli");
+
+TEST_CASE("diff::self") {
+  const std::string shop = std::string(NPCHECK_TESTDATA_DIR) + "/example-shop/manifests";
+  for (const char* format : {"text", "json", "md"}) {
+    CAPTURE(format);
+    Run r = run_npcheck({"diff", "--base", shop, "--head", shop, "-o", format, "--fail-on", "any"});
+    CHECK_EQ(r.rc, 0);
+    CHECK_EQ(r.err, "");
+    if (std::string(format) == "text") {
+      CHECK_EQ(r.out, "no connectivity changes\n");
+    } else if (std::string(format) == "md") {
+      CHECK_EQ(r.out, "### npcheck: network connectivity changes\n\nNo connectivity changes.\n");
+    } else {
+      CHECK(r.out.find("\"connections_added\": []") != std::string::npos);
+      CHECK(r.out.find("\"connections_changed\": []") != std::string::npos);
+      CHECK(r.out.find("\"connections_removed\": []") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("diff::base_ref") {
+  if (sh("git --version") != 0) {
+    MESSAGE("git is not installed; skipped");
+    return;
+  }
+  TempRepo repo;
+  const fs::path manifests = repo.root() / "deploy";
+  write(manifests / "workloads.yaml", k_workloads);
+  write(manifests / "policies.yaml", k_policy);
+  REQUIRE_EQ(repo.git("init -q"), 0);
+  REQUIRE_EQ(repo.git("add ."), 0);
+  REQUIRE_EQ(repo.git("commit -q -m v1"), 0);
+
+  SUBCASE("unchanged work tree") {
+    Run r = run_npcheck({"diff", "--base-ref", "HEAD", "--head", manifests.string(), "--fail-on", "any"});
+    CHECK_EQ(r.err, "");
+    CHECK_EQ(r.out, "no connectivity changes\n");
+    CHECK_EQ(r.rc, 0);
+  }
+  SUBCASE("the pull request removes the policy") {
+    fs::remove(manifests / "policies.yaml");
+    Run r = run_npcheck({"diff", "--base-ref", "HEAD", "--head", manifests.string(), "--fail-on", "added"});
+    CHECK_EQ(r.err, "");
+    CHECK_EQ(r.out, "connections added (2):\n"
+                    "  + shop/db[Deployment] -> shop/db[Deployment]: all\n"
+                    "  + 0.0.0.0/0, ::/0 -> shop/db[Deployment]: all\n"
+                    "connections changed (1):\n"
+                    "  ~ shop/web[Deployment] -> shop/db[Deployment]: TCP 5432 => all (gained TCP "
+                    "1-5431,5433-65535; UDP 1-65535; SCTP 1-65535)\n"
+                    "2 connections added, 0 removed, 1 changed; 0 endpoints added, 0 removed\n");
+    CHECK_EQ(r.rc, 1);
+  }
+  SUBCASE("a single file, a relative --base, and a commit") {
+    fs::remove(manifests / "policies.yaml");
+    REQUIRE_EQ(repo.git("commit -q -a -m v2"), 0);
+    Run r = run_npcheck({"diff", "--base-ref", "HEAD~1", "--base", (manifests / "policies.yaml").string(),
+                     "--base", (manifests / "workloads.yaml").string(), "--head", manifests.string(),
+                     "-o", "json"});
+    CHECK_EQ(r.err, "");
+    CHECK(r.out.find("\"connections_added\": 2") != std::string::npos);
+    CHECK_EQ(r.rc, 0);
+  }
+  SUBCASE("errors") {
+    Run r = run_npcheck({"diff", "--base-ref", "no-such-rev", "--head", manifests.string()});
+    CHECK_EQ(r.err, "npcheck: error: --base-ref: unknown revision 'no-such-rev'\n");
+    CHECK_EQ(r.rc, 2);
+    write(manifests / "new.yaml", k_policy);
+    r = run_npcheck({"diff", "--base-ref", "HEAD", "--head", (manifests / "new.yaml").string()});
+    CHECK_EQ(r.err.rfind("npcheck: error: --base-ref: '" + (manifests / "new.yaml").string() +
+                             "' does not exist at HEAD (pathspec 'deploy/new.yaml' did not match any files)",
+                         0),
+             0u);
+    CHECK_EQ(r.rc, 2);
+    r = run_npcheck({"diff", "--head", manifests.string()});
+    CHECK_EQ(r.err, "npcheck: error: give the base version: --base PATH... or --base-ref REV\n");
+    CHECK_EQ(r.rc, 2);
+    r = run_npcheck({"diff", "--base-ref", "HEAD", "--head", fs::temp_directory_path().string()});
+    CHECK_EQ(r.rc, 2);
+  }
+}
+
+TEST_SUITE_END();

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <npcheck/model/expectations.hpp>
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+using npcheck::model::Diagnostic;
+using npcheck::model::Expectation;
+using npcheck::model::ExpectationFile;
+using npcheck::model::Operator;
+using npcheck::model::Protocol;
+using npcheck::model::Verdict;
+using npcheck::model::WorkloadKind;
+using npcheck::model::load_expectations_string;
+
+namespace {
+
+std::string messages(const std::vector<Diagnostic>& diagnostics) {
+  std::string out;
+  for (const Diagnostic& d : diagnostics) {
+    out += d.to_string() + '\n';
+  }
+  return out;
+}
+
+// The errors of one expectation whose body is yaml (indented by 4).
+std::string errors_of(const std::string& body) {
+  ExpectationFile file = load_expectations_string("expectations:\n  - name: e\n" + body, "e.yaml");
+  CHECK(file.expectations.empty());
+  return messages(file.errors);
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("model");
+
+TEST_CASE("load_expectations::schema") {
+  SUBCASE("every endpoint form") {
+    ExpectationFile file = load_expectations_string(R"(expectations:
+  - name: pods
+    description: a reviewer's note
+    from: {namespace: shop, kind: deployment, name: frontend, selector: {app: web, canary: true}}
+    to:
+      namespaceSelector:
+        matchLabels: {team: data}
+        matchExpressions:
+          - {key: env, operator: NotIn, values: [dev, dev, staging]}
+      podSelector: {matchExpressions: [{key: legacy, operator: DoesNotExist}]}
+    ports: ["TCP/5432", 8080, UDP, "SCTP/100-200", any, "9000-9999"]
+    expect: allow
+  - name: addresses
+    from: {all: true}
+    to: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}
+    expect: deny
+)",
+                                                    "e.yaml");
+    REQUIRE_MESSAGE(file.ok(), messages(file.errors));
+    CHECK(file.warnings.empty());
+    REQUIRE_EQ(file.expectations.size(), 2u);
+    const Expectation& pods = file.expectations[0];
+    CHECK_EQ(pods.name, "pods");
+    CHECK_EQ(pods.expect, Verdict::allow);
+    CHECK_EQ(pods.where.to_string(), "e.yaml:2:5");
+    CHECK_EQ(*pods.from.namespace_name, "shop");
+    CHECK_EQ(*pods.from.kind, WorkloadKind::deployment);
+    CHECK_EQ(*pods.from.name, "frontend");
+    CHECK_EQ(pods.from.pod_selector->to_string(), "app=web,canary=true");
+    CHECK_EQ(pods.from.to_string(),
+             "namespace shop, kind Deployment, name frontend, selector app=web,canary=true");
+    CHECK_FALSE(pods.to.namespace_name);
+    REQUIRE(pods.to.namespace_selector);
+    CHECK_EQ(pods.to.namespace_selector->match_expressions[0].op, Operator::not_in);
+    CHECK_EQ(pods.to.namespace_selector->match_expressions[0].values,
+             std::vector<std::string>{"dev", "staging"});
+    CHECK_EQ(pods.to.pod_selector->to_string(), "!legacy");
+    REQUIRE_EQ(pods.ports.size(), 6u);
+    CHECK_EQ(*pods.ports[0].protocol, Protocol::tcp);
+    CHECK_EQ(pods.ports[0].first, 5432);
+    CHECK_EQ(pods.ports[0].last, 5432);
+    CHECK_EQ(*pods.ports[1].protocol, Protocol::tcp); // a bare number is TCP, as in a policy
+    CHECK_EQ(pods.ports[1].first, 8080);
+    CHECK_EQ(*pods.ports[2].protocol, Protocol::udp);
+    CHECK_EQ(pods.ports[2].first, 1);
+    CHECK_EQ(pods.ports[2].last, 65535);
+    CHECK_EQ(pods.ports[3].first, 100);
+    CHECK_EQ(pods.ports[3].last, 200);
+    CHECK_FALSE(pods.ports[4].protocol); // any
+    CHECK_EQ(pods.ports[5].last, 9999);
+    const Expectation& addresses = file.expectations[1];
+    CHECK(addresses.from.all);
+    CHECK_EQ(addresses.expect, Verdict::deny);
+    CHECK(addresses.ports.empty());
+    CHECK_EQ(addresses.to.to_string(), "cidr 10.0.0.0/8 except 10.1.0.0/16");
+  }
+
+  SUBCASE("several documents, host bits warned about") {
+    ExpectationFile file = load_expectations_string(R"(expectations:
+  - {name: a, from: {all: true}, to: {cidr: 10.0.0.1/8}, expect: deny}
+---
+expectations:
+  - {name: b, from: {namespace: x}, to: {namespace: y}, expect: deny}
+)",
+                                                    "e.yaml");
+    CHECK(file.ok());
+    CHECK_EQ(file.expectations.size(), 2u);
+    CHECK_EQ(messages(file.warnings),
+             "e.yaml:2:45: warning: expectation 'a': expectations[0].to.cidr: '10.0.0.1/8' has host "
+             "bits set; read as '10.0.0.0/8'\n");
+  }
+}
+
+TEST_CASE("load_expectations::errors") {
+  SUBCASE("file shape") {
+    CHECK_EQ(messages(load_expectations_string("", "e.yaml").errors),
+             "e.yaml: error: no expectations (expected a mapping with 'expectations')\n");
+    CHECK_EQ(messages(load_expectations_string("- a\n", "e.yaml").errors),
+             "e.yaml:1:1: error: expected a mapping with 'expectations', found a list\n");
+    CHECK_EQ(messages(load_expectations_string("expectation: []\n", "e.yaml").errors),
+             "e.yaml:1:1: error: expectation: unknown field (expected expectations)\n"
+             "e.yaml:1:1: error: expectations: required field is missing\n");
+    CHECK_EQ(messages(load_expectations_string("expectations: []\n", "e.yaml").errors),
+             "e.yaml:1:15: error: expectations: must list at least one expectation\n");
+    CHECK_EQ(messages(load_expectations_string("expectations: [a: b: c]\n", "e.yaml").errors),
+             "e.yaml:1:20: error: invalid YAML: end of sequence flow not found\n");
+  }
+
+  SUBCASE("expectation fields") {
+    CHECK_EQ(messages(load_expectations_string(
+                 "expectations:\n  - {from: {all: true}, to: {namespace: a}, expect: deny}\n", "e.yaml")
+                          .errors),
+             "e.yaml:2:5: error: expectations[0].name: required field is missing\n");
+    CHECK_EQ(errors_of("    from: {all: true}\n    to: {namespace: a}\n"),
+             "e.yaml:2:5: error: expectation 'e': expectations[0].expect: required field is missing "
+             "(expected allow or deny)\n");
+    CHECK_EQ(errors_of("    from: {all: true}\n    to: {namespace: a}\n    expect: permit\n"),
+             "e.yaml:5:13: error: expectation 'e': expectations[0].expect: unknown verdict 'permit' "
+             "(expected allow or deny)\n");
+    CHECK_EQ(errors_of("    to: {namespace: a}\n    expect: deny\n    port: [80]\n"),
+             "e.yaml:2:5: error: expectation 'e': expectations[0].from: required field is missing\n"
+             "e.yaml:5:5: error: expectation 'e': expectations[0].port: unknown field (expected name, "
+             "description, from, to, ports, expect)\n");
+    CHECK_EQ(errors_of("    from: {all: true}\n    to: {namespace: a}\n    expect: allow\n"),
+             "e.yaml:2:5: error: expectation 'e': expectations[0].ports: required when expect is "
+             "allow (list the ports the application needs, or write [any])\n");
+    CHECK_EQ(errors_of("    from: {cidr: 10.0.0.0/8}\n    to: {cidr: 0.0.0.0/0}\n    expect: deny\n"),
+             "e.yaml:4:9: error: expectation 'e': expectations[0].to: from and to may not both be "
+             "cidr (NetworkPolicy does not govern traffic between addresses outside the cluster)\n");
+    ExpectationFile twice = load_expectations_string(R"(expectations:
+  - {name: same, from: {all: true}, to: {namespace: a}, expect: deny}
+  - {name: same, from: {all: true}, to: {namespace: b}, expect: deny}
+)",
+                                                     "e.yaml");
+    CHECK_EQ(messages(twice.errors), "e.yaml:3:12: error: expectation 'same': expectations[1].name: "
+                                     "duplicate expectation name (first used at e.yaml:2:12)\n");
+  }
+
+  SUBCASE("endpoints") {
+    auto endpoint_errors = [](const std::string& to) {
+      return errors_of("    from: {all: true}\n    to: " + to + "\n    expect: deny\n");
+    };
+    CHECK_EQ(endpoint_errors("{}"),
+             "e.yaml:4:9: error: expectation 'e': expectations[0].to: must specify an endpoint: all: "
+             "true, cidr, or at least one of namespace, namespaceSelector, name, kind and selector\n");
+    CHECK_EQ(endpoint_errors("{namepsace: shop}"),
+             "e.yaml:4:10: error: expectation 'e': expectations[0].to.namepsace: unknown field "
+             "(expected all, cidr, except, namespace, namespaceSelector, name, kind, selector, "
+             "podSelector)\n");
+    CHECK_EQ(endpoint_errors("{all: false}"),
+             "e.yaml:4:15: error: expectation 'e': expectations[0].to.all: expected true (omit the "
+             "field to select fewer pods)\n");
+    CHECK_EQ(endpoint_errors("{all: true, name: x}"),
+             "e.yaml:4:9: error: expectation 'e': expectations[0].to: all: true may not be combined "
+             "with other fields\n");
+    CHECK_EQ(endpoint_errors("{cidr: 10.0.0.0/8, namespace: x}"),
+             "e.yaml:4:9: error: expectation 'e': expectations[0].to: cidr may not be combined with "
+             "namespace, namespaceSelector, name, kind or selector\n");
+    CHECK_EQ(endpoint_errors("{namespace: x, except: [10.0.0.0/9]}"),
+             "e.yaml:4:32: error: expectation 'e': expectations[0].to.except: except needs cidr\n");
+    CHECK_EQ(endpoint_errors("{cidr: 10.0.0.0/8, except: [11.0.0.0/16]}"),
+             "e.yaml:4:37: error: expectation 'e': expectations[0].to.except[0]: '11.0.0.0/16' is not "
+             "strictly inside cidr '10.0.0.0/8'\n");
+    CHECK_EQ(endpoint_errors("{cidr: 10.0.0.0/33}"),
+             "e.yaml:4:16: error: expectation 'e': expectations[0].to.cidr: invalid CIDR '10.0.0.0/33' "
+             "(expected e.g. 10.0.0.0/16 or fd00::/64)\n");
+    CHECK_EQ(endpoint_errors("{namespace: Shop}"),
+             "e.yaml:4:21: error: expectation 'e': expectations[0].to.namespace: invalid namespace "
+             "'Shop': must be a lowercase RFC 1123 label: a-z, 0-9 and '-', starting and ending with "
+             "an alphanumeric character\n");
+    CHECK_EQ(endpoint_errors("{namespace: a, namespaceSelector: {}}"),
+             "e.yaml:4:43: error: expectation 'e': expectations[0].to.namespaceSelector: namespace and "
+             "namespaceSelector may not both be given\n");
+    CHECK_EQ(endpoint_errors("{kind: Service}"),
+             "e.yaml:4:16: error: expectation 'e': expectations[0].to.kind: unknown kind 'Service' "
+             "(expected Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob or "
+             "ReplicationController)\n");
+    CHECK_EQ(endpoint_errors("{selector: {app: a}, podSelector: {app: b}}"),
+             "e.yaml:4:43: error: expectation 'e': expectations[0].to.podSelector: selector and "
+             "podSelector are the same field; give one\n");
+    CHECK_EQ(endpoint_errors("[shop]"),
+             "e.yaml:4:9: error: expectation 'e': expectations[0].to: expected a mapping, found a list\n");
+  }
+
+  SUBCASE("label selectors") {
+    auto selector_errors = [](const std::string& selector) {
+      return errors_of("    from: {all: true}\n    to: {selector: " + selector + "}\n    expect: deny\n");
+    };
+    CHECK_EQ(selector_errors("{matchLabels: {app: a}, matchLabel: {}}"),
+             "e.yaml:4:44: error: expectation 'e': expectations[0].to.selector.matchLabel: unknown "
+             "field (expected matchLabels, matchExpressions)\n");
+    CHECK_EQ(selector_errors("{matchExpressions: [{key: a, operator: in, values: [x]}]}"),
+             "e.yaml:4:59: error: expectation 'e': expectations[0].to.selector.matchExpressions[0]"
+             ".operator: unknown operator 'in' (expected In, NotIn, Exists or DoesNotExist)\n");
+    CHECK_EQ(selector_errors("{matchExpressions: [{key: a, operator: In}]}"),
+             "e.yaml:4:40: error: expectation 'e': expectations[0].to.selector.matchExpressions[0]"
+             ".values: must be non-empty when operator is In\n");
+    CHECK_EQ(selector_errors("{matchExpressions: [{key: a, operator: Exists, values: [x]}]}"),
+             "e.yaml:4:75: error: expectation 'e': expectations[0].to.selector.matchExpressions[0]"
+             ".values: must be empty when operator is Exists\n");
+    CHECK_EQ(selector_errors("{matchExpressions: [{operator: Exists}]}"),
+             "e.yaml:4:40: error: expectation 'e': expectations[0].to.selector.matchExpressions[0]"
+             ".key: required field is missing\n");
+    CHECK_EQ(selector_errors("{\"-bad\": x}"),
+             "e.yaml:4:21: error: expectation 'e': expectations[0].to.selector.-bad: invalid label key "
+             "'-bad': name part must consist of alphanumeric characters, '-', '_' or '.', and must "
+             "start and end with an alphanumeric character\n");
+    CHECK_EQ(selector_errors("{app: \"a b\"}"),
+             "e.yaml:4:26: error: expectation 'e': expectations[0].to.selector.app: invalid label "
+             "value 'a b': must be empty or consist of alphanumeric "
+             "characters, '-', '_' or '.', and must start and end with an alphanumeric character\n");
+  }
+
+  SUBCASE("ports") {
+    auto port_errors = [](const std::string& ports) {
+      return errors_of("    from: {all: true}\n    to: {namespace: a}\n    ports: " + ports +
+                       "\n    expect: deny\n");
+    };
+    CHECK_EQ(port_errors("[]"), "e.yaml:5:12: error: expectation 'e': expectations[0].ports: must not "
+                                "be empty (omit it for every port, or write [any])\n");
+    CHECK_EQ(port_errors("TCP/80"), "e.yaml:5:12: error: expectation 'e': expectations[0].ports: "
+                                    "expected a list, found a scalar\n");
+    CHECK_EQ(port_errors("[tcp/80]"),
+             "e.yaml:5:13: error: expectation 'e': expectations[0].ports[0]: unknown protocol 'tcp' "
+             "in 'tcp/80' (expected TCP, UDP or SCTP)\n");
+    CHECK_EQ(port_errors("[TCP/http]"),
+             "e.yaml:5:13: error: expectation 'e': expectations[0].ports[0]: named port 'http' in "
+             "'TCP/http': expectations take port numbers (a name can resolve differently per pod)\n");
+    CHECK_EQ(port_errors("[0]"), "e.yaml:5:13: error: expectation 'e': expectations[0].ports[0]: port 0 "
+                                 "in '0' is out of range (expected 1..65535)\n");
+    CHECK_EQ(port_errors("[UDP/9-8]"), "e.yaml:5:13: error: expectation 'e': expectations[0].ports[0]: "
+                                       "empty range 'UDP/9-8' (the end is below the start)\n");
+    CHECK_EQ(port_errors("[TCP/8080-]"),
+             "e.yaml:5:13: error: expectation 'e': expectations[0].ports[0]: invalid port 'TCP/8080-' "
+             "(expected any, a protocol (TCP, UDP, SCTP), PORT, PORT-END, PROTOCOL/PORT or "
+             "PROTOCOL/PORT-END)\n");
+    CHECK_EQ(port_errors("[{port: 80}]"), "e.yaml:5:13: error: expectation 'e': expectations[0].ports[0]: "
+                                          "expected a string, found a mapping\n");
+  }
+
+  SUBCASE("every error of a file is reported, in file order") {
+    ExpectationFile file = load_expectations_string(R"(expectations:
+  - name: one
+    expect: nope
+    from: {kind: Nope}
+    to: {namespace: a}
+  - name: two
+    from: {all: true}
+    to: {cidr: bad}
+    expect: deny
+)",
+                                                    "e.yaml");
+    CHECK(file.expectations.empty());
+    CHECK_EQ(messages(file.errors),
+             "e.yaml:3:13: error: expectation 'one': expectations[0].expect: unknown verdict 'nope' "
+             "(expected allow or deny)\n"
+             "e.yaml:4:18: error: expectation 'one': expectations[0].from.kind: unknown kind 'Nope' "
+             "(expected Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob or "
+             "ReplicationController)\n"
+             "e.yaml:8:16: error: expectation 'two': expectations[1].to.cidr: invalid CIDR 'bad' "
+             "(expected e.g. 10.0.0.0/16 or fd00::/64)\n");
+  }
+}
+
+TEST_CASE("load_expectations::file") {
+  CHECK_THROWS_WITH_AS(npcheck::model::load_expectations("/nonexistent/e.yaml"),
+                       "/nonexistent/e.yaml: no such file or directory", npcheck::model::Error);
+}
+
+TEST_SUITE_END();
