@@ -44,5 +44,9 @@ using Runner = std::function<int(Output&)>;
 
 Runner setup_validate(CLI::App& app);
 Runner setup_can_reach(CLI::App& app);
+Runner setup_matrix(CLI::App& app);
+Runner setup_check(CLI::App& app);
+Runner setup_diff(CLI::App& app);
+Runner setup_lint(CLI::App& app);
 
 } // namespace npcheck::cli

@@ -15,6 +15,9 @@ void add_input_options(CLI::App& command, InputOptions& options) {
                      "Namespace for objects that name none")
       ->capture_default_str()
       ->type_name("NS");
+  command.add_option("--default-namespace", options.default_namespace,
+                     "Same as -n (the one spelling that every command accepts)")
+      ->type_name("NS");
   command.add_flag("-v,--verbose", options.verbose, "Also report skipped kinds on stderr");
   command.add_flag("-q,--quiet", options.quiet, "Do not print warnings");
   command.add_option("--max-file-size", options.limits.max_file_bytes,

@@ -25,6 +25,10 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
   std::map<std::string, Runner> runners;
   runners["validate"] = setup_validate(app);
   runners["can-reach"] = setup_can_reach(app);
+  runners["matrix"] = setup_matrix(app);
+  runners["check"] = setup_check(app);
+  runners["diff"] = setup_diff(app);
+  runners["lint"] = setup_lint(app);
 
   Output io{out, err};
   try {
