@@ -4,10 +4,10 @@
 // removed and changed (with what was gained and lost), then one summary
 // line. Every format lists the same things in the same order.
 #include "diff_report.hpp"
+#include "json_format.hpp"
 
 #include <npcheck/analyzer/address_ranges.hpp>
 
-#include <nlohmann/json.hpp>
 
 #include <ostream>
 
@@ -44,22 +44,6 @@ std::string delta(const ConnectionChange& c) {
     text += (text.empty() ? "" : "; ") + std::string("lost ") + lost.to_string();
   }
   return text;
-}
-
-nlohmann::json connections_json(const ConnectionSet& set) {
-  nlohmann::json j = nlohmann::json::object();
-  for (model::Protocol protocol : model::k_all_protocols) {
-    std::vector<analyzer::PortRange> ranges = set.ports(protocol).ranges();
-    if (ranges.empty()) {
-      continue;
-    }
-    nlohmann::json list = nlohmann::json::array();
-    for (const analyzer::PortRange& r : ranges) {
-      list.push_back({r.first, r.last});
-    }
-    j[model::to_string(protocol)] = list;
-  }
-  return j;
 }
 
 nlohmann::json endpoint_json(const DiffEndpoint& e) {

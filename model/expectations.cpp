@@ -12,6 +12,7 @@
 #include <npcheck/model/expectations.hpp>
 
 #include "object_builder.hpp"
+#include "field_path.hpp"
 #include "raw_document.hpp"
 
 #include <algorithm>
@@ -30,44 +31,10 @@ namespace {
 using detail::RawDocument;
 using detail::RawNode;
 using detail::RawType;
+using detail::Fields;
+using detail::Path;
+using detail::type_name;
 
-// A field path rendered only when a message needs it.
-struct Path {
-  const Path* parent = nullptr;
-  std::string_view key;
-  long index = -1;
-
-  Path field(std::string_view k) const { return Path{root() ? nullptr : this, k, -1}; }
-  Path item(std::size_t i) const { return Path{root() ? nullptr : this, {}, static_cast<long>(i)}; }
-  bool root() const { return parent == nullptr && key.empty() && index < 0; }
-
-  std::string str() const {
-    std::string head = parent ? parent->str() : std::string();
-    if (index >= 0) {
-      return head + '[' + std::to_string(index) + ']';
-    }
-    if (key.empty()) {
-      return head;
-    }
-    return head.empty() ? std::string(key) : head + '.' + std::string(key);
-  }
-};
-
-const char* type_name(const RawNode& node) {
-  switch (node.type) {
-  case RawType::null:
-    return "null";
-  case RawType::map:
-    return "a mapping";
-  case RawType::seq:
-    return "a list";
-  case RawType::scalar:
-    break;
-  }
-  return "a scalar";
-}
-
-using Fields = std::initializer_list<std::string_view>;
 
 constexpr const char* k_port_forms = "expected any, a protocol (TCP, UDP, SCTP), PORT, PORT-END, "
                                      "PROTOCOL/PORT or PROTOCOL/PORT-END";

@@ -12,6 +12,8 @@
 // written that way is a type error just as kubectl apply would report it.
 #include "object_builder.hpp"
 
+#include "field_path.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -22,43 +24,6 @@ namespace npcheck::model::detail {
 
 namespace {
 
-// A field path rendered only when a message needs it.
-struct Path {
-  const Path* parent = nullptr;
-  std::string_view key;
-  long index = -1;
-
-  // The root path is not linked as a parent, so that Path{}.field("spec")
-  // does not point at a temporary.
-  Path field(std::string_view k) const { return Path{root() ? nullptr : this, k, -1}; }
-  Path item(std::size_t i) const { return Path{root() ? nullptr : this, {}, static_cast<long>(i)}; }
-  bool root() const { return parent == nullptr && key.empty() && index < 0; }
-
-  std::string str() const {
-    std::string head = parent ? parent->str() : std::string();
-    if (index >= 0) {
-      return head + '[' + std::to_string(index) + ']';
-    }
-    if (key.empty()) {
-      return head;
-    }
-    return head.empty() ? std::string(key) : head + '.' + std::string(key);
-  }
-};
-
-const char* type_name(const RawNode& node) {
-  switch (node.type) {
-  case RawType::null:
-    return "null";
-  case RawType::map:
-    return "a mapping";
-  case RawType::seq:
-    return "a list";
-  case RawType::scalar:
-    break;
-  }
-  return "a scalar";
-}
 
 bool looks_like_yaml11_bool(std::string_view v) {
   static const char* const k_words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
@@ -107,8 +72,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return row[b.size()];
 }
-
-using Fields = std::initializer_list<std::string_view>;
 
 // The fields of the parts of Pods and workloads that npcheck reads: a typo
 // there (metadata.lables, hostNetwrok, a container's "port:") would silently

@@ -5,11 +5,11 @@
 // because a user fixing a policy needs to know which side refuses.
 #include "commands.hpp"
 #include "endpoint_arg.hpp"
+#include "json_format.hpp"
 
 #include <npcheck/analyzer/reachability.hpp>
 #include <npcheck/model/error.hpp>
 
-#include <nlohmann/json.hpp>
 
 #include <charconv>
 #include <ostream>
@@ -173,22 +173,6 @@ void explain_side(std::ostream& out, const analyzer::DirectionResult& side, cons
   out << "  allows: " << side.allowed.to_string() << '\n';
 }
 
-nlohmann::json connections_json(const analyzer::ConnectionSet& set) {
-  nlohmann::json j = nlohmann::json::object();
-  for (model::Protocol protocol : model::k_all_protocols) {
-    std::vector<analyzer::PortRange> ranges = set.ports(protocol).ranges();
-    if (ranges.empty()) {
-      continue;
-    }
-    nlohmann::json list = nlohmann::json::array();
-    for (const analyzer::PortRange& r : ranges) {
-      list.push_back({r.first, r.last});
-    }
-    j[model::to_string(protocol)] = list;
-  }
-  return j;
-}
-
 nlohmann::json endpoint_json(const analyzer::FlowEndpoint& e, const model::Inventory& inventory) {
   nlohmann::json j;
   switch (e.kind) {
@@ -215,30 +199,6 @@ nlohmann::json endpoint_json(const analyzer::FlowEndpoint& e, const model::Inven
     j["id"] = e.ip.to_string();
     break;
   }
-  return j;
-}
-
-nlohmann::json side_json(const analyzer::DirectionResult& side, const model::Inventory& inventory) {
-  nlohmann::json j;
-  j["isolated"] = side.isolated;
-  j["policies"] = nlohmann::json::array();
-  for (std::size_t p : side.policies) {
-    const model::NetworkPolicy& policy = inventory.policies[p];
-    j["policies"].push_back({{"namespace", policy.namespace_name},
-                             {"name", policy.name},
-                             {"location", policy.where.to_string()}});
-  }
-  j["rules"] = nlohmann::json::array();
-  for (const analyzer::RuleMatch& m : side.rules) {
-    const model::NetworkPolicy& policy = inventory.policies[m.policy];
-    const std::vector<model::Rule>& rules = m.direction == analyzer::Direction::ingress ? policy.ingress : policy.egress;
-    j["rules"].push_back({{"policy", policy.namespace_name + '/' + policy.name},
-                          {"direction", analyzer::to_string(m.direction)},
-                          {"index", m.rule},
-                          {"location", rules[m.rule].where.to_string()},
-                          {"allowed", connections_json(m.allowed)}});
-  }
-  j["allowed"] = connections_json(side.allowed);
   return j;
 }
 
