@@ -292,16 +292,11 @@ private:
     for (std::size_t i = 0; i < n; ++i) {
       const model::Workload& w = workloads()[i];
       for (const model::IpAddress& ip : w.pod_ips) {
-        m_workload_addresses.emplace_back(ip, i);
         if (!w.host_network) {
           m_pod_addresses.add(ip);
         }
       }
-      if (w.host_ip && w.host_network) {
-        m_workload_addresses.emplace_back(*w.host_ip, i);
-      }
     }
-    std::sort(m_workload_addresses.begin(), m_workload_addresses.end());
 
     m_ingress_of.resize(n);
     m_egress_of.resize(n);
@@ -334,18 +329,7 @@ private:
   // The workloads a selector peer matches (namespaceSelector absent: own namespace).
   std::vector<std::size_t> peer_workloads(const model::NetworkPolicy& pol,
                                           const model::Peer& peer) const {
-    const model::LabelSelector everything;
-    const model::LabelSelector& pods = peer.pod_selector ? *peer.pod_selector : everything;
-    std::vector<std::size_t> result;
-    if (!peer.namespace_selector) {
-      return m_index.select_workloads(pol.namespace_name, pods);
-    }
-    for (const EndpointIndex::NamespaceEntry* entry :
-         m_index.select_namespaces(*peer.namespace_selector)) {
-      std::vector<std::size_t> more = m_index.select_workloads(entry->name, pods);
-      result.insert(result.end(), more.begin(), more.end());
-    }
-    return result;
+    return m_index.select_peer(pol.namespace_name, peer);
   }
 
   RuleInfo compile(std::size_t p, Direction direction, std::size_t r) const {
@@ -363,17 +347,10 @@ private:
     for (const model::Peer& peer : rule.peers) {
       if (peer.ip_block) {
         info.has_ip_block = true;
-        const AddressSet block = AddressSet::from_ip_block(*peer.ip_block);
-        info.addresses.unite(block);
-        for (const auto& [ip, w] : m_workload_addresses) {
-          if (block.contains(ip)) {
-            info.peer_workloads[w] = true;
-          }
-        }
-      } else if (peer.pod_selector || peer.namespace_selector) {
-        for (std::size_t w : peer_workloads(pol, peer)) {
-          info.peer_workloads[w] = true;
-        }
+        info.addresses.unite(AddressSet::from_ip_block(*peer.ip_block));
+      }
+      for (std::size_t w : m_index.select_peer(pol.namespace_name, peer)) {
+        info.peer_workloads[w] = true;
       }
     }
     // A pod IP stands for its pod, never for an external address.
@@ -1332,7 +1309,6 @@ private:
   const model::Inventory& m_inventory;
   const LintOptions& m_options;
   EndpointIndex m_index;
-  std::vector<std::pair<model::IpAddress, std::size_t>> m_workload_addresses;
   AddressSet m_pod_addresses; // IPs of non-hostNetwork pods
   std::vector<std::vector<std::size_t>> m_selected; // per policy
   std::vector<std::vector<std::size_t>> m_ingress_of; // per workload: policies

@@ -228,16 +228,8 @@ private:
   void compile_policies() {
     const std::vector<model::Workload>& workloads = m_inventory.workloads;
     for (std::size_t w = 0; w < workloads.size(); ++w) {
-      const model::Workload& workload = workloads[w];
-      for (const model::IpAddress& ip : workload.pod_ips) {
-        m_workload_addresses.emplace_back(ip, w);
-      }
-      if (workload.host_network && workload.host_ip) {
-        m_workload_addresses.emplace_back(*workload.host_ip, w);
-      }
-      m_any_host_network = m_any_host_network || workload.host_network;
+      m_any_host_network = m_any_host_network || workloads[w].host_network;
     }
-    std::sort(m_workload_addresses.begin(), m_workload_addresses.end());
 
     m_peer_sets.emplace_back(); // k_all_peers
     m_peer_set_ids.emplace(std::vector<std::uint32_t>{k_marker}, k_all_peers);
@@ -294,29 +286,8 @@ private:
     std::pair<std::vector<std::size_t>, AddressSet> definition;
     if (peer.ip_block) {
       definition.second = AddressSet::from_ip_block(*peer.ip_block);
-      for (const AddressRange& range : definition.second.ranges()) {
-        auto at = std::lower_bound(
-            m_workload_addresses.begin(), m_workload_addresses.end(), range.first,
-            [](const std::pair<model::IpAddress, std::size_t>& entry, const model::IpAddress& ip) {
-              return entry.first < ip;
-            });
-        for (; at != m_workload_addresses.end() && at->first <= range.last; ++at) {
-          definition.first.push_back(at->second);
-        }
-      }
-    } else if (peer.pod_selector || peer.namespace_selector) {
-      const model::LabelSelector everything;
-      const model::LabelSelector& pods = peer.pod_selector ? *peer.pod_selector : everything;
-      if (!peer.namespace_selector) {
-        definition.first = m_index.select_workloads(policy.namespace_name, pods);
-      } else {
-        for (const EndpointIndex::NamespaceEntry* entry :
-             m_index.select_namespaces(*peer.namespace_selector)) {
-          const std::vector<std::size_t> selected = m_index.select_workloads(entry->name, pods);
-          definition.first.insert(definition.first.end(), selected.begin(), selected.end());
-        }
-      }
     }
+    definition.first = m_index.select_peer(policy.namespace_name, peer);
     m_definitions.push_back(std::move(definition));
     return it->second;
   }
@@ -866,7 +837,6 @@ private:
   EndpointIndex m_index;
   unsigned m_threads = 0;
 
-  std::vector<std::pair<model::IpAddress, std::size_t>> m_workload_addresses;
   bool m_any_host_network = false;
   std::map<std::string, std::uint32_t> m_definition_ids;
   std::vector<std::pair<std::vector<std::size_t>, AddressSet>> m_definitions;

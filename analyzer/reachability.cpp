@@ -83,18 +83,11 @@ Reachability::Reachability(const model::Inventory& inventory)
       } else {
         m_pod_by_ip.emplace(ip, i);
       }
-      m_workload_addresses.emplace_back(ip, i);
     }
     if (workload.host_ip) {
       m_node_by_ip.emplace(*workload.host_ip, workload.node_name);
-      if (workload.host_network) {
-        m_workload_addresses.emplace_back(*workload.host_ip, i);
-      }
     }
   }
-  std::sort(m_workload_addresses.begin(), m_workload_addresses.end());
-  m_workload_addresses.erase(std::unique(m_workload_addresses.begin(), m_workload_addresses.end()),
-                             m_workload_addresses.end());
 
   m_ingress_policies.resize(workloads.size());
   m_egress_policies.resize(workloads.size());
@@ -134,36 +127,10 @@ Reachability::CompiledRule Reachability::compile_rule(const model::NetworkPolicy
   }
   for (const model::Peer& peer : rule.peers) {
     if (peer.ip_block) {
-      const AddressSet block = AddressSet::from_ip_block(*peer.ip_block);
-      compiled.peer_addresses.unite(block);
-      for (const AddressRange& range : block.ranges()) {
-        auto it = std::lower_bound(
-            m_workload_addresses.begin(), m_workload_addresses.end(), range.first,
-            [](const std::pair<model::IpAddress, std::size_t>& entry,
-               const model::IpAddress& ip) { return entry.first < ip; });
-        for (; it != m_workload_addresses.end() && it->first <= range.last; ++it) {
-          compiled.peer_workloads[it->second] = true;
-        }
-      }
-      continue;
+      compiled.peer_addresses.unite(AddressSet::from_ip_block(*peer.ip_block));
     }
-    if (!peer.pod_selector && !peer.namespace_selector) {
-      continue; // validation rejects such a peer; it matches nothing
-    }
-    const model::LabelSelector everything;
-    const model::LabelSelector& pod_selector = peer.pod_selector ? *peer.pod_selector : everything;
-    auto add_namespace = [&](std::string_view namespace_name) {
-      for (std::size_t w : m_index.select_workloads(namespace_name, pod_selector)) {
-        compiled.peer_workloads[w] = true;
-      }
-    };
-    if (!peer.namespace_selector) {
-      add_namespace(policy.namespace_name);
-    } else {
-      for (const EndpointIndex::NamespaceEntry* entry :
-           m_index.select_namespaces(*peer.namespace_selector)) {
-        add_namespace(entry->name);
-      }
+    for (std::size_t w : m_index.select_peer(policy.namespace_name, peer)) {
+      compiled.peer_workloads[w] = true;
     }
   }
 

@@ -91,7 +91,16 @@ EndpointIndex::EndpointIndex(const model::Inventory& inventory) : m_inventory(in
     if (!workload.host_network) {
       entry.workloads.push_back(i);
     }
+    for (const model::IpAddress& ip : workload.pod_ips) {
+      m_workload_addresses.emplace_back(ip, i);
+    }
+    if (workload.host_network && workload.host_ip) {
+      m_workload_addresses.emplace_back(*workload.host_ip, i);
+    }
   }
+  std::sort(m_workload_addresses.begin(), m_workload_addresses.end());
+  m_workload_addresses.erase(std::unique(m_workload_addresses.begin(), m_workload_addresses.end()),
+                             m_workload_addresses.end());
   for (const model::NetworkPolicy& policy : m_inventory.policies) {
     entry_for(policy.namespace_name);
   }
@@ -136,6 +145,43 @@ std::vector<std::size_t> EndpointIndex::select_workloads(std::string_view namesp
     }
   }
   return result;
+}
+
+std::vector<std::size_t> EndpointIndex::workloads_at(const AddressSet& addresses) const {
+  std::vector<std::size_t> found;
+  for (const AddressRange& range : addresses.ranges()) {
+    auto it = std::lower_bound(m_workload_addresses.begin(), m_workload_addresses.end(), range.first,
+                               [](const std::pair<model::IpAddress, std::size_t>& entry,
+                                  const model::IpAddress& ip) { return entry.first < ip; });
+    for (; it != m_workload_addresses.end() && it->first <= range.last; ++it) {
+      found.push_back(it->second);
+    }
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  return found;
+}
+
+std::vector<std::size_t> EndpointIndex::select_peer(std::string_view policy_namespace,
+                                                    const model::Peer& peer) const {
+  if (peer.ip_block) {
+    return workloads_at(AddressSet::from_ip_block(*peer.ip_block));
+  }
+  if (!peer.pod_selector && !peer.namespace_selector) {
+    return {}; // validation rejects such a peer; it matches nothing
+  }
+  const model::LabelSelector everything;
+  const model::LabelSelector& pods = peer.pod_selector ? *peer.pod_selector : everything;
+  if (!peer.namespace_selector) {
+    return select_workloads(policy_namespace, pods);
+  }
+  std::vector<std::size_t> found;
+  for (const NamespaceEntry* entry : select_namespaces(*peer.namespace_selector)) {
+    std::vector<std::size_t> more = select_workloads(entry->name, pods);
+    found.insert(found.end(), more.begin(), more.end());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
 }
 
 } // namespace npcheck::analyzer

@@ -144,8 +144,6 @@ private:
   // Per workload, the policies selecting it for ingress / egress.
   std::vector<std::vector<std::size_t>> m_ingress_policies;
   std::vector<std::vector<std::size_t>> m_egress_policies;
-  // Every (address, workload) an ipBlock can match, sorted.
-  std::vector<std::pair<model::IpAddress, std::size_t>> m_workload_addresses;
   std::map<model::IpAddress, std::size_t> m_pod_by_ip;
   std::map<model::IpAddress, std::string> m_node_by_ip;
 };

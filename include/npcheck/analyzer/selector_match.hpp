@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <npcheck/analyzer/address_set.hpp>
+
 #include <npcheck/model/label_selector.hpp>
 #include <npcheck/model/labels.hpp>
 
@@ -11,6 +13,7 @@
 #include <vector>
 
 namespace npcheck::model {
+struct Peer;
 struct Inventory;
 } // namespace npcheck::model
 
@@ -46,11 +49,22 @@ public:
   // Selectable workloads of namespace name whose labels match selector, ascending.
   std::vector<std::size_t> select_workloads(std::string_view namespace_name,
                                             const model::LabelSelector& selector) const;
+  // Workloads whose known IP lies in addresses (pod IPs; the hostIP of
+  // hostNetwork pods), ascending, without duplicates.
+  std::vector<std::size_t> workloads_at(const AddressSet& addresses) const;
+  // Workloads that one from/to element of a policy in namespace
+  // policy_namespace matches: for selectors, the matching pods of the policy's
+  // namespace or of the namespaces the namespaceSelector matches; for an
+  // ipBlock, workloads_at(cidr minus except). Ascending, without duplicates.
+  std::vector<std::size_t> select_peer(std::string_view policy_namespace,
+                                       const model::Peer& peer) const;
 
 private:
   const model::Inventory& m_inventory;
   std::vector<NamespaceEntry> m_namespaces; // sorted by name
   std::map<std::string, std::size_t, std::less<>> m_by_name;
+  // Every (address, workload) an ipBlock can match, sorted.
+  std::vector<std::pair<model::IpAddress, std::size_t>> m_workload_addresses;
 };
 
 // The labels a namespace carries implicitly: kubernetes.io/metadata.name=<name>.
