@@ -34,6 +34,8 @@ struct InputOptions {
 };
 
 void add_input_options(CLI::App& command, InputOptions& options);
+// The same without -f, for commands that name their inputs otherwise (diff).
+void add_load_options(CLI::App& command, InputOptions& options);
 
 // Loads and validates; prints diagnostics to err. Returns nullopt when the
 // manifests have errors (the command then exits 2).

@@ -11,6 +11,10 @@ void add_input_options(CLI::App& command, InputOptions& options) {
                      "'-' reads standard input; repeatable")
       ->required()
       ->type_name("PATH");
+  add_load_options(command, options);
+}
+
+void add_load_options(CLI::App& command, InputOptions& options) {
   command.add_option("-n,--namespace", options.default_namespace,
                      "Namespace for objects that name none")
       ->capture_default_str()
@@ -29,6 +33,10 @@ void add_input_options(CLI::App& command, InputOptions& options) {
       ->check(CLI::Range(1, 100000))
       ->type_name("N");
   command.add_option("--max-objects", options.limits.max_objects, "Most objects accepted in all inputs")
+      ->capture_default_str()
+      ->type_name("N");
+  command.add_option("--max-alias-nodes", options.limits.max_alias_nodes,
+                     "Most nodes YAML aliases may repeat in one document")
       ->capture_default_str()
       ->type_name("N");
 }

@@ -206,7 +206,8 @@ Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& opti
       docs.clear();
       detail::parse_chunk(chunks[i], options.limits, docs, results[i].errors);
       for (const detail::RawDocument& doc : docs) {
-        detail::build_objects(doc, chunks[i].file, options.default_namespace, results[i]);
+        detail::build_objects(doc, chunks[i].file, options.default_namespace, options.limits,
+                              results[i]);
       }
     }
   };

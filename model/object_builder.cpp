@@ -99,8 +99,9 @@ const Fields k_container_fields = {
 class Builder {
 public:
   Builder(const RawDocument& doc, const std::shared_ptr<const std::string>& file,
-          const std::string& default_namespace, ChunkResult& result)
-      : m_doc(doc), m_file(file), m_default_namespace(default_namespace), m_result(result) {}
+          const std::string& default_namespace, std::size_t max_alias_nodes, ChunkResult& result)
+      : m_doc(doc), m_file(file), m_default_namespace(default_namespace), m_result(result),
+        m_max_alias_nodes(max_alias_nodes), m_reached(doc.nodes.size(), false) {}
 
   void build_document() {
     if (m_doc.empty) {
@@ -139,6 +140,36 @@ private:
     return node && node->type != RawType::null ? node : nullptr;
   }
 
+  // Whether the builder may read the entries of container. Aliases share
+  // nodes, so one node can be reached through several parents: rules x peers
+  // x matchExpressions x values written with aliases would be read (and
+  // copied into the model) exponentially often. Every entry reached again
+  // counts against max_alias_nodes (a scalar one per 64 bytes); past the
+  // limit, the document gets one error and containers with repeated entries
+  // read as absent.
+  bool enter(const RawNode& container, const Path& path) {
+    for (std::uint32_t i = 0; i < container.child_count; ++i) {
+      const RawNode& entry = m_doc.child(container, i);
+      const auto index = static_cast<std::size_t>(&entry - m_doc.nodes.data());
+      if (!m_reached[index]) {
+        m_reached[index] = true;
+        continue;
+      }
+      if (m_alias_limit_hit) {
+        return false;
+      }
+      m_alias_nodes += 1 + entry.child_count + entry.value.size() / 64;
+      if (m_alias_nodes > m_max_alias_nodes) {
+        m_alias_limit_hit = true;
+        error(container, path,
+              "YAML aliases repeat more than " + std::to_string(m_max_alias_nodes) +
+                  " nodes in this document (raise the limit with --max-alias-nodes)");
+        return false;
+      }
+    }
+    return true;
+  }
+
   // The node as a mapping; null counts as absent; anything else is an error.
   const RawNode* as_map(const RawNode* node, const Path& path) {
     if (!node || node->type == RawType::null) {
@@ -148,7 +179,7 @@ private:
       error(*node, path, std::string("expected a mapping, found ") + type_name(*node));
       return nullptr;
     }
-    return node;
+    return enter(*node, path) ? node : nullptr;
   }
   const RawNode* as_seq(const RawNode* node, const Path& path) {
     if (!node || node->type == RawType::null) {
@@ -158,7 +189,7 @@ private:
       error(*node, path, std::string("expected a list, found ") + type_name(*node));
       return nullptr;
     }
-    return node;
+    return enter(*node, path) ? node : nullptr;
   }
   std::optional<std::string> as_string(const RawNode* node, const Path& path) {
     if (!node || node->type == RawType::null) {
@@ -510,10 +541,9 @@ private:
     w.name = meta.name;
     w.where = at(root);
     Path spec_path = Path{}.field("spec");
-    const RawNode* spec = as_map(field(&root, "spec"), spec_path);
     if (kind == WorkloadKind::pod) {
       w.labels = std::move(meta.labels);
-      read_pod_spec(spec, spec_path, w);
+      read_pod_spec(field(&root, "spec"), spec_path, w);
       Path status_path = Path{}.field("status");
       const RawNode* status = as_map(field(&root, "status"), status_path);
       if (std::optional<IpAddress> ip = read_ip(field(status, "podIP"), status_path.field("podIP"))) {
@@ -532,6 +562,7 @@ private:
       w.pod_ips.erase(std::unique(w.pod_ips.begin(), w.pod_ips.end()), w.pod_ips.end());
       w.host_ip = read_ip(field(status, "hostIP"), status_path.field("hostIP"));
     } else {
+      const RawNode* spec = as_map(field(&root, "spec"), spec_path);
       if (kind == WorkloadKind::cron_job) {
         Path job_template_path = spec_path.field("jobTemplate");
         const RawNode* job_template = as_map(field(spec, "jobTemplate"), job_template_path);
@@ -770,6 +801,10 @@ private:
               port.port = static_cast<std::uint16_t>(*number);
             }
           }
+        } else if (port_node->plain && looks_like_yaml11_bool(port_node->value)) {
+          // kubectl reads an unquoted yes/no/on/off/y/n as a boolean, not a name.
+          error(*port_node, p.field("port"),
+                "expected a port number or name, found a boolean '" + port_node->value + "' (quote it)");
         } else if (std::string why = check_port_name(port_node->value); !why.empty()) {
           error(*port_node, p.field("port"), "invalid port name '" + port_node->value + "': " + why);
         } else {
@@ -904,13 +939,18 @@ private:
   ChunkResult& m_result;
   std::string m_object;
   std::unordered_set<const RawNode*> m_built;
+  std::size_t m_max_alias_nodes;
+  std::size_t m_alias_nodes = 0;
+  bool m_alias_limit_hit = false;
+  std::vector<bool> m_reached; // by node index: reached through some container
 };
 
 } // namespace
 
 void build_objects(const RawDocument& doc, const std::shared_ptr<const std::string>& file,
-                   const std::string& default_namespace, ChunkResult& result) {
-  Builder(doc, file, default_namespace, result).build_document();
+                   const std::string& default_namespace, const LoadLimits& limits,
+                   ChunkResult& result) {
+  Builder(doc, file, default_namespace, limits.max_alias_nodes, result).build_document();
 }
 
 } // namespace npcheck::model::detail

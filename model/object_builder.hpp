@@ -29,7 +29,8 @@ struct ChunkResult {
 
 // Builds every object of doc (a List's items one by one) into result.
 void build_objects(const RawDocument& doc, const std::shared_ptr<const std::string>& file,
-                   const std::string& default_namespace, ChunkResult& result);
+                   const std::string& default_namespace, const LoadLimits& limits,
+                   ChunkResult& result);
 
 // Validation of names and label syntax, shared with the selector checks.
 // Each returns an empty string when valid, else why not.

@@ -99,6 +99,8 @@ private:
   std::vector<std::vector<std::uint32_t>> m_frames;
 };
 
+// Stops parsing with a located message: a broken limit, or input that
+// yaml-cpp would otherwise loop on.
 struct LimitExceeded {
   int line;
   int column;
@@ -110,7 +112,14 @@ public:
   YamlEvents(std::vector<RawDocument>& out, int line_offset, int max_depth)
       : m_out(out), m_line_offset(line_offset), m_max_depth(max_depth) {}
 
-  void OnDocumentStart(const YAML::Mark&) override {
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    // yaml-cpp 0.7 never consumes a ',' after a top-level flow collection
+    // ("[a],b") and reports empty documents at that place forever.
+    if (mark.pos == m_last_document_start) {
+      throw LimitExceeded{mark.line + m_line_offset, mark.column + 1,
+                          "invalid YAML: unexpected text after the end of the document"};
+    }
+    m_last_document_start = mark.pos;
     m_out.emplace_back();
     m_builder.emplace(m_out.back(), m_max_depth);
     m_anchors.clear();
@@ -173,6 +182,7 @@ private:
   int m_max_depth;
   std::optional<TreeBuilder> m_builder;
   std::unordered_map<YAML::anchor_t, std::uint32_t> m_anchors;
+  int m_last_document_start = -1;
 };
 
 // Tracks the line and column of nlohmann-json's reading position.

@@ -36,7 +36,28 @@ std::string Diagnostic::to_string() const {
     text += object + ": ";
   }
   text += message;
-  return text;
+  // Messages quote the input; control characters from a hostile manifest
+  // (terminal escapes, newlines) are shown escaped, never sent to a terminal.
+  std::string shown;
+  shown.reserve(text.size());
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7f) {
+      shown += c;
+    } else if (c == '\t') {
+      shown += "\\t";
+    } else if (c == '\n') {
+      shown += "\\n";
+    } else if (c == '\r') {
+      shown += "\\r";
+    } else {
+      static const char k_hex[] = "0123456789abcdef";
+      shown += "\\x";
+      shown += k_hex[byte >> 4];
+      shown += k_hex[byte & 0xf];
+    }
+  }
+  return shown;
 }
 
 } // namespace npcheck::model

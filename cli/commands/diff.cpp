@@ -24,22 +24,15 @@ struct DiffOptions {
   std::vector<std::string> base;
   std::vector<std::string> head;
   std::string base_ref;
-  std::string default_namespace = "default";
-  bool verbose = false;
-  bool quiet = false;
-  model::LoadLimits limits;
+  InputOptions load; // everything but the files, which --base and --head give
   std::string format = "text";
   std::vector<std::string> fail_on;
   std::size_t max_rows = 100;
 };
 
 InputOptions input_of(const DiffOptions& options, std::vector<std::string> files) {
-  InputOptions input;
+  InputOptions input = options.load;
   input.files = std::move(files);
-  input.default_namespace = options.default_namespace;
-  input.verbose = options.verbose;
-  input.quiet = options.quiet;
-  input.limits = options.limits;
   return input;
 }
 
@@ -101,21 +94,7 @@ Runner setup_diff(CLI::App& app) {
   command->add_option("--base-ref", options->base_ref,
                       "Read the base paths (default: the --head paths) from this git revision")
       ->type_name("REV");
-  command->add_option("-n,--namespace", options->default_namespace, "Namespace for objects that name none")
-      ->capture_default_str()
-      ->type_name("NS");
-  command->add_flag("-v,--verbose", options->verbose, "Also report skipped kinds on stderr");
-  command->add_flag("-q,--quiet", options->quiet, "Do not print warnings");
-  command->add_option("--max-file-size", options->limits.max_file_bytes, "Largest input file accepted, in bytes")
-      ->capture_default_str()
-      ->type_name("BYTES");
-  command->add_option("--max-depth", options->limits.max_depth, "Deepest nesting accepted in a document")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100000))
-      ->type_name("N");
-  command->add_option("--max-objects", options->limits.max_objects, "Most objects accepted in all inputs")
-      ->capture_default_str()
-      ->type_name("N");
+  add_load_options(*command, options->load);
   command->add_option("-o,--output", options->format, "Output format")
       ->check(CLI::IsMember({"text", "json", "md"}))
       ->capture_default_str()

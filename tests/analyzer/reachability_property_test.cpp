@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Randomized comparison of the reachability engine with a naive reference
-// evaluator written straight from spec/semantics.md: no interval sets, no
-// index, no precomputation; loops over policies, rules, peers and ports with
-// plain integer comparisons. Seeds are fixed, so every run checks the same
-// few hundred small clusters.
+// Randomized comparison of the reachability engine with the naive reference
+// evaluator (support/naive_evaluator.hpp), written straight from
+// spec/semantics.md: no interval sets, no index, no precomputation. Seeds
+// are fixed, so every run checks the same few hundred small clusters.
 
 #include <npcheck/analyzer/reachability.hpp>
 
 #include <npcheck/model/inventory.hpp>
 
 #include "cluster_builder.hpp"
+#include "support/naive_evaluator.hpp"
 
 #include <doctest/doctest.h>
 
@@ -24,223 +24,9 @@ namespace {
 using namespace npcheck;
 using model::Protocol;
 
-// ---- the reference evaluator -------------------------------------------
-
-bool ref_has(const std::vector<std::string>& values, const std::string& value) {
-  for (const std::string& candidate : values) {
-    if (candidate == value) {
-      return true;
-    }
-  }
-  return false;
-}
-
-const std::string* ref_label(const model::Labels& labels, const std::string& key) {
-  for (const auto& entry : labels.entries()) {
-    if (entry.first == key) {
-      return &entry.second;
-    }
-  }
-  return nullptr;
-}
-
-bool ref_selects(const model::LabelSelector& selector, const model::Labels& labels) {
-  for (const auto& [key, value] : selector.match_labels.entries()) {
-    const std::string* actual = ref_label(labels, key);
-    if (actual == nullptr || *actual != value) {
-      return false;
-    }
-  }
-  for (const model::Requirement& requirement : selector.match_expressions) {
-    const std::string* actual = ref_label(labels, requirement.key);
-    bool ok = false;
-    switch (requirement.op) {
-    case model::Operator::in: ok = actual != nullptr && ref_has(requirement.values, *actual); break;
-    case model::Operator::not_in: ok = actual == nullptr || !ref_has(requirement.values, *actual); break;
-    case model::Operator::exists: ok = actual != nullptr; break;
-    case model::Operator::does_not_exist: ok = actual == nullptr; break;
-    }
-    if (!ok) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// Whether the first prefix bits of a and b agree (same family assumed).
-bool ref_same_prefix(const model::IpAddress& a, const model::IpAddress& b, int prefix) {
-  for (int bit = 0; bit < prefix; ++bit) {
-    const auto byte = static_cast<std::size_t>(bit / 8);
-    const int shift = 7 - bit % 8;
-    if (((a.bytes[byte] >> shift) & 1) != ((b.bytes[byte] >> shift) & 1)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool ref_in_cidr(const model::IpAddress& ip, const model::Cidr& cidr) {
-  return ip.family == cidr.address.family && ref_same_prefix(ip, cidr.address, cidr.prefix);
-}
-
-bool ref_in_block(const model::IpAddress& ip, const model::IpBlock& block) {
-  if (!ref_in_cidr(ip, block.cidr)) {
-    return false;
-  }
-  for (const model::Cidr& except : block.except) {
-    if (ref_in_cidr(ip, except)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// A flow end as the reference sees it.
-struct RefEnd {
-  const model::Workload* workload = nullptr; // else ip
-  model::IpAddress ip;
-};
-
-model::Labels ref_namespace_labels(const model::Inventory& inventory, const std::string& name) {
-  for (const model::Namespace& ns : inventory.namespaces) {
-    if (ns.name == name) {
-      return ns.labels;
-    }
-  }
-  return model::Labels{{"kubernetes.io/metadata.name", name}};
-}
-
-bool ref_peer(const model::Inventory& inventory, const model::NetworkPolicy& policy,
-              const model::Rule& rule, const RefEnd& other) {
-  if (rule.peers.empty()) {
-    return true;
-  }
-  for (const model::Peer& peer : rule.peers) {
-    if (peer.ip_block) {
-      if (other.workload == nullptr) {
-        if (ref_in_block(other.ip, *peer.ip_block)) {
-          return true;
-        }
-        continue;
-      }
-      std::vector<model::IpAddress> addresses = other.workload->pod_ips;
-      if (other.workload->host_network && other.workload->host_ip) {
-        addresses.push_back(*other.workload->host_ip);
-      }
-      for (const model::IpAddress& address : addresses) {
-        if (ref_in_block(address, *peer.ip_block)) {
-          return true;
-        }
-      }
-      continue;
-    }
-    if (other.workload == nullptr || other.workload->host_network) {
-      continue;
-    }
-    const bool namespace_ok =
-        peer.namespace_selector
-            ? ref_selects(*peer.namespace_selector,
-                          ref_namespace_labels(inventory, other.workload->namespace_name))
-            : other.workload->namespace_name == policy.namespace_name;
-    const bool pod_ok = !peer.pod_selector || ref_selects(*peer.pod_selector, other.workload->labels);
-    if (namespace_ok && pod_ok) {
-      return true;
-    }
-  }
-  return false;
-}
-
-bool ref_port(const model::Rule& rule, const RefEnd& destination, Protocol protocol,
-              std::uint16_t number) {
-  if (rule.ports.empty()) {
-    return true;
-  }
-  for (const model::PolicyPort& port : rule.ports) {
-    if (port.protocol != protocol) {
-      continue;
-    }
-    if (!port.port) {
-      return true;
-    }
-    if (const auto* value = std::get_if<std::uint16_t>(&*port.port)) {
-      const int last = port.end_port ? *port.end_port : *value;
-      if (*value <= number && number <= last) {
-        return true;
-      }
-      continue;
-    }
-    if (destination.workload == nullptr) {
-      continue;
-    }
-    for (const model::ContainerPort& container : destination.workload->ports) {
-      if (container.name == std::get<std::string>(*port.port) && container.protocol == protocol &&
-          container.port == number) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-bool ref_side(const model::Inventory& inventory, const RefEnd& self, const RefEnd& other,
-              const RefEnd& destination, bool ingress, Protocol protocol, std::uint16_t number) {
-  if (self.workload == nullptr || self.workload->host_network) {
-    return true;
-  }
-  bool isolated = false;
-  for (const model::NetworkPolicy& policy : inventory.policies) {
-    if (policy.namespace_name != self.workload->namespace_name ||
-        !ref_selects(policy.pod_selector, self.workload->labels)) {
-      continue;
-    }
-    if (!(ingress ? policy.affects_ingress : policy.affects_egress)) {
-      continue;
-    }
-    isolated = true;
-    for (const model::Rule& rule : ingress ? policy.ingress : policy.egress) {
-      if (ref_peer(inventory, policy, rule, other) && ref_port(rule, destination, protocol, number)) {
-        return true;
-      }
-    }
-  }
-  return !isolated;
-}
-
-// The node a bare address belongs to ("" when none), from Node objects,
-// hostIPs and hostNetwork pod IPs.
-std::string ref_node_of(const model::Inventory& inventory, const model::IpAddress& ip) {
-  for (const model::Node& node : inventory.nodes) {
-    for (const model::IpAddress& address : node.addresses) {
-      if (address == ip) {
-        return node.name;
-      }
-    }
-  }
-  return {};
-}
-
-bool ref_node_local(const model::Inventory& inventory, const RefEnd& pod, const RefEnd& other) {
-  if (pod.workload == nullptr || pod.workload->node_name.empty()) {
-    return false;
-  }
-  if (other.workload == nullptr) {
-    return ref_node_of(inventory, other.ip) == pod.workload->node_name;
-  }
-  return other.workload->host_network && other.workload->node_name == pod.workload->node_name;
-}
-
-bool ref_allows(const model::Inventory& inventory, const RefEnd& src, const RefEnd& dst,
-                Protocol protocol, std::uint16_t number) {
-  if (src.workload != nullptr && src.workload == dst.workload &&
-      src.workload->kind == model::WorkloadKind::pod) {
-    return true;
-  }
-  if (ref_node_local(inventory, src, dst) || ref_node_local(inventory, dst, src)) {
-    return true;
-  }
-  return ref_side(inventory, src, dst, dst, false, protocol, number) &&
-         ref_side(inventory, dst, src, dst, true, protocol, number);
-}
+// Shared with the differential fuzzer, fuzz/fuzz_engine.cpp.
+namespace naive = testing::naive;
+using RefEnd = naive::End;
 
 // ---- random clusters ---------------------------------------------------
 
@@ -341,7 +127,7 @@ public:
         // An except strictly inside: an address of the block, longer prefix.
         model::IpAddress inside = address();
         if (inside.family != result.ip_block->cidr.address.family ||
-            !ref_in_cidr(inside, result.ip_block->cidr)) {
+            !naive::in_cidr(inside, result.ip_block->cidr)) {
           inside = result.ip_block->cidr.address;
         }
         result.ip_block->except.push_back(cidr_near(inside, result.ip_block->cidr.prefix + 1));
@@ -466,26 +252,6 @@ private:
   std::vector<std::string> m_port_names{"http", "dns", "metrics"};
 };
 
-RefEnd ref_resolve(const model::Inventory& inventory, const model::IpAddress& ip) {
-  for (const model::Workload& workload : inventory.workloads) {
-    if (workload.host_network) {
-      continue;
-    }
-    for (const model::IpAddress& address : workload.pod_ips) {
-      if (address == ip) {
-        return RefEnd{&workload, {}};
-      }
-    }
-  }
-  return RefEnd{nullptr, ip};
-}
-
-std::string describe(const model::Inventory& inventory, const RefEnd& end) {
-  return end.workload != nullptr ? end.workload->display_name() + "#" +
-                                       std::to_string(end.workload - inventory.workloads.data())
-                                 : end.ip.to_string();
-}
-
 } // namespace
 
 TEST_SUITE_BEGIN("analyzer");
@@ -546,7 +312,7 @@ TEST_CASE("Reachability::property") {
         src = analyzer::FlowEndpoint::of_workload(a);
         dst = engine.resolve(ip);
         ref_src = {&inventory.workloads[a], {}};
-        ref_dst = ref_resolve(inventory, ip);
+        ref_dst = naive::resolve(inventory, ip);
         break;
       }
       default: {
@@ -554,7 +320,7 @@ TEST_CASE("Reachability::property") {
         const model::IpAddress ip = random_ip();
         src = engine.resolve(ip);
         dst = analyzer::FlowEndpoint::of_workload(b);
-        ref_src = ref_resolve(inventory, ip);
+        ref_src = naive::resolve(inventory, ip);
         ref_dst = {&inventory.workloads[b], {}};
         break;
       }
@@ -569,11 +335,11 @@ TEST_CASE("Reachability::property") {
       for (Protocol protocol : model::k_all_protocols) {
         for (std::uint16_t port : probe_ports) {
           ++checks;
-          const bool expected = ref_allows(inventory, ref_src, ref_dst, protocol, port);
+          const bool expected = naive::allows(inventory, ref_src, ref_dst, protocol, port);
           allowed_somewhere += expected ? 1 : 0;
           if (fast.allows(protocol, port) != expected && mismatches++ < 10) {
-            FAIL_CHECK("seed " << seed << " flow " << f << " " << describe(inventory, ref_src)
-                               << " -> " << describe(inventory, ref_dst) << " "
+            FAIL_CHECK("seed " << seed << " flow " << f << " " << naive::describe(inventory, ref_src)
+                               << " -> " << naive::describe(inventory, ref_dst) << " "
                                << model::to_string(protocol) << "/" << port << ": engine "
                                << fast.to_string() << ", reference " << expected);
           }

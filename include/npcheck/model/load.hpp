@@ -15,6 +15,9 @@ struct LoadLimits {
   std::size_t max_file_bytes = 512u * 1024u * 1024u; // --max-file-size
   int max_depth = 200;                                // --max-depth
   std::size_t max_objects = 2'000'000;                // --max-objects
+  // Nodes YAML aliases may repeat in one document (a scalar counts one per
+  // 64 bytes); aliases are shared, but what they repeat is read repeatedly.
+  std::size_t max_alias_nodes = 1'000'000; // --max-alias-nodes
 };
 
 struct LoadOptions {

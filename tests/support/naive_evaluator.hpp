@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// A naive reference evaluator written straight from spec/semantics.md: no
+// interval sets, no index, no precomputation; loops over policies, rules,
+// peers and ports with plain integer comparisons. It answers one (protocol,
+// port) at a time. Shared by the property test
+// (tests/analyzer/reachability_property_test.cpp) and the differential fuzzer
+// (fuzz/fuzz_engine.cpp), so it must not depend on doctest.
+//
+// Node-local traffic: an address belongs to a node when a Node lists it, when
+// it is the status.hostIP of a pod on that node, or the IP of a hostNetwork
+// pod there. A pod and the node it runs on (its hostIP, the addresses of its
+// spec.nodeName, hostNetwork pods on the same node) may always talk.
+
+#include <npcheck/model/inventory.hpp>
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace npcheck::testing::naive {
+
+inline bool has(const std::vector<std::string>& values, const std::string& value) {
+  for (const std::string& candidate : values) {
+    if (candidate == value) {
+      return true;
+    }
+  }
+  return false;
+}
+
+inline const std::string* label(const model::Labels& labels, const std::string& key) {
+  for (const auto& entry : labels.entries()) {
+    if (entry.first == key) {
+      return &entry.second;
+    }
+  }
+  return nullptr;
+}
+
+inline bool selects(const model::LabelSelector& selector, const model::Labels& labels) {
+  for (const auto& [key, value] : selector.match_labels.entries()) {
+    const std::string* actual = label(labels, key);
+    if (actual == nullptr || *actual != value) {
+      return false;
+    }
+  }
+  for (const model::Requirement& requirement : selector.match_expressions) {
+    const std::string* actual = label(labels, requirement.key);
+    bool ok = false;
+    switch (requirement.op) {
+    case model::Operator::in: ok = actual != nullptr && has(requirement.values, *actual); break;
+    case model::Operator::not_in: ok = actual == nullptr || !has(requirement.values, *actual); break;
+    case model::Operator::exists: ok = actual != nullptr; break;
+    case model::Operator::does_not_exist: ok = actual == nullptr; break;
+    }
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Whether the first prefix bits of a and b agree (same family assumed).
+inline bool same_prefix(const model::IpAddress& a, const model::IpAddress& b, int prefix) {
+  for (int bit = 0; bit < prefix; ++bit) {
+    const auto byte = static_cast<std::size_t>(bit / 8);
+    const int shift = 7 - bit % 8;
+    if (((a.bytes[byte] >> shift) & 1) != ((b.bytes[byte] >> shift) & 1)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+inline bool in_cidr(const model::IpAddress& ip, const model::Cidr& cidr) {
+  return ip.family == cidr.address.family && same_prefix(ip, cidr.address, cidr.prefix);
+}
+
+inline bool in_block(const model::IpAddress& ip, const model::IpBlock& block) {
+  if (!in_cidr(ip, block.cidr)) {
+    return false;
+  }
+  for (const model::Cidr& except : block.except) {
+    if (in_cidr(ip, except)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A flow end as the reference sees it: a workload, or else a bare address.
+struct End {
+  const model::Workload* workload = nullptr;
+  model::IpAddress ip;
+};
+
+inline model::Labels namespace_labels(const model::Inventory& inventory, const std::string& name) {
+  for (const model::Namespace& ns : inventory.namespaces) {
+    if (ns.name == name) {
+      return ns.labels;
+    }
+  }
+  return model::Labels{{"kubernetes.io/metadata.name", name}};
+}
+
+inline bool peer_matches(const model::Inventory& inventory, const model::NetworkPolicy& policy,
+                         const model::Rule& rule, const End& other) {
+  if (rule.peers.empty()) {
+    return true;
+  }
+  for (const model::Peer& peer : rule.peers) {
+    if (peer.ip_block) {
+      if (other.workload == nullptr) {
+        if (in_block(other.ip, *peer.ip_block)) {
+          return true;
+        }
+        continue;
+      }
+      std::vector<model::IpAddress> addresses = other.workload->pod_ips;
+      if (other.workload->host_network && other.workload->host_ip) {
+        addresses.push_back(*other.workload->host_ip);
+      }
+      for (const model::IpAddress& address : addresses) {
+        if (in_block(address, *peer.ip_block)) {
+          return true;
+        }
+      }
+      continue;
+    }
+    if (other.workload == nullptr || other.workload->host_network) {
+      continue;
+    }
+    const bool namespace_ok =
+        peer.namespace_selector
+            ? selects(*peer.namespace_selector, namespace_labels(inventory, other.workload->namespace_name))
+            : other.workload->namespace_name == policy.namespace_name;
+    const bool pod_ok = !peer.pod_selector || selects(*peer.pod_selector, other.workload->labels);
+    if (namespace_ok && pod_ok) {
+      return true;
+    }
+  }
+  return false;
+}
+
+inline bool port_matches(const model::Rule& rule, const End& destination, model::Protocol protocol,
+                         std::uint16_t number) {
+  if (rule.ports.empty()) {
+    return true;
+  }
+  for (const model::PolicyPort& port : rule.ports) {
+    if (port.protocol != protocol) {
+      continue;
+    }
+    if (!port.port) {
+      return true;
+    }
+    if (const auto* value = std::get_if<std::uint16_t>(&*port.port)) {
+      const int last = port.end_port ? *port.end_port : *value;
+      if (*value <= number && number <= last) {
+        return true;
+      }
+      continue;
+    }
+    if (destination.workload == nullptr) {
+      continue;
+    }
+    for (const model::ContainerPort& container : destination.workload->ports) {
+      if (container.name == std::get<std::string>(*port.port) && container.protocol == protocol &&
+          container.port == number) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// Whether self's side (its egress when ingress is false) admits the flow.
+inline bool side_allows(const model::Inventory& inventory, const End& self, const End& other,
+                        const End& destination, bool ingress, model::Protocol protocol,
+                        std::uint16_t number) {
+  if (self.workload == nullptr || self.workload->host_network) {
+    return true;
+  }
+  bool isolated = false;
+  for (const model::NetworkPolicy& policy : inventory.policies) {
+    if (policy.namespace_name != self.workload->namespace_name ||
+        !selects(policy.pod_selector, self.workload->labels)) {
+      continue;
+    }
+    if (!(ingress ? policy.affects_ingress : policy.affects_egress)) {
+      continue;
+    }
+    isolated = true;
+    for (const model::Rule& rule : ingress ? policy.ingress : policy.egress) {
+      if (peer_matches(inventory, policy, rule, other) &&
+          port_matches(rule, destination, protocol, number)) {
+        return true;
+      }
+    }
+  }
+  return !isolated;
+}
+
+// The node a bare address belongs to ("" when none).
+inline std::string node_of(const model::Inventory& inventory, const model::IpAddress& ip) {
+  for (const model::Node& node : inventory.nodes) {
+    for (const model::IpAddress& address : node.addresses) {
+      if (address == ip) {
+        return node.name;
+      }
+    }
+  }
+  for (const model::Workload& workload : inventory.workloads) {
+    if (workload.host_ip && *workload.host_ip == ip) {
+      return workload.node_name;
+    }
+  }
+  for (const model::Workload& workload : inventory.workloads) {
+    if (!workload.host_network) {
+      continue;
+    }
+    for (const model::IpAddress& address : workload.pod_ips) {
+      if (address == ip) {
+        return workload.node_name;
+      }
+    }
+  }
+  return {};
+}
+
+// Whether pod and other are a pod and its own node.
+inline bool node_local(const model::Inventory& inventory, const End& pod, const End& other) {
+  if (pod.workload == nullptr) {
+    return false;
+  }
+  const model::Workload& self = *pod.workload;
+  if (other.workload == nullptr) {
+    if (self.host_ip && *self.host_ip == other.ip) {
+      return true;
+    }
+    return !self.node_name.empty() && node_of(inventory, other.ip) == self.node_name;
+  }
+  const model::Workload& peer = *other.workload;
+  if (!peer.host_network) {
+    return false;
+  }
+  return (!self.node_name.empty() && peer.node_name == self.node_name) ||
+         (self.host_ip && peer.host_ip && *self.host_ip == *peer.host_ip);
+}
+
+// Whether src may reach dst whatever the policies: a Pod to itself, a pod
+// and its own node.
+inline bool always_allowed(const model::Inventory& inventory, const End& src, const End& dst) {
+  if (src.workload != nullptr && src.workload == dst.workload &&
+      src.workload->kind == model::WorkloadKind::pod) {
+    return true;
+  }
+  return node_local(inventory, src, dst) || node_local(inventory, dst, src);
+}
+
+// Whether src's egress and dst's ingress both admit (protocol, number).
+inline bool policies_allow(const model::Inventory& inventory, const End& src, const End& dst,
+                           model::Protocol protocol, std::uint16_t number) {
+  return side_allows(inventory, src, dst, dst, false, protocol, number) &&
+         side_allows(inventory, dst, src, dst, true, protocol, number);
+}
+
+// Whether src may open (protocol, number) to dst.
+inline bool allows(const model::Inventory& inventory, const End& src, const End& dst,
+                   model::Protocol protocol, std::uint16_t number) {
+  return always_allowed(inventory, src, dst) || policies_allow(inventory, src, dst, protocol, number);
+}
+
+// The end an address stands for: the non-hostNetwork pod with that IP, else
+// the bare address.
+inline End resolve(const model::Inventory& inventory, const model::IpAddress& ip) {
+  for (const model::Workload& workload : inventory.workloads) {
+    if (workload.host_network) {
+      continue;
+    }
+    for (const model::IpAddress& address : workload.pod_ips) {
+      if (address == ip) {
+        return End{&workload, {}};
+      }
+    }
+  }
+  return End{nullptr, ip};
+}
+
+// "ns/name#index" or the address, for failure messages.
+inline std::string describe(const model::Inventory& inventory, const End& end) {
+  return end.workload != nullptr
+             ? end.workload->display_name() + "#" + std::to_string(end.workload - inventory.workloads.data())
+             : end.ip.to_string();
+}
+
+} // namespace npcheck::testing::naive
