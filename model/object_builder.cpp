@@ -33,9 +33,53 @@ bool looks_like_yaml11_bool(std::string_view v) {
                      [&](const char* w) { return v == w; });
 }
 
+// An integer as sigs.k8s.io/yaml (go-yaml v2, YAML 1.1) reads a plain scalar:
+// underscores are dropped, 0x is hex, 0b binary, 0o or a leading 0 octal, so
+// "0120" is 80 and "0x50" is 80, as kubectl sends them.
+std::optional<long> yaml11_int(std::string_view text) {
+  std::string v;
+  for (char c : text) {
+    if (c != '_') {
+      v += c;
+    }
+  }
+  std::size_t i = 0;
+  bool negative = false;
+  if (!v.empty() && (v[0] == '-' || v[0] == '+')) {
+    negative = v[0] == '-';
+    i = 1;
+  }
+  int base = 10;
+  if (v.size() > i + 2 && v[i] == '0' && (v[i + 1] == 'x' || v[i + 1] == 'X')) {
+    base = 16;
+    i += 2;
+  } else if (v.size() > i + 2 && v[i] == '0' && (v[i + 1] == 'b' || v[i + 1] == 'B')) {
+    base = 2;
+    i += 2;
+  } else if (v.size() > i + 2 && v[i] == '0' && (v[i + 1] == 'o' || v[i + 1] == 'O')) {
+    base = 8;
+    i += 2;
+  } else if (v.size() > i + 1 && v[i] == '0' &&
+             v.find_first_not_of("01234567", i) == std::string::npos) {
+    base = 8;
+    i += 1;
+  }
+  long value = 0;
+  const char* first = v.data() + i;
+  const char* last = v.data() + v.size();
+  auto [end, ec] = std::from_chars(first, last, value, base);
+  if (first == last || ec != std::errc{} || end != last) {
+    return std::nullopt;
+  }
+  return negative ? -value : value;
+}
+
 bool looks_like_number(std::string_view v) {
   if (v.empty()) {
     return false;
+  }
+  if (yaml11_int(v)) {
+    return true;
   }
   std::size_t i = (v[0] == '-' || v[0] == '+') ? 1 : 0;
   bool digit = false;
@@ -212,10 +256,9 @@ private:
     if (!node || node->type == RawType::null) {
       return std::nullopt;
     }
-    long value = 0;
     const std::string& v = node->value;
-    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
-    bool digits = !v.empty() && ec == std::errc{} && end == v.data() + v.size();
+    std::optional<long> value = yaml11_int(v);
+    bool digits = value.has_value();
     if (node->type != RawType::scalar || !node->plain || !digits) {
       if (node->type != RawType::scalar) {
         error(*node, path, std::string("expected an integer, found ") + type_name(*node));
@@ -226,7 +269,7 @@ private:
       }
       return std::nullopt;
     }
-    return value;
+    return *value;
   }
   std::optional<bool> as_bool(const RawNode* node, const Path& path) {
     if (!node || node->type == RawType::null) {

@@ -470,3 +470,27 @@ metadata:
   CHECK(inv.policies.empty());
   CHECK(inv.workloads.empty());
 }
+
+TEST_CASE("validate::yaml11_integers") {
+  // kubectl reads plain scalars as YAML 1.1 (sigs.k8s.io/yaml): a leading 0
+  // is octal, 0x hex, 0o octal, 0b binary, and underscores are dropped.
+  auto ports_of = [](const std::string& port) {
+    Inventory inv = load_string(policy("  podSelector: {}\n  ingress:\n  - ports:\n    - " + port + "\n"),
+                                "input.yaml");
+    REQUIRE(inv.errors.empty());
+    REQUIRE(inv.policies.size() == 1);
+    const auto& p = inv.policies[0].ingress[0].ports[0];
+    return std::make_pair(std::get<std::uint16_t>(*p.port), p.end_port.value_or(0));
+  };
+  SUBCASE("octal") { CHECK_EQ(ports_of("{port: 0120}").first, 80); }
+  SUBCASE("hex") { CHECK_EQ(ports_of("{port: 0x51}").first, 81); }
+  SUBCASE("0o and underscores") {
+    CHECK_EQ(ports_of("{port: 8_082, endPort: 0o17624}"), std::make_pair(std::uint16_t{8082}, std::uint16_t{8084}));
+  }
+  SUBCASE("a leading 0 that is not octal is decimal") { CHECK_EQ(ports_of("{port: 080}").first, 80); }
+  SUBCASE("a hex label value is a number") {
+    CHECK_EQ(pod_error("    version: 0x50\n"),
+             "input.yaml:6:14: error: Pod default/p: metadata.labels.version: expected a string, "
+             "found a number '0x50' (quote it)");
+  }
+}
