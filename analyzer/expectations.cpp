@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Checking expectations. Each side of an expectation is resolved to concrete
-// endpoints, then every (source, destination) pair is asked of the
-// reachability engine:
+// endpoints, then every (source, destination) pair is checked:
 //  - allow holds iff every listed (protocol, port) is in what the pair
 //    allows, for every pair;
 //  - deny holds iff no listed (protocol, port) is allowed, for any pair.
@@ -17,6 +16,11 @@
 // one endpoint (answered once, through its first address). Addresses that
 // are a pod's or a node's are taken out of the pieces and stand for that pod
 // (a flow to a pod IP is a flow to the pod) or that node.
+// Few pairs are asked of the reachability engine one by one. Many (an
+// `all -> all` on a big cluster) are answered from the bulk Matrix: each
+// source's pairs are counted per destination class from its class's sparse
+// row, and only the pairs to report are looked at one by one (with the
+// engine's explanation).
 #include <npcheck/analyzer/expectations.hpp>
 
 #include <npcheck/analyzer/selector_match.hpp>
@@ -192,6 +196,141 @@ std::vector<CheckEndpoint> ExpectationChecker::resolve_cidr(const model::Endpoin
   return endpoints;
 }
 
+const Matrix& ExpectationChecker::matrix() const {
+  if (!m_matrix) {
+    m_matrix = Matrix::compute(m_engine.inventory());
+  }
+  return *m_matrix;
+}
+
+std::optional<std::size_t> ExpectationChecker::matrix_endpoint(const CheckEndpoint& endpoint) const {
+  if (endpoint.endpoint.kind == EndpointKind::workload) {
+    return endpoint.endpoint.workload; // workloads come first, in Inventory order
+  }
+  if (endpoint.endpoint.kind != EndpointKind::external) {
+    return std::nullopt; // nodes are not matrix endpoints
+  }
+  const std::vector<MatrixEndpoint>& endpoints = matrix().endpoints();
+  if (m_external_ranges.empty()) {
+    for (std::size_t e = 0; e < endpoints.size(); ++e) {
+      for (const AddressRange& range : endpoints[e].ranges) {
+        m_external_ranges.emplace_back(range, e);
+      }
+    }
+    std::sort(m_external_ranges.begin(), m_external_ranges.end(),
+              [](const auto& x, const auto& y) { return x.first.first < y.first.first; });
+  }
+  // The external endpoint whose ranges hold the piece's first address; the
+  // Matrix answers for it exactly as the engine does for that address.
+  const model::IpAddress& ip = endpoint.endpoint.ip;
+  auto it = std::upper_bound(m_external_ranges.begin(), m_external_ranges.end(), ip,
+                             [](const model::IpAddress& a, const auto& r) { return a < r.first.first; });
+  if (it == m_external_ranges.begin()) {
+    return std::nullopt;
+  }
+  --it;
+  if (ip < it->first.first || it->first.last < ip) {
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+namespace {
+
+// What an expectation finds wrong with an allowed connection set.
+ConnectionSet offending_part(bool allow, const ConnectionSet& ports, const ConnectionSet& allowed) {
+  return allow ? ports - allowed : ports & allowed;
+}
+
+// Counting pairs through the Matrix. A source's pairs with the destinations
+// that are matrix endpoints other than its own are counted per destination
+// class from the sparse row of its class (a class absent from the row allows
+// nothing), so a source costs its row, not every destination.
+class BulkTally {
+public:
+  BulkTally(const Matrix& matrix, const ConnectionSet& ports, bool allow,
+            const std::vector<std::optional<std::size_t>>& destinations)
+      : m_matrix(matrix), m_ports(ports), m_allow(allow), m_in_class(matrix.class_count(), 0),
+        m_at_endpoint(matrix.endpoints().size(), 0), m_class_failed(matrix.class_count(), k_unknown),
+        m_connection_fails(matrix.connection_count(), k_unknown) {
+    for (const std::optional<std::size_t>& e : destinations) {
+      if (e) {
+        ++m_in_class[matrix.class_of(*e)];
+        ++m_at_endpoint[*e];
+        ++m_destinations;
+      }
+    }
+  }
+
+  bool fails(const ConnectionSet& allowed) const {
+    return !offending_part(m_allow, m_ports, allowed).empty();
+  }
+
+  // {pairs, failing pairs} of matrix endpoint e as a source with every
+  // destination that is a matrix endpoint other than e.
+  std::pair<std::size_t, std::size_t> tally(std::size_t e) {
+    const std::uint32_t cls = m_matrix.class_of(e);
+    const std::size_t same = m_at_endpoint[e];
+    std::size_t failed = class_failed(cls);
+    if (same > 0 && entry_fails(cls, cls)) {
+      failed -= same; // class_failed counted them as other members of cls
+    }
+    return {m_destinations - same, failed};
+  }
+
+private:
+  static constexpr std::size_t k_unknown = static_cast<std::size_t>(-1);
+
+  bool connection_fails(std::uint32_t id) {
+    std::size_t& known = m_connection_fails[id];
+    if (known == k_unknown) {
+      known = fails(m_matrix.connection(id)) ? 1 : 0;
+    }
+    return known == 1;
+  }
+
+  bool entry_fails(std::uint32_t from, std::uint32_t to) {
+    const std::span<const MatrixEntry> row = m_matrix.row(from);
+    const auto it = std::lower_bound(row.begin(), row.end(), to,
+                                     [](const MatrixEntry& e, std::uint32_t c) { return e.to < c; });
+    return connection_fails(it != row.end() && it->to == to ? it->connection : 0);
+  }
+
+  // Failing pairs of a member of class cls with every destination that is a
+  // matrix endpoint, each taken as another member.
+  std::size_t class_failed(std::uint32_t cls) {
+    std::size_t& known = m_class_failed[cls];
+    if (known != k_unknown) {
+      return known;
+    }
+    std::size_t in_row = 0;
+    std::size_t failed = 0;
+    for (const MatrixEntry& entry : m_matrix.row(cls)) {
+      const std::size_t count = m_in_class[entry.to];
+      in_row += count;
+      if (count > 0 && connection_fails(entry.connection)) {
+        failed += count;
+      }
+    }
+    if (connection_fails(0)) {
+      failed += m_destinations - in_row; // classes absent from the row allow nothing
+    }
+    known = failed;
+    return known;
+  }
+
+  const Matrix& m_matrix;
+  const ConnectionSet& m_ports;
+  bool m_allow;
+  std::size_t m_destinations = 0;
+  std::vector<std::size_t> m_in_class;
+  std::vector<std::size_t> m_at_endpoint;
+  std::vector<std::size_t> m_class_failed;
+  std::vector<std::size_t> m_connection_fails;
+};
+
+} // namespace
+
 ExpectationResult ExpectationChecker::check(const model::Expectation& expectation,
                                             const CheckOptions& options) const {
   ExpectationResult result;
@@ -208,23 +347,72 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
   }
   const model::Inventory& inventory = m_engine.inventory();
   const bool allow = expectation.expect == model::Verdict::allow;
-  for (std::size_t s = 0; s < result.sources.size(); ++s) {
+
+  // Many pairs: answer those between matrix endpoints from the Matrix.
+  std::vector<std::optional<std::size_t>> from_matrix(result.sources.size());
+  std::vector<std::optional<std::size_t>> to_matrix(result.destinations.size());
+  std::optional<BulkTally> bulk;
+  if (result.sources.size() * result.destinations.size() >= options.matrix_from_pairs) {
+    for (std::size_t s = 0; s < result.sources.size(); ++s) {
+      from_matrix[s] = matrix_endpoint(result.sources[s]);
+    }
     for (std::size_t d = 0; d < result.destinations.size(); ++d) {
-      const CheckEndpoint& src = result.sources[s];
-      const CheckEndpoint& dst = result.destinations[d];
-      if (same_single_endpoint(src, dst, inventory)) {
+      to_matrix[d] = matrix_endpoint(result.destinations[d]);
+    }
+    bulk.emplace(matrix(), result.ports, allow, to_matrix);
+  }
+
+  // Records a failing pair, if there is room to report it.
+  auto report = [&](std::size_t s, std::size_t d, const ConnectionSet& allowed) {
+    ConnectionSet offending = offending_part(allow, result.ports, allowed);
+    if (offending.empty()) {
+      return false;
+    }
+    if (result.violations.size() < options.max_violations) {
+      result.violations.push_back(Violation{s, d, std::move(offending),
+                                            m_engine.evaluate(result.sources[s].endpoint,
+                                                              result.destinations[d].endpoint)});
+    }
+    return true;
+  };
+
+  for (std::size_t s = 0; s < result.sources.size(); ++s) {
+    const CheckEndpoint& src = result.sources[s];
+    const std::optional<std::size_t> e = from_matrix[s];
+    // A pair is answered by the Matrix when both ends are matrix endpoints
+    // and distinct ones; the others (nodes, an endpoint with itself) by the
+    // engine, one by one.
+    auto by_matrix = [&](std::size_t d) { return bulk && e && to_matrix[d] && *to_matrix[d] != *e; };
+    std::size_t failed = 0;
+    if (bulk && e) {
+      const auto [pairs, failing] = bulk->tally(*e);
+      result.pairs += pairs;
+      failed += failing;
+    }
+    for (std::size_t d = 0; d < result.destinations.size(); ++d) {
+      if (by_matrix(d) || same_single_endpoint(src, result.destinations[d], inventory)) {
         continue;
       }
       ++result.pairs;
-      ConnectionSet allowed = m_engine.allowed(src.endpoint, dst.endpoint);
-      ConnectionSet offending = allow ? result.ports - allowed : result.ports & allowed;
-      if (offending.empty()) {
-        continue;
+      if (bulk ? bulk->fails(m_engine.allowed(src.endpoint, result.destinations[d].endpoint))
+               : report(s, d, m_engine.allowed(src.endpoint, result.destinations[d].endpoint))) {
+        ++failed;
       }
-      ++result.failed_pairs;
-      if (result.violations.size() < options.max_violations) {
-        result.violations.push_back(
-            Violation{s, d, std::move(offending), m_engine.evaluate(src.endpoint, dst.endpoint)});
+    }
+    result.failed_pairs += failed;
+    if (!bulk) {
+      continue;
+    }
+    // Find the failing pairs to report, in destination order.
+    std::size_t found = 0;
+    for (std::size_t d = 0; d < result.destinations.size() && found < failed &&
+                            result.violations.size() < options.max_violations;
+         ++d) {
+      const CheckEndpoint& dst = result.destinations[d];
+      if (by_matrix(d)) {
+        found += report(s, d, matrix().allowed(*e, *to_matrix[d])) ? 1 : 0;
+      } else if (!same_single_endpoint(src, dst, inventory)) {
+        found += report(s, d, m_engine.allowed(src.endpoint, dst.endpoint)) ? 1 : 0;
       }
     }
   }

@@ -5,8 +5,11 @@
 #include <npcheck/model/expectations.hpp>
 #include <npcheck/model/load.hpp>
 
+#include "support/random_cluster.hpp"
+
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -155,7 +158,10 @@ TEST_CASE("to_cidrs") {
     analyzer::AddressRange range{*model::IpAddress::parse(first), *model::IpAddress::parse(last)};
     std::string text;
     for (const model::Cidr& c : analyzer::to_cidrs(range)) {
-      text += (text.empty() ? "" : " ") + c.to_string();
+      if (!text.empty()) {
+        text += ' ';
+      }
+      text += c.to_string();
     }
     return text;
   };
@@ -166,6 +172,68 @@ TEST_CASE("to_cidrs") {
   CHECK_EQ(cidrs("::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), "::/0");
   CHECK_EQ(cidrs("::", "7fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), "::/1");
   CHECK_EQ(cidrs("fd00::", "fd00::1"), "fd00::/127");
+}
+
+// The bulk path (through Matrix) and the pair-by-pair path (through the
+// engine) must agree on every count and on the reported pairs, in order.
+TEST_CASE("ExpectationChecker::bulk path agrees with pair by pair") {
+  const std::vector<std::string> namespaces{"default", "prod", "implied"};
+  const std::vector<std::string> cidrs{"0.0.0.0/0", "10.0.0.0/23", "192.168.0.0/30", "fd00::/16"};
+  std::size_t failed = 0;
+  std::size_t pairs = 0;
+  for (unsigned seed = 1; seed <= 150; ++seed) {
+    testing::RandomCluster random(seed);
+    const model::Inventory inventory = random.cluster();
+    const analyzer::Reachability engine(inventory);
+    const analyzer::ExpectationChecker checker(engine);
+    for (int e = 0; e < 6; ++e) {
+      model::Expectation expectation;
+      expectation.name = std::to_string(e);
+      expectation.expect = random.chance(50) ? model::Verdict::allow : model::Verdict::deny;
+      for (model::EndpointSpec* side : {&expectation.from, &expectation.to}) {
+        switch (random.below(4)) {
+        case 0: side->all = true; break;
+        case 1: side->pod_selector = random.selector(); break;
+        case 2: side->namespace_name = random.pick(namespaces); break;
+        default:
+          side->cidr.emplace();
+          side->cidr->cidr = testing::cidr(random.pick(cidrs));
+          break;
+        }
+      }
+      if (expectation.expect == model::Verdict::allow || random.chance(70)) {
+        for (int p = 1 + random.below(3); p > 0; --p) {
+          model::PortSpec port;
+          port.protocol = static_cast<model::Protocol>(random.below(3));
+          port.first = static_cast<std::uint16_t>(1 + random.below(20));
+          port.last = static_cast<std::uint16_t>(port.first + random.below(4));
+          expectation.ports.push_back(port);
+        }
+      }
+      analyzer::CheckOptions bulk;
+      bulk.matrix_from_pairs = 0;
+      bulk.max_violations = static_cast<std::size_t>(random.below(4));
+      analyzer::CheckOptions single = bulk;
+      single.matrix_from_pairs = std::numeric_limits<std::size_t>::max();
+      const analyzer::ExpectationResult a = checker.check(expectation, bulk);
+      const analyzer::ExpectationResult b = checker.check(expectation, single);
+      INFO("seed " << seed << ", expectation " << e);
+      CHECK_EQ(a.status, b.status);
+      CHECK_EQ(a.pairs, b.pairs);
+      CHECK_EQ(a.failed_pairs, b.failed_pairs);
+      REQUIRE_EQ(a.violations.size(), b.violations.size());
+      for (std::size_t v = 0; v < a.violations.size(); ++v) {
+        CHECK_EQ(a.violations[v].from, b.violations[v].from);
+        CHECK_EQ(a.violations[v].to, b.violations[v].to);
+        CHECK(a.violations[v].offending == b.violations[v].offending);
+      }
+      pairs += b.pairs;
+      failed += b.failed_pairs;
+    }
+  }
+  // Both outcomes must be common for the comparison to mean something.
+  CHECK(failed > pairs / 20);
+  CHECK(failed < pairs * 19 / 20);
 }
 
 TEST_SUITE_END();

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <npcheck/analyzer/address_set.hpp>
+#include <npcheck/analyzer/matrix.hpp>
 #include <npcheck/analyzer/port_set.hpp>
 #include <npcheck/analyzer/reachability.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 namespace npcheck::model {
@@ -58,6 +60,12 @@ struct ExpectationResult {
 
 struct CheckOptions {
   std::size_t max_violations = 5;
+  // Pairs of one expectation from which the checker answers them through
+  // the bulk Matrix (computed once, on first need, and kept) instead of
+  // asking the engine pair by pair. Both give the same answers; the Matrix
+  // makes `all -> all` on thousands of workloads cost the matrix plus a pass
+  // over its sparse rows. 0: always the Matrix.
+  std::size_t matrix_from_pairs = 50'000;
 };
 
 // Checks expectations against the inventory of a Reachability engine. Pods
@@ -79,8 +87,17 @@ public:
 
 private:
   std::vector<CheckEndpoint> resolve_cidr(const model::EndpointSpec& spec) const;
+  // The bulk matrix of the engine's inventory, computed on first use.
+  const Matrix& matrix() const;
+  // The matrix endpoint that answers for a check endpoint: a workload's own,
+  // or the external endpoint holding an outside piece's address; none for
+  // a node address.
+  std::optional<std::size_t> matrix_endpoint(const CheckEndpoint& endpoint) const;
 
   const Reachability& m_engine;
+  mutable std::optional<Matrix> m_matrix;
+  // Every range of the matrix's external endpoints with its endpoint, by address.
+  mutable std::vector<std::pair<AddressRange, std::size_t>> m_external_ranges;
   // The distinct address sets of every ipBlock of every policy.
   std::vector<AddressSet> m_blocks;
 };
