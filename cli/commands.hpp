@@ -27,6 +27,7 @@ struct Output {
 // -f/-n/-v and the loader limits, present on every command.
 struct InputOptions {
   std::vector<std::string> files;
+  std::vector<std::string> display_paths; // see model::LoadOptions
   std::string default_namespace = "default";
   bool verbose = false;
   bool quiet = false;

@@ -45,6 +45,7 @@ std::optional<model::Inventory> load_inventory(const InputOptions& options, Outp
   model::LoadOptions load_options;
   load_options.default_namespace = options.default_namespace;
   load_options.limits = options.limits;
+  load_options.display_paths = options.display_paths;
   model::Inventory inventory = model::load_paths(options.files, load_options);
   if (!options.quiet) {
     for (const model::Diagnostic& d : inventory.warnings) {

@@ -78,10 +78,13 @@ SourceText read_stdin(const LoadLimits& limits) {
   return SourceText{std::move(name), std::move(text)};
 }
 
-std::vector<SourceText> gather(const std::vector<std::string>& paths, const LoadLimits& limits) {
+std::vector<SourceText> gather(const std::vector<std::string>& paths,
+                               const std::vector<std::string>& display_paths, const LoadLimits& limits) {
   std::vector<SourceText> sources;
   bool stdin_read = false;
-  for (const std::string& arg : paths) {
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const std::string& arg = paths[i];
+    const std::string& shown = i < display_paths.size() ? display_paths[i] : arg;
     if (arg == "-") {
       if (!stdin_read) {
         sources.push_back(read_stdin(limits));
@@ -93,7 +96,7 @@ std::vector<SourceText> gather(const std::vector<std::string>& paths, const Load
     std::error_code ec;
     fs::file_status status = fs::status(path, ec);
     if (ec || !fs::exists(status)) {
-      throw Error(SourceLocation{std::make_shared<const std::string>(arg), 0, 0},
+      throw Error(SourceLocation{std::make_shared<const std::string>(shown), 0, 0},
                   "no such file or directory");
     }
     if (fs::is_directory(status)) {
@@ -105,15 +108,19 @@ std::vector<SourceText> gather(const std::vector<std::string>& paths, const Load
         }
       }
       if (ec) {
-        throw Error(SourceLocation{std::make_shared<const std::string>(arg), 0, 0},
+        throw Error(SourceLocation{std::make_shared<const std::string>(shown), 0, 0},
                     "cannot read directory: " + ec.message());
       }
       std::sort(files.begin(), files.end());
       for (const fs::path& file : files) {
-        sources.push_back(read_file(file.string(), file, limits));
+        const std::string name = file.string();
+        // The walk yields arg's own spelling followed by the path below it.
+        const std::string display =
+            name.rfind(arg, 0) == 0 ? shown + name.substr(arg.size()) : name;
+        sources.push_back(read_file(display, file, limits));
       }
     } else {
-      sources.push_back(read_file(arg, path, limits));
+      sources.push_back(read_file(shown, path, limits));
     }
   }
   return sources;
@@ -270,7 +277,7 @@ Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& opti
 } // namespace
 
 Inventory load_paths(const std::vector<std::string>& paths, const LoadOptions& options) {
-  std::vector<SourceText> sources = gather(paths, options.limits);
+  std::vector<SourceText> sources = gather(paths, options.display_paths, options.limits);
   return load_sources(sources, options);
 }
 

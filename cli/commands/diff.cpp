@@ -52,12 +52,18 @@ int run_diff(const DiffOptions& options, Output& io) {
   }
   std::unique_ptr<GitSnapshot> snapshot;
   std::vector<std::string> base_paths = options.base.empty() ? options.head : options.base;
+  std::vector<std::string> shown_paths;
   if (!options.base_ref.empty()) {
     snapshot = std::make_unique<GitSnapshot>(options.base_ref, base_paths);
+    // The snapshot's files are named as git names them: REV:path.
+    for (const std::string& path : base_paths) {
+      shown_paths.push_back(options.base_ref + ':' + path);
+    }
     base_paths = snapshot->paths();
   }
   // Warnings are about the new version; the base's were seen when it was merged.
   InputOptions base_input = input_of(options, base_paths);
+  base_input.display_paths = std::move(shown_paths);
   base_input.quiet = true;
   base_input.verbose = false;
   std::optional<model::Inventory> base = load_inventory(base_input, io);

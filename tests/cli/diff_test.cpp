@@ -151,6 +151,17 @@ TEST_CASE("diff::base_ref") {
     CHECK(r.out.find("\"connections_added\": 2") != std::string::npos);
     CHECK_EQ(r.rc, 0);
   }
+  SUBCASE("an error in the base version names it REV:path") {
+    write(manifests / "policies.yaml", "kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\n"
+                                       "metadata: {name: bad, namespace: shop}\nspec: {podSelector: 7}\n");
+    REQUIRE_EQ(repo.git("commit -q -a -m broken"), 0);
+    write(manifests / "policies.yaml", k_policy);
+    Run r = run_npcheck({"diff", "--base-ref", "HEAD", "--head", manifests.string()});
+    CHECK_EQ(r.err, "HEAD:" + (manifests / "policies.yaml").string() +
+                        ":4:21: error: NetworkPolicy shop/bad: spec.podSelector: expected a mapping, "
+                        "found a scalar\nnpcheck: 1 error in the manifests\n");
+    CHECK_EQ(r.rc, 2);
+  }
   SUBCASE("errors") {
     Run r = run_npcheck({"diff", "--base-ref", "no-such-rev", "--head", manifests.string()});
     CHECK_EQ(r.err, "npcheck: error: --base-ref: unknown revision 'no-such-rev'\n");

@@ -24,6 +24,10 @@ struct LoadOptions {
   std::string default_namespace = "default"; // -n/--namespace
   LoadLimits limits;
   unsigned threads = 0; // 0: one per core
+  // How each path is named in diagnostics and source locations, by position
+  // (a file found in a directory keeps its path below it); empty: as given.
+  // diff --base-ref names a snapshot's files "REV:path".
+  std::vector<std::string> display_paths;
 };
 
 // Loads every path (file, directory walked recursively for .yaml/.yml/.json,
