@@ -23,8 +23,10 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 namespace npcheck::model {
 
@@ -164,6 +166,26 @@ void finalize(Inventory& inv, const LoadOptions& options) {
   dedupe(inv.workloads,
          [](const Workload& w) { return std::make_tuple(w.namespace_name, w.name, w.kind); },
          [](const Workload& w) { return std::string(to_string(w.kind)) + ' ' + w.namespace_name + '/' + w.name; });
+
+  // A ReplicaSet controlled by a Deployment in the input, or a Job by a
+  // CronJob, stands for the pods its controller stands for: leave it out.
+  std::set<std::tuple<std::string, std::string, WorkloadKind>> controllers;
+  for (const Workload& w : inv.workloads) {
+    if (w.kind == WorkloadKind::deployment || w.kind == WorkloadKind::cron_job) {
+      controllers.emplace(w.namespace_name, w.name, w.kind);
+    }
+  }
+  std::erase_if(inv.workloads, [&](const Workload& w) {
+    const bool folded =
+        w.controller &&
+        ((w.kind == WorkloadKind::replica_set && w.controller->kind == WorkloadKind::deployment) ||
+         (w.kind == WorkloadKind::job && w.controller->kind == WorkloadKind::cron_job)) &&
+        controllers.contains(std::make_tuple(w.namespace_name, w.controller->name, w.controller->kind));
+    if (folded) {
+      ++inv.folded_kinds[to_string(w.kind)];
+    }
+    return folded;
+  });
 
   // Namespaces that objects live in but no manifest defines.
   std::map<std::string, SourceLocation> referenced;

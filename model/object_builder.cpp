@@ -352,8 +352,42 @@ private:
     std::string name;
     std::string namespace_name;
     Labels labels;
+    std::optional<Controller> controller;
     bool ok = false;
   };
+
+  // metadata.ownerReferences: the controller entry, if it is a workload.
+  std::optional<Controller> read_controller(const RawNode* node, const Path& path) {
+    std::optional<Controller> result;
+    const RawNode* refs = as_seq(node, path);
+    for (std::uint32_t i = 0; refs && i < refs->child_count; ++i) {
+      Path p = path.item(i);
+      const RawNode* ref = as_map(&m_doc.child(*refs, i), p);
+      if (!ref) {
+        continue;
+      }
+      check_fields(ref, p, {"apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion"});
+      std::optional<std::string> kind = as_string(field(ref, "kind"), p.field("kind"));
+      std::optional<std::string> name = as_string(field(ref, "name"), p.field("name"));
+      const bool controller = as_bool(field(ref, "controller"), p.field("controller")).value_or(false);
+      if (!kind || !name) {
+        error(*ref, p, "an owner reference needs kind and name");
+        continue;
+      }
+      if (!controller) {
+        continue;
+      }
+      if (result) {
+        error(*ref, p, "only one owner reference may be the controller");
+        continue;
+      }
+      std::optional<WorkloadKind> wk = parse_workload_kind(*kind);
+      if (wk && *kind == to_string(*wk)) {
+        result = Controller{*wk, *name};
+      }
+    }
+    return result;
+  }
 
   Meta read_metadata(const RawNode& root, const std::string& kind, bool namespaced,
                      bool dns_label_name) {
@@ -389,6 +423,7 @@ private:
       }
     }
     meta.labels = read_labels(field(md, "labels"), path.field("labels"));
+    meta.controller = read_controller(field(md, "ownerReferences"), path.field("ownerReferences"));
     meta.ok = true;
     return meta;
   }
@@ -582,6 +617,7 @@ private:
     w.kind = kind;
     w.namespace_name = meta.namespace_name;
     w.name = meta.name;
+    w.controller = std::move(meta.controller);
     w.where = at(root);
     Path spec_path = Path{}.field("spec");
     if (kind == WorkloadKind::pod) {

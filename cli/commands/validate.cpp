@@ -29,7 +29,12 @@ int run_validate(const ValidateOptions& options, Output& io) {
          << inventory->files << " file" << (inventory->files == 1 ? "" : "s") << " ("
          << inventory->documents << " document" << (inventory->documents == 1 ? "" : "s") << ")\n";
   for (const auto& [kind, count] : inventory->loaded_kinds) {
-    io.out << "  " << kind << ": " << count << '\n';
+    io.out << "  " << kind << ": " << count;
+    if (auto folded = inventory->folded_kinds.find(kind); folded != inventory->folded_kinds.end()) {
+      io.out << " (" << folded->second << " left out: controlled by a "
+             << (kind == "Job" ? "CronJob" : "Deployment") << " in the input)";
+    }
+    io.out << '\n';
   }
   int implied = 0;
   for (const model::Namespace& ns : inventory->namespaces) {

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -330,6 +331,62 @@ spec:
                                            "default/w[StatefulSet]", "default/w[DaemonSet]",
                                            "default/w[Job]", "default/w[CronJob]",
                                            "default/w[ReplicationController]"});
+}
+
+TEST_CASE("load::owner_references") {
+  const auto owned = [](const char* kind, const char* name, const char* refs) {
+    return std::string("---\napiVersion: apps/v1\nkind: ") + kind + "\nmetadata:\n  name: " + name +
+           "\n  ownerReferences: " + refs + "\nspec:\n  template:\n    metadata: {labels: {app: web}}\n";
+  };
+  const std::string deployment = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+                                 "spec:\n  template:\n    metadata: {labels: {app: web}}\n";
+  SUBCASE("a ReplicaSet controlled by a Deployment in the input is left out") {
+    Inventory inv = load_string(
+        deployment + owned("ReplicaSet", "web-1", "[{kind: Deployment, name: web, controller: true}]") +
+            owned("ReplicaSet", "other", "[{kind: Deployment, name: gone, controller: true}]") +
+            owned("ReplicaSet", "web-2", "[{kind: Deployment, name: web}]") +
+            owned("Pod", "web-1-abc", "[{kind: ReplicaSet, name: web-1, controller: true}]"),
+        "all.yaml");
+    CHECK_EQ(messages(inv.errors), "");
+    CHECK(find_workload(inv, "web-1") == nullptr);
+    // Its controller is not in the input; not the controller (no controller: true).
+    CHECK(find_workload(inv, "other") != nullptr);
+    CHECK(find_workload(inv, "web-2") != nullptr);
+    // Pods always stay: they have their own addresses and nodes.
+    REQUIRE(find_workload(inv, "web-1-abc") != nullptr);
+    REQUIRE(find_workload(inv, "web-1-abc")->controller);
+    CHECK_EQ(find_workload(inv, "web-1-abc")->controller->name, "web-1");
+    CHECK_EQ(inv.loaded_kinds.at("ReplicaSet"), 3);
+    CHECK_EQ(inv.folded_kinds, std::map<std::string, int>{{"ReplicaSet", 1}});
+  }
+  SUBCASE("a Job controlled by a CronJob in the input is left out") {
+    Inventory inv = load_string(
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  jobTemplate:\n"
+        "    spec:\n      template:\n        metadata: {labels: {app: job}}\n" +
+            owned("Job", "nightly-1", "[{kind: CronJob, name: nightly, controller: true}]") +
+            owned("Job", "nightly-2", "[{kind: Deployment, name: nightly, controller: true}]"),
+        "jobs.yaml");
+    CHECK_EQ(messages(inv.errors), "");
+    CHECK(find_workload(inv, "nightly-1") == nullptr);
+    CHECK(find_workload(inv, "nightly-2") != nullptr);
+    CHECK_EQ(inv.folded_kinds, std::map<std::string, int>{{"Job", 1}});
+  }
+  SUBCASE("bad owner references") {
+    Inventory inv = load_string(
+        deployment +
+            owned("ReplicaSet", "a", "[{kind: Deployment, controller: true}]") +
+            owned("ReplicaSet", "b",
+                  "[{kind: Deployment, name: web, controller: true}, {kind: StatefulSet, name: s, controller: true}]") +
+            owned("ReplicaSet", "c", "{kind: Deployment}"),
+        "bad.yaml");
+    CHECK_EQ(messages(inv.errors),
+             "bad.yaml:13:21: error: ReplicaSet default/a: metadata.ownerReferences[0]: an owner reference "
+             "needs kind and name\n"
+             "bad.yaml:22:70: error: ReplicaSet default/b: metadata.ownerReferences[1]: only one owner "
+             "reference may be the controller\n"
+             "bad.yaml:31:20: error: ReplicaSet default/c: metadata.ownerReferences: expected a list, "
+             "found a mapping\n");
+  }
 }
 
 TEST_CASE("load::nodes") {

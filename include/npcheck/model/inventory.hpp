@@ -22,6 +22,11 @@ struct Inventory {
   // Objects read per kind (known kinds) and skipped per kind (unknown kinds).
   std::map<std::string, int> loaded_kinds;
   std::map<std::string, int> skipped_kinds;
+  // ReplicaSets and Jobs left out because the Deployment or CronJob that
+  // controls them is in the input too (kubectl get all): per kind. They stand
+  // for the same pods as their controller (a rollout's old ReplicaSets for
+  // pods that no longer run).
+  std::map<std::string, int> folded_kinds;
   int files = 0;
   int documents = 0;
 

@@ -35,6 +35,13 @@ struct ContainerPort {
   Protocol protocol = Protocol::tcp;
 };
 
+// The controller an object names in metadata.ownerReferences (the entry
+// with controller: true), when it is a workload kind.
+struct Controller {
+  WorkloadKind kind = WorkloadKind::deployment;
+  std::string name; // in the object's namespace
+};
+
 // A Pod, or a workload standing for the pods of its template.
 struct Workload {
   WorkloadKind kind = WorkloadKind::pod;
@@ -46,6 +53,7 @@ struct Workload {
   bool host_network = false;
   std::vector<IpAddress> pod_ips;
   std::optional<IpAddress> host_ip;
+  std::optional<Controller> controller;
   SourceLocation where;
 
   // "ns/name" for a Pod, "ns/name[Deployment]" for a workload.
