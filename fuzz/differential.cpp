@@ -11,6 +11,7 @@
 
 #include "check.hpp"
 
+#include <npcheck/analyzer/expectations.hpp>
 #include <npcheck/analyzer/matrix.hpp>
 
 #include <algorithm>
@@ -314,6 +315,37 @@ void check_matrix(const model::Inventory& inventory, const analyzer::Reachabilit
         fail("matrix row of " + endpoints[a].id + " says " + row_says->to_string() + " for " +
              endpoints[b].id + " but allowed() " + got.to_string());
       }
+    }
+  }
+}
+
+void check_expectation(const analyzer::Reachability& engine, const model::Expectation& expectation,
+                       std::size_t max_violations) {
+  const analyzer::ExpectationChecker checker(engine);
+  analyzer::CheckOptions bulk;
+  bulk.max_violations = max_violations;
+  bulk.matrix_from_pairs = 0;
+  analyzer::CheckOptions single = bulk;
+  single.matrix_from_pairs = static_cast<std::size_t>(-1);
+  const analyzer::ExpectationResult a = checker.check(expectation, bulk);
+  const analyzer::ExpectationResult b = checker.check(expectation, single);
+  const std::string what = "check '" + expectation.from.to_string() + "' -> '" +
+                           expectation.to.to_string() + "' " + model::to_string(expectation.expect) +
+                           ": ";
+  if (a.status != b.status || a.pairs != b.pairs || a.failed_pairs != b.failed_pairs) {
+    fail(what + "through the Matrix " + std::to_string(a.failed_pairs) + " of " +
+         std::to_string(a.pairs) + " pairs fail, one by one " + std::to_string(b.failed_pairs) +
+         " of " + std::to_string(b.pairs));
+  }
+  if (a.violations.size() != b.violations.size()) {
+    fail(what + "reported pairs differ in number");
+  }
+  for (std::size_t v = 0; v < a.violations.size(); ++v) {
+    const analyzer::Violation& x = a.violations[v];
+    const analyzer::Violation& y = b.violations[v];
+    if (x.from != y.from || x.to != y.to || !(x.offending == y.offending)) {
+      fail(what + "reported pair " + std::to_string(v) + " differs: " + x.offending.to_string() +
+           " vs " + y.offending.to_string());
     }
   }
 }

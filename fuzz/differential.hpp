@@ -8,6 +8,7 @@
 // neighbours) checks each flow completely, not by sampling.
 
 #include <npcheck/analyzer/reachability.hpp>
+#include <npcheck/model/expectations.hpp>
 #include <npcheck/model/inventory.hpp>
 
 #include "support/naive_evaluator.hpp"
@@ -54,5 +55,11 @@ struct MatrixCheck {
 // every compared pair (external endpoints at both ends of their ranges).
 void check_matrix(const model::Inventory& inventory, const analyzer::Reachability& engine,
                   const MatrixCheck& options);
+
+// Checks expectation twice, answering its pairs through the Matrix and
+// through the engine one by one; fails unless status, pair counts and the
+// reported pairs (with their offending ports) are the same.
+void check_expectation(const analyzer::Reachability& engine, const model::Expectation& expectation,
+                       std::size_t max_violations);
 
 } // namespace npcheck::fuzz

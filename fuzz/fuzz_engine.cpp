@@ -11,8 +11,9 @@
 // numeric, ranged (endPort) and named ports, and every policyTypes form.
 // Then every pair of workloads, every probe address against a workload in
 // both directions, and nameless node endpoints are checked against the naive
-// evaluator at every port edge (differential.hpp), and the matrix against
-// the engine.
+// evaluator at every port edge (differential.hpp), the matrix against the
+// engine, and check's bulk answer to one expectation against its
+// pair-by-pair answer.
 #include "targets.hpp"
 
 #include "byte_reader.hpp"
@@ -423,6 +424,32 @@ int fuzz_engine(const std::uint8_t* data, std::size_t size) {
   MatrixCheck matrix;
   matrix.threads = in.chance(20) ? 2 : 1;
   check_matrix(inventory, engine, matrix);
+  // check's two ways of answering an expectation.
+  model::Expectation expectation;
+  expectation.expect = in.chance(50) ? model::Verdict::allow : model::Verdict::deny;
+  for (model::EndpointSpec* side : {&expectation.from, &expectation.to}) {
+    const std::vector<std::string> namespaces{"default", "prod", "dev", "implied"};
+    const std::vector<std::string> cidrs{"0.0.0.0/0", "::/0", "10.0.0.0/8", "192.168.0.0/24"};
+    switch (in.below_int(4)) {
+    case 0: side->all = true; break;
+    case 1: side->namespace_name = in.pick(namespaces); break;
+    default:
+      side->cidr.emplace();
+      side->cidr->cidr = *model::Cidr::parse(in.pick(cidrs));
+      break;
+    }
+  }
+  const std::vector<std::uint16_t> first_ports{1, 53, 80, 443, 8080, 65535};
+  for (int p = 1 + in.below_int(3); p > 0; --p) {
+    model::PortSpec port;
+    if (!in.chance(20)) {
+      port.protocol = static_cast<model::Protocol>(in.below_int(3));
+    }
+    port.first = in.pick(first_ports);
+    port.last = static_cast<std::uint16_t>(std::min<int>(65535, port.first + in.below_int(3) * 100));
+    expectation.ports.push_back(port);
+  }
+  check_expectation(engine, expectation, in.below(4));
   return 0;
 }
 
