@@ -229,15 +229,22 @@ Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& opti
   }
   std::vector<detail::ChunkResult> results(chunks.size());
   std::atomic<std::size_t> next{0};
+  // Objects built so far: past the limit, the remaining documents are not
+  // built at all, so that --max-objects bounds memory as well as the answer.
+  std::atomic<std::size_t> built{0};
   auto worker = [&]() {
     std::vector<detail::RawDocument> docs;
     for (std::size_t i = next++; i < chunks.size(); i = next++) {
+      if (built.load(std::memory_order_relaxed) > options.limits.max_objects) {
+        break;
+      }
       docs.clear();
       detail::parse_chunk(chunks[i], options.limits, docs, results[i].errors);
       for (const detail::RawDocument& doc : docs) {
         detail::build_objects(doc, chunks[i].file, options.default_namespace, options.limits,
                               results[i]);
       }
+      built.fetch_add(results[i].objects.size(), std::memory_order_relaxed);
     }
   };
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());

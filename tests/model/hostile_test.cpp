@@ -167,4 +167,15 @@ TEST_CASE("hostile::max_objects") {
            "error: more than 2 objects (raise the limit with --max-objects)");
   options.limits.max_objects = 3;
   CHECK(load_string(text, "many.yaml", options).ok());
+
+  // Documents after the limit are not built (memory stays bounded): one
+  // thread builds in order and stops after the document that passed it.
+  for (int i = 3; i < 1000; ++i) {
+    text += "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: n" + std::to_string(i) + "}\n";
+  }
+  options.limits.max_objects = 2;
+  options.threads = 1;
+  inv = load_string(text, "many.yaml", options);
+  REQUIRE_EQ(inv.errors.size(), 1);
+  CHECK_EQ(inv.namespaces.size(), 3);
 }
