@@ -121,6 +121,7 @@ GitSnapshot::GitSnapshot(const std::string& revision, const std::vector<std::str
         fail("cannot unpack the snapshot (" + untar.output + ")");
       }
       m_paths.push_back((rel.empty() || rel == "." ? tree : tree / rel).string());
+      m_git_names.push_back(revision + ':' + (rel == "." ? std::string() : rel));
     }
   } catch (...) {
     std::error_code ec;

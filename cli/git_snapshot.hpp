@@ -22,10 +22,14 @@ public:
 
   // Where each given path is in the snapshot, in the given order.
   const std::vector<std::string>& paths() const { return m_paths; }
+  // How git names each given path at the revision: "REV:path from the top
+  // of its work tree" ("REV:" for the top itself), as `git show` takes it.
+  const std::vector<std::string>& git_names() const { return m_git_names; }
 
 private:
   std::string m_root;
   std::vector<std::string> m_paths;
+  std::vector<std::string> m_git_names;
 };
 
 } // namespace npcheck::cli

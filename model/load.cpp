@@ -23,7 +23,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <set>
+#include <map>
 #include <sstream>
 #include <thread>
 #include <tuple>
@@ -80,6 +80,21 @@ SourceText read_stdin(const LoadLimits& limits) {
   return SourceText{std::move(name), std::move(text)};
 }
 
+// The name of a file found under directory arg, when arg is shown as shown:
+// the walk yields arg's own spelling followed by the path below it.
+std::string display_name(const fs::path& file, const std::string& arg, const std::string& shown) {
+  std::string name = file.string();
+  if (shown == arg || name.rfind(arg, 0) != 0) {
+    return name;
+  }
+  std::string below = name.substr(arg.size());
+  below.erase(0, below.find_first_not_of('/'));
+  if (shown.empty() || shown.back() == '/' || shown.back() == ':') {
+    return shown + below;
+  }
+  return shown + '/' + below;
+}
+
 std::vector<SourceText> gather(const std::vector<std::string>& paths,
                                const std::vector<std::string>& display_paths, const LoadLimits& limits) {
   std::vector<SourceText> sources;
@@ -115,11 +130,7 @@ std::vector<SourceText> gather(const std::vector<std::string>& paths,
       }
       std::sort(files.begin(), files.end());
       for (const fs::path& file : files) {
-        const std::string name = file.string();
-        // The walk yields arg's own spelling followed by the path below it.
-        const std::string display =
-            name.rfind(arg, 0) == 0 ? shown + name.substr(arg.size()) : name;
-        sources.push_back(read_file(display, file, limits));
+        sources.push_back(read_file(display_name(file, arg, shown), file, limits));
       }
     } else {
       sources.push_back(read_file(shown, path, limits));
@@ -169,22 +180,27 @@ void finalize(Inventory& inv, const LoadOptions& options) {
 
   // A ReplicaSet controlled by a Deployment in the input, or a Job by a
   // CronJob, stands for the pods its controller stands for: leave it out.
-  std::set<std::tuple<std::string, std::string, WorkloadKind>> controllers;
+  // Matching uids, where both are given: a ReplicaSet left over from an
+  // earlier Deployment of the same name is not that Deployment's.
+  std::map<std::tuple<std::string, std::string, WorkloadKind>, std::string> controllers;
   for (const Workload& w : inv.workloads) {
     if (w.kind == WorkloadKind::deployment || w.kind == WorkloadKind::cron_job) {
-      controllers.emplace(w.namespace_name, w.name, w.kind);
+      controllers.emplace(std::make_tuple(w.namespace_name, w.name, w.kind), w.uid);
     }
   }
   std::erase_if(inv.workloads, [&](const Workload& w) {
-    const bool folded =
-        w.controller &&
-        ((w.kind == WorkloadKind::replica_set && w.controller->kind == WorkloadKind::deployment) ||
-         (w.kind == WorkloadKind::job && w.controller->kind == WorkloadKind::cron_job)) &&
-        controllers.contains(std::make_tuple(w.namespace_name, w.controller->name, w.controller->kind));
-    if (folded) {
-      ++inv.folded_kinds[to_string(w.kind)];
+    if (!w.controller ||
+        !((w.kind == WorkloadKind::replica_set && w.controller->kind == WorkloadKind::deployment) ||
+          (w.kind == WorkloadKind::job && w.controller->kind == WorkloadKind::cron_job))) {
+      return false;
     }
-    return folded;
+    auto it = controllers.find(std::make_tuple(w.namespace_name, w.controller->name, w.controller->kind));
+    if (it == controllers.end() ||
+        (!it->second.empty() && !w.controller->uid.empty() && it->second != w.controller->uid)) {
+      return false;
+    }
+    ++inv.folded_kinds[to_string(w.kind)];
+    return true;
   });
 
   // Namespaces that objects live in but no manifest defines.
@@ -265,6 +281,12 @@ Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& opti
   inv.files = static_cast<int>(sources.size());
   std::size_t objects = 0;
   for (detail::ChunkResult& r : results) {
+    if (objects > options.limits.max_objects) {
+      // What one thread would have built stops at the document that passed
+      // the limit; drop what other threads built after it, so that the
+      // diagnostics do not depend on timing.
+      break;
+    }
     inv.documents += r.documents;
     objects += r.objects.size();
     for (const auto& [kind, count] : r.skipped_kinds) {

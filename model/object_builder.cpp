@@ -143,9 +143,10 @@ const Fields k_container_fields = {
 class Builder {
 public:
   Builder(const RawDocument& doc, const std::shared_ptr<const std::string>& file,
-          const std::string& default_namespace, std::size_t max_alias_nodes, ChunkResult& result)
+          const std::string& default_namespace, const LoadLimits& limits, ChunkResult& result)
       : m_doc(doc), m_file(file), m_default_namespace(default_namespace), m_result(result),
-        m_max_alias_nodes(max_alias_nodes), m_reached(doc.nodes.size(), false) {}
+        m_max_alias_nodes(limits.max_alias_nodes), m_max_objects(limits.max_objects),
+        m_reached(doc.nodes.size(), false) {}
 
   void build_document() {
     if (m_doc.empty) {
@@ -352,7 +353,6 @@ private:
     std::string name;
     std::string namespace_name;
     Labels labels;
-    std::optional<Controller> controller;
     bool ok = false;
   };
 
@@ -369,6 +369,7 @@ private:
       check_fields(ref, p, {"apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion"});
       std::optional<std::string> kind = as_string(field(ref, "kind"), p.field("kind"));
       std::optional<std::string> name = as_string(field(ref, "name"), p.field("name"));
+      std::optional<std::string> uid = as_string(field(ref, "uid"), p.field("uid"));
       const bool controller = as_bool(field(ref, "controller"), p.field("controller")).value_or(false);
       if (!kind || !name) {
         error(*ref, p, "an owner reference needs kind and name");
@@ -383,7 +384,7 @@ private:
       }
       std::optional<WorkloadKind> wk = parse_workload_kind(*kind);
       if (wk && *kind == to_string(*wk)) {
-        result = Controller{*wk, *name};
+        result = Controller{*wk, *name, uid.value_or("")};
       }
     }
     return result;
@@ -423,7 +424,6 @@ private:
       }
     }
     meta.labels = read_labels(field(md, "labels"), path.field("labels"));
-    meta.controller = read_controller(field(md, "ownerReferences"), path.field("ownerReferences"));
     meta.ok = true;
     return meta;
   }
@@ -454,6 +454,9 @@ private:
       const RawNode* items = as_seq(field(&root, "items"), Path{}.field("items"));
       if (items) {
         for (std::uint32_t i = 0; i < items->child_count; ++i) {
+          if (m_result.objects.size() > m_max_objects) {
+            return; // the loader reports --max-objects
+          }
           build_object(m_doc.child(*items, i), path.field("items").item(i));
         }
       }
@@ -617,7 +620,12 @@ private:
     w.kind = kind;
     w.namespace_name = meta.namespace_name;
     w.name = meta.name;
-    w.controller = std::move(meta.controller);
+    {
+      Path md_path = Path{}.field("metadata");
+      const RawNode* md = field(&root, "metadata");
+      w.uid = as_string(field(md, "uid"), md_path.field("uid")).value_or("");
+      w.controller = read_controller(field(md, "ownerReferences"), md_path.field("ownerReferences"));
+    }
     w.where = at(root);
     Path spec_path = Path{}.field("spec");
     if (kind == WorkloadKind::pod) {
@@ -1019,6 +1027,7 @@ private:
   std::string m_object;
   std::unordered_set<const RawNode*> m_built;
   std::size_t m_max_alias_nodes;
+  std::size_t m_max_objects; // a List stops building its items past it
   std::size_t m_alias_nodes = 0;
   bool m_alias_limit_hit = false;
   std::vector<bool> m_reached; // by node index: reached through some container
@@ -1029,7 +1038,7 @@ private:
 void build_objects(const RawDocument& doc, const std::shared_ptr<const std::string>& file,
                    const std::string& default_namespace, const LoadLimits& limits,
                    ChunkResult& result) {
-  Builder(doc, file, default_namespace, limits.max_alias_nodes, result).build_document();
+  Builder(doc, file, default_namespace, limits, result).build_document();
 }
 
 } // namespace npcheck::model::detail

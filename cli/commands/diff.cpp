@@ -56,9 +56,7 @@ int run_diff(const DiffOptions& options, Output& io) {
   if (!options.base_ref.empty()) {
     snapshot = std::make_unique<GitSnapshot>(options.base_ref, base_paths);
     // The snapshot's files are named as git names them: REV:path.
-    for (const std::string& path : base_paths) {
-      shown_paths.push_back(options.base_ref + ':' + path);
-    }
+    shown_paths = snapshot->git_names();
     base_paths = snapshot->paths();
   }
   // Warnings are about the new version; the base's were seen when it was merged.

@@ -174,8 +174,22 @@ TEST_CASE("hostile::max_objects") {
     text += "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: n" + std::to_string(i) + "}\n";
   }
   options.limits.max_objects = 2;
-  options.threads = 1;
-  inv = load_string(text, "many.yaml", options);
+  for (unsigned threads : {1u, 2u, 4u}) {
+    CAPTURE(threads);
+    options.threads = threads;
+    inv = load_string(text, "many.yaml", options);
+    REQUIRE_EQ(inv.errors.size(), 1);
+    CHECK_EQ(inv.namespaces.size(), 3);
+    CHECK_EQ(inv.documents, 3);
+  }
+
+  // Likewise inside one List document (kubectl get -o yaml).
+  std::string list = "apiVersion: v1\nkind: List\nitems:\n";
+  for (int i = 0; i < 1000; ++i) {
+    list += "- {apiVersion: v1, kind: Namespace, metadata: {name: n" + std::to_string(i) + "}}\n";
+  }
+  inv = load_string(list, "list.yaml", options);
   REQUIRE_EQ(inv.errors.size(), 1);
+  CHECK_EQ(inv.errors[0].to_string(), "error: more than 2 objects (raise the limit with --max-objects)");
   CHECK_EQ(inv.namespaces.size(), 3);
 }

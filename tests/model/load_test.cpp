@@ -359,6 +359,26 @@ TEST_CASE("load::owner_references") {
     CHECK_EQ(inv.loaded_kinds.at("ReplicaSet"), 3);
     CHECK_EQ(inv.folded_kinds, std::map<std::string, int>{{"ReplicaSet", 1}});
   }
+  SUBCASE("uids must match where both are given") {
+    const std::string with_uid = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, uid: u2}\n"
+                                 "spec:\n  template:\n    metadata: {labels: {app: web}}\n";
+    Inventory inv = load_string(
+        with_uid +
+            owned("ReplicaSet", "old", "[{kind: Deployment, name: web, uid: u1, controller: true}]") +
+            owned("ReplicaSet", "new", "[{kind: Deployment, name: web, uid: u2, controller: true}]") +
+            owned("ReplicaSet", "any", "[{kind: Deployment, name: web, controller: true}]"),
+        "uids.yaml");
+    CHECK_EQ(messages(inv.errors), "");
+    CHECK(find_workload(inv, "old") != nullptr);
+    CHECK(find_workload(inv, "new") == nullptr);
+    CHECK(find_workload(inv, "any") == nullptr);
+  }
+  SUBCASE("ownerReferences are read on workloads only") {
+    Inventory inv = load_string("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n"
+                                "  ownerReferences: 7\n",
+                                "ns.yaml");
+    CHECK_EQ(messages(inv.errors), "");
+  }
   SUBCASE("a Job controlled by a CronJob in the input is left out") {
     Inventory inv = load_string(
         "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  jobTemplate:\n"

@@ -40,6 +40,7 @@ struct ContainerPort {
 struct Controller {
   WorkloadKind kind = WorkloadKind::deployment;
   std::string name; // in the object's namespace
+  std::string uid;  // empty when not given
 };
 
 // A Pod, or a workload standing for the pods of its template.
@@ -53,6 +54,7 @@ struct Workload {
   bool host_network = false;
   std::vector<IpAddress> pod_ips;
   std::optional<IpAddress> host_ip;
+  std::string uid; // metadata.uid; empty when not given
   std::optional<Controller> controller;
   SourceLocation where;
 
