@@ -376,43 +376,63 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
     return true;
   };
 
+  // The destinations the engine answers one by one in the bulk path: those
+  // that are no matrix endpoint (nodes), and, per matrix endpoint, those
+  // that map to it (paired with a source on the same endpoint).
+  std::vector<std::size_t> outside_matrix;
+  std::multimap<std::size_t, std::size_t> at_endpoint;
+  if (bulk) {
+    for (std::size_t d = 0; d < result.destinations.size(); ++d) {
+      if (to_matrix[d]) {
+        at_endpoint.emplace(*to_matrix[d], d);
+      } else {
+        outside_matrix.push_back(d);
+      }
+    }
+  }
+
   for (std::size_t s = 0; s < result.sources.size(); ++s) {
     const CheckEndpoint& src = result.sources[s];
+    auto by_engine = [&](std::size_t d) {
+      const CheckEndpoint& dst = result.destinations[d];
+      return same_single_endpoint(src, dst, inventory)
+                 ? std::optional<ConnectionSet>()
+                 : std::optional<ConnectionSet>(m_engine.allowed(src.endpoint, dst.endpoint));
+    };
     const std::optional<std::size_t> e = from_matrix[s];
-    // A pair is answered by the Matrix when both ends are matrix endpoints
-    // and distinct ones; the others (nodes, an endpoint with itself) by the
-    // engine, one by one.
-    auto by_matrix = [&](std::size_t d) { return bulk && e && to_matrix[d] && *to_matrix[d] != *e; };
-    std::size_t failed = 0;
-    if (bulk && e) {
-      const auto [pairs, failing] = bulk->tally(*e);
-      result.pairs += pairs;
-      failed += failing;
-    }
-    for (std::size_t d = 0; d < result.destinations.size(); ++d) {
-      if (by_matrix(d) || same_single_endpoint(src, result.destinations[d], inventory)) {
-        continue;
+    if (!bulk || !e) {
+      for (std::size_t d = 0; d < result.destinations.size(); ++d) {
+        if (std::optional<ConnectionSet> allowed = by_engine(d)) {
+          ++result.pairs;
+          result.failed_pairs += report(s, d, *allowed) ? 1 : 0;
+        }
       }
-      ++result.pairs;
-      if (bulk ? bulk->fails(m_engine.allowed(src.endpoint, result.destinations[d].endpoint))
-               : report(s, d, m_engine.allowed(src.endpoint, result.destinations[d].endpoint))) {
-        ++failed;
-      }
-    }
-    result.failed_pairs += failed;
-    if (!bulk) {
       continue;
     }
+    // A pair is answered by the Matrix when both ends are matrix endpoints
+    // and distinct ones; the others by the engine.
+    auto [pairs, failed] = bulk->tally(*e);
+    std::vector<std::size_t> singles = outside_matrix;
+    for (auto [it, end] = at_endpoint.equal_range(*e); it != end; ++it) {
+      singles.push_back(it->second);
+    }
+    for (std::size_t d : singles) {
+      if (std::optional<ConnectionSet> allowed = by_engine(d)) {
+        ++pairs;
+        failed += bulk->fails(*allowed) ? 1 : 0;
+      }
+    }
+    result.pairs += pairs;
+    result.failed_pairs += failed;
     // Find the failing pairs to report, in destination order.
     std::size_t found = 0;
     for (std::size_t d = 0; d < result.destinations.size() && found < failed &&
                             result.violations.size() < options.max_violations;
          ++d) {
-      const CheckEndpoint& dst = result.destinations[d];
-      if (by_matrix(d)) {
+      if (to_matrix[d] && *to_matrix[d] != *e) {
         found += report(s, d, matrix().allowed(*e, *to_matrix[d])) ? 1 : 0;
-      } else if (!same_single_endpoint(src, dst, inventory)) {
-        found += report(s, d, m_engine.allowed(src.endpoint, dst.endpoint)) ? 1 : 0;
+      } else if (std::optional<ConnectionSet> allowed = by_engine(d)) {
+        found += report(s, d, *allowed) ? 1 : 0;
       }
     }
   }

@@ -74,7 +74,9 @@ struct CheckOptions {
 // every ipBlock treats alike, plus the pods and nodes whose addresses lie in
 // it, so that a deny to a cidr fails if any address in it is reachable. An
 // endpoint is paired with itself only when it is a workload other than a Pod
-// (two replicas talking). The engine must outlive the checker.
+// (two replicas talking). The engine must outlive the checker. check() keeps
+// the Matrix it computes for later calls, so one checker must not be used
+// from several threads at once.
 class ExpectationChecker {
 public:
   explicit ExpectationChecker(const Reachability& engine);
