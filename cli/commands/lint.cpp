@@ -53,7 +53,8 @@ const char* sarif_level(LintSeverity severity) {
 // allow unescaped); absolute paths become file:// URIs.
 std::string path_uri(const std::string& path) {
   std::string uri = !path.empty() && path.front() == '/' ? "file://" : "";
-  for (unsigned char c : path) {
+  for (char ch : path) {
+    const auto c = static_cast<unsigned char>(ch);
     if (std::isalnum(c) || std::string_view("-._~/!$&'()*+,;=:@").find(static_cast<char>(c)) !=
                                std::string_view::npos) {
       uri += static_cast<char>(c);
