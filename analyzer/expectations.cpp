@@ -272,7 +272,7 @@ public:
     const std::uint32_t cls = m_matrix.class_of(e);
     const std::size_t same = m_at_endpoint[e];
     std::size_t failed = class_failed(cls);
-    if (same > 0 && entry_fails(cls, cls)) {
+    if (same > 0 && connection_fails(m_matrix.connection_between(cls, cls))) {
       failed -= same; // class_failed counted them as other members of cls
     }
     return {m_destinations - same, failed};
@@ -287,13 +287,6 @@ private:
       known = fails(m_matrix.connection(id)) ? 1 : 0;
     }
     return known == 1;
-  }
-
-  bool entry_fails(std::uint32_t from, std::uint32_t to) {
-    const std::span<const MatrixEntry> row = m_matrix.row(from);
-    const auto it = std::lower_bound(row.begin(), row.end(), to,
-                                     [](const MatrixEntry& e, std::uint32_t c) { return e.to < c; });
-    return connection_fails(it != row.end() && it->to == to ? it->connection : 0);
   }
 
   // Failing pairs of a member of class cls with every destination that is a

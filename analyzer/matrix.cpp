@@ -910,19 +910,19 @@ std::span<const MatrixEntry> Matrix::row(std::size_t cls) const {
   return {m_entries.data() + m_row_start[cls], m_row_start[cls + 1] - m_row_start[cls]};
 }
 
+std::uint32_t Matrix::connection_between(std::uint32_t from, std::uint32_t to) const {
+  const std::span<const MatrixEntry> entries = row(from);
+  const auto it = std::lower_bound(
+      entries.begin(), entries.end(), to,
+      [](const MatrixEntry& entry, std::uint32_t cls) { return entry.to < cls; });
+  return it != entries.end() && it->to == to ? it->connection : 0;
+}
+
 const ConnectionSet& Matrix::allowed(std::size_t from, std::size_t to) const {
   if (from == to && m_self_all[from]) {
     return m_all;
   }
-  const std::span<const MatrixEntry> entries = row(m_class_of[from]);
-  const std::uint32_t target = m_class_of[to];
-  const auto it = std::lower_bound(
-      entries.begin(), entries.end(), target,
-      [](const MatrixEntry& entry, std::uint32_t cls) { return entry.to < cls; });
-  if (it != entries.end() && it->to == target) {
-    return m_connections[it->connection];
-  }
-  return m_connections[0];
+  return m_connections[connection_between(m_class_of[from], m_class_of[to])];
 }
 
 } // namespace npcheck::analyzer

@@ -10,6 +10,7 @@
 #include "differential.hpp"
 
 #include "check.hpp"
+#include "ip_value.hpp"
 
 #include <npcheck/analyzer/expectations.hpp>
 #include <npcheck/analyzer/matrix.hpp>
@@ -23,27 +24,6 @@ namespace npcheck::fuzz {
 namespace {
 
 namespace naive = testing::naive;
-
-__extension__ using U128 = unsigned __int128;
-
-U128 value_of(const model::IpAddress& ip) {
-  if (ip.family == model::IpFamily::v4) {
-    return ip.v4();
-  }
-  const auto [high, low] = ip.v6();
-  return (static_cast<U128>(high) << 64) | low;
-}
-
-model::IpAddress address_of(model::IpFamily family, U128 value) {
-  if (family == model::IpFamily::v4) {
-    return model::IpAddress::from_v4(static_cast<std::uint32_t>(value));
-  }
-  return model::IpAddress::from_v6(static_cast<std::uint64_t>(value >> 64), static_cast<std::uint64_t>(value));
-}
-
-U128 family_max(model::IpFamily family) {
-  return family == model::IpFamily::v4 ? U128{0xffffffffu} : ~U128{0};
-}
 
 void add_with_neighbours(std::vector<model::IpAddress>& out, const model::IpAddress& ip) {
   const U128 value = value_of(ip);

@@ -18,6 +18,7 @@
 
 #include "byte_reader.hpp"
 #include "differential.hpp"
+#include "ip_value.hpp"
 
 #include <npcheck/analyzer/reachability.hpp>
 #include <npcheck/model/inventory.hpp>
@@ -30,8 +31,6 @@
 namespace npcheck::fuzz {
 
 namespace {
-
-__extension__ using U128 = unsigned __int128;
 
 struct NodeInfo {
   std::string name;

@@ -23,6 +23,7 @@
 
 #include "check.hpp"
 #include "invariants.hpp"
+#include "ip_value.hpp"
 #include "object_builder.hpp"
 #include "reference_syntax.hpp"
 #include "support/naive_evaluator.hpp"
@@ -48,8 +49,6 @@ namespace {
 
 namespace naive = testing::naive;
 
-__extension__ using U128 = unsigned __int128;
-
 std::string quoted(std::string_view text) {
   std::string out = "'";
   for (char c : text) {
@@ -71,19 +70,6 @@ bool bit(const model::IpAddress& ip, int i) {
   return ((ip.bytes[static_cast<std::size_t>(i / 8)] >> (7 - i % 8)) & 1) != 0;
 }
 
-U128 value_of(const model::IpAddress& ip) {
-  if (ip.family == model::IpFamily::v4) {
-    return ip.v4();
-  }
-  const auto [high, low] = ip.v6();
-  return (static_cast<U128>(high) << 64) | low;
-}
-
-model::IpAddress address_of(model::IpFamily family, U128 value) {
-  return family == model::IpFamily::v4
-             ? model::IpAddress::from_v4(static_cast<std::uint32_t>(value))
-             : model::IpAddress::from_v6(static_cast<std::uint64_t>(value >> 64), static_cast<std::uint64_t>(value));
-}
 
 // A strict dotted quad: four decimal octets 0..255 without leading zeros.
 std::optional<std::uint32_t> reference_v4(std::string_view text) {
@@ -185,7 +171,7 @@ void check_cidr(std::string_view text) {
 std::vector<model::IpAddress> edges(const model::Cidr& a, const model::Cidr& b) {
   std::vector<model::IpAddress> out;
   for (const model::Cidr* c : {&a, &b}) {
-    const U128 max = c->address.family == model::IpFamily::v4 ? U128{0xffffffffu} : ~U128{0};
+    const U128 max = family_max(c->address.family);
     for (const model::IpAddress& ip : {c->first(), c->last()}) {
       const U128 value = value_of(ip);
       out.push_back(ip);

@@ -51,17 +51,14 @@ int run_diff(const DiffOptions& options, Output& io) {
     throw model::Error({}, "give the base version: --base PATH... or --base-ref REV");
   }
   std::unique_ptr<GitSnapshot> snapshot;
-  std::vector<std::string> base_paths = options.base.empty() ? options.head : options.base;
-  std::vector<std::string> shown_paths;
+  InputOptions base_input = input_of(options, options.base.empty() ? options.head : options.base);
   if (!options.base_ref.empty()) {
-    snapshot = std::make_unique<GitSnapshot>(options.base_ref, base_paths);
+    snapshot = std::make_unique<GitSnapshot>(options.base_ref, base_input.files);
+    base_input.files = snapshot->paths();
     // The snapshot's files are named as git names them: REV:path.
-    shown_paths = snapshot->git_names();
-    base_paths = snapshot->paths();
+    base_input.display_paths = snapshot->git_names();
   }
   // Warnings are about the new version; the base's were seen when it was merged.
-  InputOptions base_input = input_of(options, base_paths);
-  base_input.display_paths = std::move(shown_paths);
   base_input.quiet = true;
   base_input.verbose = false;
   std::optional<model::Inventory> base = load_inventory(base_input, io);

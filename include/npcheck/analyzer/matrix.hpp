@@ -71,6 +71,9 @@ public:
   }
   // The non-empty entries of a class row (between distinct members), by class.
   std::span<const MatrixEntry> row(std::size_t cls) const;
+  // The connection id of the entry from class from to class to in row(from)
+  // (between distinct members), or 0 (none) when the row has no such entry.
+  std::uint32_t connection_between(std::uint32_t from, std::uint32_t to) const;
   // The allowed connections of an entry; connection(0) is always none.
   const ConnectionSet& connection(std::uint32_t id) const { return m_connections[id]; }
   std::size_t connection_count() const { return m_connections.size(); }
