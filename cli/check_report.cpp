@@ -12,6 +12,7 @@
 #include <npcheck/analyzer/address_ranges.hpp>
 
 
+#include <cstdio>
 #include <map>
 #include <ostream>
 #include <sstream>
@@ -166,6 +167,9 @@ void write_details(std::ostream& out, const CheckedExpectation& c, const model::
                    const std::string& indent) {
   out << indent << "expected: " << expected_text(c) << '\n';
   out << indent << status_text(c) << (c.result.status == ExpectationStatus::failed ? ":" : "") << '\n';
+  for (const std::string& hint : c.hints) {
+    out << indent << "hint: " << hint << '\n';
+  }
   for (const Violation& v : c.result.violations) {
     out << indent << "  " << violation_head(c, v, inventory) << '\n';
     for (const std::string& line : blame(c, v, inventory)) {
@@ -262,6 +266,13 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
+// Seconds with millisecond precision, as JUnit's time attribute.
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", seconds);
+  return text;
+}
+
 } // namespace
 
 void write_check_text(std::ostream& out, const CheckReport& report) {
@@ -296,6 +307,7 @@ void write_check_json(std::ostream& out, const CheckReport& report) {
     if (!r.passed()) {
       j["message"] = status_text(c);
     }
+    j["hints"] = c.hints;
     j["sources"] = r.sources.size();
     j["destinations"] = r.destinations.size();
     j["pairs"] = r.pairs;
@@ -333,38 +345,45 @@ void write_check_json(std::ostream& out, const CheckReport& report) {
   out << doc.dump(2) << '\n';
 }
 
+// JUnit XML as the common schema (Jenkins' junit-10.xsd, Ant's) defines it:
+// testcase has name, classname and time only, so the location of a failed
+// expectation goes into its failure message; tests/junit.xsd checks it.
 void write_check_junit(std::ostream& out, const CheckReport& report) {
   const model::Inventory& inventory = *report.inventory;
   // One testsuite per expectations file, in argument order.
   std::vector<std::string> files;
   std::map<std::string, std::vector<const CheckedExpectation*>> by_file;
+  double total = 0;
   for (const CheckedExpectation& c : report.checked) {
     if (by_file.find(*c.file) == by_file.end()) {
       files.push_back(*c.file);
     }
     by_file[*c.file].push_back(&c);
+    total += c.seconds;
   }
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuites name=\"npcheck check\" tests=\"" << report.checked.size() << "\" failures=\""
-      << report.failed << "\" errors=\"0\">\n";
+      << report.failed << "\" errors=\"0\" time=\"" << seconds_text(total) << "\">\n";
   for (const std::string& file : files) {
     const std::vector<const CheckedExpectation*>& cases = by_file[file];
     std::size_t failures = 0;
+    double time = 0;
     for (const CheckedExpectation* c : cases) {
       failures += c->result.passed() ? 0 : 1;
+      time += c->seconds;
     }
     out << "  <testsuite name=\"" << xml_escape(file) << "\" tests=\"" << cases.size()
-        << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"0\">\n";
+        << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"0\" time=\"" << seconds_text(time)
+        << "\">\n";
     for (const CheckedExpectation* c : cases) {
       out << "    <testcase classname=\"" << xml_escape(file) << "\" name=\""
-          << xml_escape(c->expectation->name) << "\" file=\"" << xml_escape(file) << "\" line=\""
-          << c->expectation->where.line << "\"";
+          << xml_escape(c->expectation->name) << "\" time=\"" << seconds_text(c->seconds) << "\"";
       if (c->result.passed()) {
         out << "/>\n";
         continue;
       }
       out << ">\n      <failure type=\"" << status_name(c->result.status) << "\" message=\""
-          << xml_escape(status_text(*c)) << "\">";
+          << xml_escape(c->expectation->where.to_string() + ": " + status_text(*c)) << "\">";
       std::ostringstream details;
       details << c->expectation->where.to_string() << ": " << c->expectation->name << '\n';
       write_details(details, *c, inventory, "");
@@ -373,6 +392,23 @@ void write_check_junit(std::ostream& out, const CheckReport& report) {
     out << "  </testsuite>\n";
   }
   out << "</testsuites>\n";
+}
+
+void write_check_junit_error(std::ostream& out, const std::string& summary, const std::string& details,
+                             double seconds) {
+  const std::string time = seconds_text(seconds);
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<testsuites name=\"npcheck check\" tests=\"1\" failures=\"0\" errors=\"1\" time=\"" << time
+      << "\">\n"
+      << "  <testsuite name=\"npcheck check\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\""
+      << time << "\">\n"
+      << "    <testcase classname=\"npcheck check\" name=\"read the manifests and expectations\" time=\""
+      << time << "\">\n"
+      << "      <error type=\"input-error\" message=\"" << xml_escape(summary) << "\">" << xml_escape(details)
+      << "</error>\n"
+      << "    </testcase>\n"
+      << "  </testsuite>\n"
+      << "</testsuites>\n";
 }
 
 } // namespace npcheck::cli

@@ -18,6 +18,8 @@ struct CheckedExpectation {
   const model::Expectation* expectation = nullptr;
   const std::string* file = nullptr; // the expectations file, as given
   analyzer::ExpectationResult result;
+  std::vector<std::string> hints; // names the manifests do not have (model::check_names)
+  double seconds = 0;             // time spent checking it, for JUnit
 };
 
 struct CheckReport {
@@ -30,5 +32,11 @@ struct CheckReport {
 void write_check_text(std::ostream& out, const CheckReport& report);
 void write_check_json(std::ostream& out, const CheckReport& report);
 void write_check_junit(std::ostream& out, const CheckReport& report);
+
+// JUnit XML for a run that could not check anything because its input is
+// bad: one testcase with an <error> whose message is summary and whose text
+// is details (the diagnostics), so that the CI system shows why.
+void write_check_junit_error(std::ostream& out, const std::string& summary, const std::string& details,
+                             double seconds);
 
 } // namespace npcheck::cli

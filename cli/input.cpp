@@ -24,21 +24,27 @@ void add_load_options(CLI::App& command, InputOptions& options) {
       ->type_name("NS");
   command.add_flag("-v,--verbose", options.verbose, "Also report skipped kinds on stderr");
   command.add_flag("-q,--quiet", options.quiet, "Do not print warnings");
+  // The limits against hostile input, apart from the everyday options.
+  const std::string limits = "Input limits";
   command.add_option("--max-file-size", options.limits.max_file_bytes,
                      "Largest input file accepted, in bytes")
       ->capture_default_str()
-      ->type_name("BYTES");
+      ->type_name("BYTES")
+      ->group(limits);
   command.add_option("--max-depth", options.limits.max_depth, "Deepest nesting accepted in a document")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000))
-      ->type_name("N");
+      ->type_name("N")
+      ->group(limits);
   command.add_option("--max-objects", options.limits.max_objects, "Most objects accepted in all inputs")
       ->capture_default_str()
-      ->type_name("N");
+      ->type_name("N")
+      ->group(limits);
   command.add_option("--max-alias-nodes", options.limits.max_alias_nodes,
                      "Most nodes YAML aliases may repeat in one document")
       ->capture_default_str()
-      ->type_name("N");
+      ->type_name("N")
+      ->group(limits);
 }
 
 std::optional<model::Inventory> load_inventory(const InputOptions& options, Output& io) {

@@ -7,20 +7,76 @@
 #include "commands.hpp"
 
 #include <npcheck/model/error.hpp>
+#include <npcheck/model/suggest.hpp>
 
+#include <algorithm>
 #include <istream>
 #include <map>
+#include <optional>
 #include <ostream>
+#include <string_view>
+#include <vector>
 
 namespace npcheck::cli {
 
+namespace {
+
+// kubectl runs a plugin found on PATH as kubectl-NAME; its help then shows
+// the command as the user typed it.
+std::string program_name(int argc, const char* const* argv) {
+  if (argc < 1 || argv[0] == nullptr) {
+    return "npcheck";
+  }
+  std::string_view base = argv[0];
+  if (std::size_t slash = base.rfind('/'); slash != std::string_view::npos) {
+    base.remove_prefix(slash + 1);
+  }
+  return base == "kubectl-npcheck" ? "kubectl npcheck" : "npcheck";
+}
+
+// The first word that is not an option names the command (npcheck has no
+// option before it that takes a value), and the word after `help` too. An
+// unknown one, or none, is reported here with the list of commands, since
+// CLI11 would only say that one is required.
+std::string command_error(int argc, const char* const* argv, const CLI::App& app) {
+  std::vector<std::string> names;
+  std::string list;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    names.push_back(sub->get_name());
+    list += (list.empty() ? "" : ", ") + sub->get_name();
+  }
+  bool after_help = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "-h" || word == "--help" || word == "--version") {
+      return "";
+    }
+    if (word.empty() || word.front() == '-') {
+      continue;
+    }
+    if (std::find(names.begin(), names.end(), word) == names.end()) {
+      const std::optional<std::string> near = model::nearest(word, names, 2);
+      return "unknown command '" + word + "'" + (near ? ": did you mean '" + *near + "'?" : "") +
+             " (commands: " + list + ")";
+    }
+    if (after_help || word != "help") {
+      return "";
+    }
+    after_help = true;
+  }
+  return after_help ? "" : "no command given (commands: " + list + ")";
+}
+
+} // namespace
+
 int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err) {
   (void)in;
-  CLI::App app{"npcheck: offline, exact reachability analysis of Kubernetes NetworkPolicies", "npcheck"};
+  CLI::App app{"npcheck: offline, exact reachability analysis of Kubernetes NetworkPolicies",
+               program_name(argc, argv)};
   app.set_version_flag("--version", std::string("npcheck ") + NPCHECK_VERSION);
   app.require_subcommand(1);
   app.footer("Exit status: 0 yes/clean, 1 no/violations found, 2 usage or input error.\n"
-             "See man npcheck for the full reference.");
+             "`npcheck help COMMAND` describes a command; man npcheck is the full reference.");
 
   std::map<std::string, Runner> runners;
   runners["validate"] = setup_validate(app);
@@ -29,6 +85,13 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
   runners["check"] = setup_check(app);
   runners["diff"] = setup_diff(app);
   runners["lint"] = setup_lint(app);
+  runners["completion"] = setup_completion(app);
+  runners["help"] = setup_help(app); // last: it lists the others
+
+  if (std::string problem = command_error(argc, argv, app); !problem.empty()) {
+    err << "npcheck: error: " << problem << '\n';
+    return static_cast<int>(ExitCode::input_error);
+  }
 
   Output io{out, err};
   try {

@@ -15,6 +15,9 @@
 #include "field_path.hpp"
 #include "raw_document.hpp"
 
+#include <npcheck/model/inventory.hpp>
+#include <npcheck/model/suggest.hpp>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -23,6 +26,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <set>
 
 namespace npcheck::model {
 
@@ -111,6 +115,10 @@ private:
       }
       seen.push_back(key.value);
       if (std::find(known.begin(), known.end(), key.value) != known.end()) {
+        continue;
+      }
+      if (std::optional<std::string> best = nearest(key.value, known, 2)) {
+        error(key, path.field(key.value), "unknown field (did you mean '" + *best + "'?)");
         continue;
       }
       std::string expected;
@@ -600,6 +608,128 @@ ExpectationFile read_text(std::shared_ptr<const std::string> name, std::string_v
   return out;
 }
 
+// ---- names the manifests do not have -------------------------------------
+
+// " (did you mean 'shop'?)" when a known word is near enough to be the one
+// meant: within 2 edits, or a third of the word for long ones.
+template <typename Range>
+std::string did_you_mean(std::string_view word, const Range& known) {
+  const std::size_t max_distance = std::max<std::size_t>(2, word.size() / 3);
+  std::optional<std::string> best = nearest(word, known, max_distance);
+  return best ? " (did you mean '" + *best + "'?)" : "";
+}
+
+// Checks one expectation's namespaces, names and selectors against the
+// manifests. Each check compares with the objects the field is about: the
+// namespaces for namespace and namespaceSelector, the pods (Pods and pod
+// templates) of the expectation's namespace, when it names one that exists,
+// for name and selector.
+class NameChecker {
+public:
+  NameChecker(const Expectation& expectation, const Inventory& inventory, std::vector<Diagnostic>& out)
+      : m_expectation(expectation), m_inventory(inventory), m_out(out) {}
+
+  void check_endpoint(const EndpointSpec& spec, const std::string& side) {
+    if (spec.all || spec.cidr) {
+      return;
+    }
+    std::string scope;
+    std::vector<const Workload*> pods;
+    const bool known_namespace = spec.namespace_name && m_inventory.find_namespace(*spec.namespace_name);
+    if (spec.namespace_name && !known_namespace) {
+      std::vector<std::string> names;
+      for (const Namespace& ns : m_inventory.namespaces) {
+        names.push_back(ns.name);
+      }
+      warn(spec.where, side + ".namespace",
+           "no namespace '" + *spec.namespace_name + "' in the manifests" +
+               did_you_mean(*spec.namespace_name, names));
+    }
+    for (const Workload& w : m_inventory.workloads) {
+      if (!known_namespace || w.namespace_name == *spec.namespace_name) {
+        pods.push_back(&w);
+      }
+    }
+    if (known_namespace) {
+      scope = " in namespace " + *spec.namespace_name;
+    }
+    if (spec.namespace_selector) {
+      std::vector<const Labels*> labels;
+      for (const Namespace& ns : m_inventory.namespaces) {
+        labels.push_back(&ns.labels);
+      }
+      check_selector(*spec.namespace_selector, side + ".namespaceSelector", labels, "namespace");
+    }
+    if (spec.name && !pods.empty()) {
+      std::set<std::string> names;
+      for (const Workload* w : pods) {
+        names.insert(w->name);
+      }
+      if (names.count(*spec.name) == 0) {
+        warn(spec.where, side + ".name",
+             "no Pod or workload named '" + *spec.name + "'" + scope + did_you_mean(*spec.name, names));
+      }
+    }
+    if (spec.pod_selector && !pods.empty()) {
+      std::vector<const Labels*> labels;
+      for (const Workload* w : pods) {
+        labels.push_back(&w->labels);
+      }
+      check_selector(*spec.pod_selector, side + ".selector", labels, "pod" + scope);
+    }
+  }
+
+private:
+  void warn(const SourceLocation& where, const std::string& field, const std::string& message) {
+    m_out.push_back(Diagnostic{Severity::warning, where, "expectation '" + m_expectation.name + "'",
+                               field + ": " + message});
+  }
+
+  // Label keys that no object has, and values of matchLabels and In that no
+  // object has for their key (NotIn and DoesNotExist name what to exclude,
+  // which may well be absent; their keys are still checked).
+  void check_selector(const LabelSelector& selector, const std::string& field,
+                      const std::vector<const Labels*>& objects, const std::string& what) {
+    if (objects.empty()) {
+      return;
+    }
+    std::set<std::string> keys;
+    for (const Labels* labels : objects) {
+      for (const auto& [key, value] : labels->entries()) {
+        keys.insert(key);
+      }
+    }
+    auto check = [&](const std::string& key, const std::vector<std::string>& values) {
+      if (keys.count(key) == 0) {
+        warn(selector.where, field, "no " + what + " has the label '" + key + "'" + did_you_mean(key, keys));
+        return;
+      }
+      std::set<std::string> known;
+      for (const Labels* labels : objects) {
+        if (const std::string* value = labels->find(key)) {
+          known.insert(*value);
+        }
+      }
+      for (const std::string& value : values) {
+        if (known.count(value) == 0) {
+          warn(selector.where, field,
+               "no " + what + " has the label " + key + "=" + value + did_you_mean(value, known));
+        }
+      }
+    };
+    for (const auto& [key, value] : selector.match_labels.entries()) {
+      check(key, {value});
+    }
+    for (const Requirement& r : selector.match_expressions) {
+      check(r.key, r.op == Operator::in ? r.values : std::vector<std::string>{});
+    }
+  }
+
+  const Expectation& m_expectation;
+  const Inventory& m_inventory;
+  std::vector<Diagnostic>& m_out;
+};
+
 } // namespace
 
 const char* to_string(Verdict verdict) { return verdict == Verdict::allow ? "allow" : "deny"; }
@@ -654,6 +784,14 @@ ExpectationFile load_expectations(const std::string& path, const LoadLimits& lim
   }
   std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
   return read_text(std::move(name), text, limits);
+}
+
+std::vector<Diagnostic> check_names(const Expectation& expectation, const Inventory& inventory) {
+  std::vector<Diagnostic> warnings;
+  NameChecker checker(expectation, inventory, warnings);
+  checker.check_endpoint(expectation.from, "from");
+  checker.check_endpoint(expectation.to, "to");
+  return warnings;
 }
 
 ExpectationFile load_expectations_string(std::string_view text, const std::string& file_name,

@@ -14,6 +14,8 @@
 
 #include "field_path.hpp"
 
+#include <npcheck/model/suggest.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -96,25 +98,6 @@ bool looks_like_number(std::string_view v) {
     }
   }
   return digit;
-}
-
-// Levenshtein distance, for "did you mean" hints.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) {
-    row[j] = j;
-  }
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      std::size_t cost = std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 // The fields of the parts of Pods and workloads that npcheck reads: a typo
@@ -301,18 +284,9 @@ private:
       if (std::find(known.begin(), known.end(), key.value) != known.end()) {
         continue;
       }
-      std::string_view best;
-      std::size_t best_distance = 3;
-      for (std::string_view k : known) {
-        std::size_t d = edit_distance(key.value, k);
-        if (d < best_distance) {
-          best_distance = d;
-          best = k;
-        }
-      }
       std::string message = "unknown field";
-      if (!best.empty()) {
-        message += " (did you mean '" + std::string(best) + "'?)";
+      if (std::optional<std::string> best = nearest(key.value, known, 2)) {
+        message += " (did you mean '" + *best + "'?)";
       }
       warning(key, path.field(key.value), message);
     }

@@ -2,6 +2,9 @@
 # and compares stdout, stderr and the exit status with expected.out,
 # expected.err (empty when absent) and expected.rc (0 when absent).
 # With the environment variable NPCHECK_UPDATE_GOLDEN=1 it rewrites them.
+# Output that varies from run to run (JUnit's time attributes) is rewritten
+# first by CASE_DIR/normalize: one rule a line, a CMake regular expression
+# and its replacement separated by a tab, applied to stdout.
 file(READ ${CASE_DIR}/args args_text)
 string(STRIP "${args_text}" args_text)
 separate_arguments(args UNIX_COMMAND "${args_text}")
@@ -13,6 +16,20 @@ execute_process(COMMAND ${NPCHECK} ${args}
   WORKING_DIRECTORY ${CASE_DIR}
   INPUT_FILE ${stdin_file}
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+
+if(EXISTS ${CASE_DIR}/normalize)
+  file(STRINGS ${CASE_DIR}/normalize rules)
+  foreach(rule IN LISTS rules)
+    string(FIND "${rule}" "\t" tab)
+    if(tab LESS 1)
+      message(FATAL_ERROR "${CASE_DIR}/normalize: expected REGEX<tab>REPLACEMENT, found '${rule}'")
+    endif()
+    string(SUBSTRING "${rule}" 0 ${tab} regex)
+    math(EXPR after "${tab} + 1")
+    string(SUBSTRING "${rule}" ${after} -1 replacement)
+    string(REGEX REPLACE "${regex}" "${replacement}" out "${out}")
+  endforeach()
+endif()
 
 if("$ENV{NPCHECK_UPDATE_GOLDEN}" STREQUAL "1")
   file(WRITE ${CASE_DIR}/expected.out "${out}")

@@ -269,6 +269,10 @@ Runner setup_can_reach(CLI::App& app) {
   auto options = std::make_shared<CanReachOptions>();
   CLI::App* command = app.add_subcommand("can-reach", "Answer one question: can SRC reach DST, and why");
   add_input_options(*command, options->input);
+  command->footer("Examples:\n"
+                  "  npcheck can-reach -f manifests/ --from shop/frontend --to shop/backend --port 8081\n"
+                  "  npcheck can-reach -f manifests/ --from shop/frontend --to shop/backend --port http --explain\n"
+                  "  npcheck can-reach -f manifests/ --from monitoring/prometheus --to kube-system/coredns");
   command->add_option("--from", options->from, "Source: NAMESPACE/NAME, NAMESPACE/KIND/NAME or an IP address")
       ->required()
       ->type_name("SRC");

@@ -9,9 +9,13 @@
 
 #include <npcheck/analyzer/expectations.hpp>
 #include <npcheck/analyzer/reachability.hpp>
+#include <npcheck/model/error.hpp>
 #include <npcheck/model/expectations.hpp>
 
+#include <chrono>
 #include <ostream>
+#include <sstream>
+#include <streambuf>
 
 namespace npcheck::cli {
 
@@ -24,7 +28,36 @@ struct CheckOptions {
   std::size_t max_pairs = 5;
 };
 
-int run_check(const CheckOptions& options, Output& io) {
+// Writes everything to two streams: stderr and the copy that a JUnit error
+// report quotes.
+class TeeBuffer : public std::streambuf {
+public:
+  TeeBuffer(std::ostream& first, std::ostream& second) : m_first(first), m_second(second) {}
+
+protected:
+  int_type overflow(int_type c) override {
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      m_first.put(traits_type::to_char_type(c));
+      m_second.put(traits_type::to_char_type(c));
+    }
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char* text, std::streamsize n) override {
+    m_first.write(text, n);
+    m_second.write(text, n);
+    return n;
+  }
+
+private:
+  std::ostream& m_first;
+  std::ostream& m_second;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+int check(const CheckOptions& options, Output& io) {
   std::optional<model::Inventory> inventory = load_inventory(options.input, io);
   std::vector<model::ExpectationFile> files;
   std::size_t errors = 0;
@@ -56,7 +89,16 @@ int run_check(const CheckOptions& options, Output& io) {
   report.inventory = &*inventory;
   for (const model::ExpectationFile& file : files) {
     for (const model::Expectation& expectation : file.expectations) {
-      CheckedExpectation checked{&expectation, &file.file, checker.check(expectation, check_options)};
+      const auto start = std::chrono::steady_clock::now();
+      CheckedExpectation checked{&expectation, &file.file, checker.check(expectation, check_options),
+                                 {}, 0};
+      checked.seconds = seconds_since(start);
+      for (const model::Diagnostic& d : model::check_names(expectation, *inventory)) {
+        if (!options.input.quiet) {
+          io.err << d.to_string() << '\n';
+        }
+        checked.hints.push_back(d.message);
+      }
       ++(checked.result.passed() ? report.passed : report.failed);
       report.checked.push_back(std::move(checked));
     }
@@ -72,6 +114,49 @@ int run_check(const CheckOptions& options, Output& io) {
   return static_cast<int>(report.failed == 0 ? ExitCode::ok : ExitCode::negative);
 }
 
+// With -o junit, input that cannot be checked still gives a report: one
+// <error> testcase whose message is the first error and whose text is all
+// that went to stderr, so that the CI system shows why instead of an empty
+// file.
+int run_check(const CheckOptions& options, Output& io) {
+  if (options.format != "junit") {
+    return check(options, io);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  std::ostringstream captured;
+  TeeBuffer tee(io.err, captured);
+  std::ostream err(&tee);
+  Output teed{io.out, err};
+  int rc = 0;
+  try {
+    rc = check(options, teed);
+  } catch (const model::Error& e) {
+    err << "npcheck: error: " << e.what() << '\n';
+    rc = static_cast<int>(ExitCode::input_error);
+  }
+  if (rc != static_cast<int>(ExitCode::input_error)) {
+    return rc;
+  }
+  std::vector<std::string> error_lines;
+  std::istringstream lines(captured.str());
+  std::string summary;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(": error: ") != std::string::npos) {
+      error_lines.push_back(line);
+    }
+    summary = line;
+  }
+  if (!error_lines.empty()) {
+    summary = error_lines.front();
+    if (error_lines.size() > 1) {
+      std::size_t more = error_lines.size() - 1;
+      summary += " (and " + std::to_string(more) + " more error" + (more == 1 ? ")" : "s)");
+    }
+  }
+  write_check_junit_error(io.out, summary, captured.str(), seconds_since(start));
+  return rc;
+}
+
 } // namespace
 
 Runner setup_check(CLI::App& app) {
@@ -79,6 +164,9 @@ Runner setup_check(CLI::App& app) {
   CLI::App* command =
       app.add_subcommand("check", "Check the manifests against expectations files (a CI gate)");
   add_input_options(*command, options->input);
+  command->footer("Examples:\n"
+                  "  npcheck check -f manifests/ --expect expectations.yaml\n"
+                  "  npcheck check -f manifests/ --expect expectations.yaml -o junit > npcheck-check.xml");
   command->add_option("--expect", options->expect_files, "Expectations file (YAML); repeatable")
       ->required()
       ->type_name("FILE");

@@ -96,6 +96,10 @@ Runner setup_diff(CLI::App& app) {
                       "Read the base paths (default: the --head paths) from this git revision")
       ->type_name("REV");
   add_load_options(*command, options->load);
+  command->footer("Examples:\n"
+                  "  npcheck diff --base old/ --head new/\n"
+                  "  npcheck diff --base-ref origin/main --head manifests/ -o md > comment.md\n"
+                  "  npcheck diff --base-ref origin/main --head manifests/ --fail-on added");
   command->add_option("-o,--output", options->format, "Output format")
       ->check(CLI::IsMember({"text", "json", "md"}))
       ->capture_default_str()

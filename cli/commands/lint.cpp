@@ -206,6 +206,10 @@ Runner setup_lint(CLI::App& app) {
       app.add_subcommand("lint", "Find mistakes in policies: dead selectors, typos, redundancy, "
                                  "blocked DNS, risky ipBlocks");
   add_input_options(*command, options->input);
+  command->footer("Examples:\n"
+                  "  npcheck lint -f manifests/\n"
+                  "  npcheck lint -f manifests/ -o sarif > npcheck-lint.sarif\n"
+                  "  npcheck lint -f manifests/ --disable NP602 --fail-on error");
   command->add_option("-o,--output", options->format, "Output format")
       ->check(CLI::IsMember({"text", "json", "sarif"}))
       ->capture_default_str()

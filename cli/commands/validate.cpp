@@ -62,6 +62,10 @@ Runner setup_validate(CLI::App& app) {
   auto options = std::make_shared<ValidateOptions>();
   CLI::App* command = app.add_subcommand("validate", "Load manifests and check them as the API server would");
   add_input_options(*command, options->input);
+  command->footer("Examples:\n"
+                  "  npcheck validate -f manifests/\n"
+                  "  helm template ./chart | npcheck validate -f -\n"
+                  "  kubectl get all,networkpolicies,namespaces -A -o yaml | npcheck validate -f -");
   return [options](Output& io) { return run_validate(*options, io); };
 }
 

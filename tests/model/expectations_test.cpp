@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <npcheck/model/expectations.hpp>
 
+#include <npcheck/model/load.hpp>
+
 #include <doctest/doctest.h>
 
 #include <string>
@@ -13,7 +15,10 @@ using npcheck::model::Operator;
 using npcheck::model::Protocol;
 using npcheck::model::Verdict;
 using npcheck::model::WorkloadKind;
+using npcheck::model::check_names;
+using npcheck::model::Inventory;
 using npcheck::model::load_expectations_string;
+using npcheck::model::load_string;
 
 namespace {
 
@@ -118,7 +123,7 @@ TEST_CASE("load_expectations::errors") {
     CHECK_EQ(messages(load_expectations_string("- a\n", "e.yaml").errors),
              "e.yaml:1:1: error: expected a mapping with 'expectations', found a list\n");
     CHECK_EQ(messages(load_expectations_string("expectation: []\n", "e.yaml").errors),
-             "e.yaml:1:1: error: expectation: unknown field (expected expectations)\n"
+             "e.yaml:1:1: error: expectation: unknown field (did you mean 'expectations'?)\n"
              "e.yaml:1:1: error: expectations: required field is missing\n");
     CHECK_EQ(messages(load_expectations_string("expectations: []\n", "e.yaml").errors),
              "e.yaml:1:15: error: expectations: must list at least one expectation\n");
@@ -139,8 +144,12 @@ TEST_CASE("load_expectations::errors") {
              "(expected allow or deny)\n");
     CHECK_EQ(errors_of("    to: {namespace: a}\n    expect: deny\n    port: [80]\n"),
              "e.yaml:2:5: error: expectation 'e': expectations[0].from: required field is missing\n"
-             "e.yaml:5:5: error: expectation 'e': expectations[0].port: unknown field (expected name, "
-             "description, from, to, ports, expect)\n");
+             "e.yaml:5:5: error: expectation 'e': expectations[0].port: unknown field (did you mean "
+             "'ports'?)\n");
+    // No known field is near: the message lists them.
+    CHECK_EQ(errors_of("    from: {all: true}\n    to: {namespace: a}\n    expect: deny\n    verdict: x\n"),
+             "e.yaml:6:5: error: expectation 'e': expectations[0].verdict: unknown field (expected "
+             "name, description, from, to, ports, expect)\n");
     CHECK_EQ(errors_of("    from: {all: true}\n    to: {namespace: a}\n    expect: allow\n"),
              "e.yaml:2:5: error: expectation 'e': expectations[0].ports: required when expect is "
              "allow (list the ports the application needs, or write [any])\n");
@@ -165,8 +174,10 @@ TEST_CASE("load_expectations::errors") {
              "true, cidr, or at least one of namespace, namespaceSelector, name, kind and selector\n");
     CHECK_EQ(endpoint_errors("{namepsace: shop}"),
              "e.yaml:4:10: error: expectation 'e': expectations[0].to.namepsace: unknown field "
-             "(expected all, cidr, except, namespace, namespaceSelector, name, kind, selector, "
-             "podSelector)\n");
+             "(did you mean 'namespace'?)\n");
+    CHECK_EQ(endpoint_errors("{pod: web}"),
+             "e.yaml:4:10: error: expectation 'e': expectations[0].to.pod: unknown field (expected "
+             "all, cidr, except, namespace, namespaceSelector, name, kind, selector, podSelector)\n");
     CHECK_EQ(endpoint_errors("{all: false}"),
              "e.yaml:4:15: error: expectation 'e': expectations[0].to.all: expected true (omit the "
              "field to select fewer pods)\n");
@@ -208,7 +219,7 @@ TEST_CASE("load_expectations::errors") {
     };
     CHECK_EQ(selector_errors("{matchLabels: {app: a}, matchLabel: {}}"),
              "e.yaml:4:44: error: expectation 'e': expectations[0].to.selector.matchLabel: unknown "
-             "field (expected matchLabels, matchExpressions)\n");
+             "field (did you mean 'matchLabels'?)\n");
     CHECK_EQ(selector_errors("{matchExpressions: [{key: a, operator: in, values: [x]}]}"),
              "e.yaml:4:59: error: expectation 'e': expectations[0].to.selector.matchExpressions[0]"
              ".operator: unknown operator 'in' (expected In, NotIn, Exists or DoesNotExist)\n");
@@ -279,6 +290,89 @@ TEST_CASE("load_expectations::errors") {
              "ReplicationController)\n"
              "e.yaml:8:16: error: expectation 'two': expectations[1].to.cidr: invalid CIDR 'bad' "
              "(expected e.g. 10.0.0.0/16 or fd00::/64)\n");
+  }
+}
+
+TEST_CASE("check_names") {
+  const Inventory inventory = load_string(R"(apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {team: web}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: data}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: frontend, namespace: shop}
+spec:
+  selector: {matchLabels: {app: frontend}}
+  template:
+    metadata: {labels: {app: frontend, tier: web}}
+    spec: {containers: [{name: c, image: i}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: postgres, namespace: data, labels: {app: postgres}}
+spec: {containers: [{name: c, image: i}]}
+)",
+                                          "m.yaml");
+  REQUIRE(inventory.errors.empty());
+  // The warnings for one expectation whose from is the YAML flow mapping from.
+  auto warnings = [&inventory](const std::string& from) {
+    ExpectationFile file = load_expectations_string(
+        "expectations:\n  - name: e\n    from: " + from + "\n    to: {all: true}\n    expect: deny\n",
+        "e.yaml");
+    REQUIRE(file.errors.empty());
+    return messages(check_names(file.expectations.front(), inventory));
+  };
+
+  SUBCASE("names that exist") {
+    CHECK_EQ(warnings("{namespace: shop, name: frontend, selector: {app: frontend}}"), "");
+    CHECK_EQ(warnings("{namespaceSelector: {team: web}}"), "");
+    CHECK_EQ(warnings("{selector: {matchExpressions: [{key: tier, operator: NotIn, values: [db]}]}}"), "");
+  }
+  SUBCASE("namespace") {
+    CHECK_EQ(warnings("{namespace: shpo}"),
+             "e.yaml:3:11: warning: expectation 'e': from.namespace: no namespace 'shpo' in the "
+             "manifests (did you mean 'shop'?)\n");
+    CHECK_EQ(warnings("{namespace: billing}"),
+             "e.yaml:3:11: warning: expectation 'e': from.namespace: no namespace 'billing' in the "
+             "manifests\n");
+  }
+  SUBCASE("name, in the namespace given") {
+    CHECK_EQ(warnings("{namespace: shop, name: fronted}"),
+             "e.yaml:3:11: warning: expectation 'e': from.name: no Pod or workload named 'fronted' in "
+             "namespace shop (did you mean 'frontend'?)\n");
+    CHECK_EQ(warnings("{namespace: data, name: frontend}"),
+             "e.yaml:3:11: warning: expectation 'e': from.name: no Pod or workload named 'frontend' in "
+             "namespace data\n");
+  }
+  SUBCASE("label keys and values") {
+    CHECK_EQ(warnings("{selector: {ap: frontend}}"),
+             "e.yaml:3:22: warning: expectation 'e': from.selector: no pod has the label 'ap' (did you "
+             "mean 'app'?)\n");
+    CHECK_EQ(warnings("{namespace: shop, selector: {app: fronted}}"),
+             "e.yaml:3:39: warning: expectation 'e': from.selector: no pod in namespace shop has the "
+             "label app=fronted (did you mean 'frontend'?)\n");
+    CHECK_EQ(warnings("{namespace: shop, selector: {app: postgres}}"),
+             "e.yaml:3:39: warning: expectation 'e': from.selector: no pod in namespace shop has the "
+             "label app=postgres\n");
+    CHECK_EQ(warnings("{selector: {matchExpressions: [{key: app, operator: In, values: [frontend, "
+                      "postgre]}]}}"),
+             "e.yaml:3:22: warning: expectation 'e': from.selector: no pod has the label app=postgre "
+             "(did you mean 'postgres'?)\n");
+    // A misspelt key under DoesNotExist matches every pod: still reported.
+    CHECK_EQ(warnings("{selector: {matchExpressions: [{key: teir, operator: DoesNotExist}]}}"),
+             "e.yaml:3:22: warning: expectation 'e': from.selector: no pod has the label 'teir' (did "
+             "you mean 'tier'?)\n");
+    CHECK_EQ(warnings("{namespaceSelector: {team: wbe}}"),
+             "e.yaml:3:31: warning: expectation 'e': from.namespaceSelector: no namespace has the label "
+             "team=wbe (did you mean 'web'?)\n");
+  }
+  SUBCASE("all and cidr name nothing") {
+    CHECK_EQ(warnings("{all: true}"), "");
+    CHECK_EQ(warnings("{cidr: 10.0.0.0/8}"), "");
   }
 }
 

@@ -20,6 +20,8 @@
 
 namespace npcheck::model {
 
+struct Inventory;
+
 // One side of an expectation. Exactly one of three shapes:
 //  - all: every Pod and workload;
 //  - cidr (with optional except): addresses, as ipBlock reads them;
@@ -81,5 +83,12 @@ ExpectationFile load_expectations(const std::string& path, const LoadLimits& lim
 // Reads an in-memory text as if it were the file called file_name.
 ExpectationFile load_expectations_string(std::string_view text, const std::string& file_name,
                                          const LoadLimits& limits = {});
+
+// Names in an expectation that the manifests do not have: a namespace, a
+// Pod or workload name, a label key or value of a selector. Each is a warning
+// located at the endpoint or selector, with the nearest existing name when
+// one is close ("did you mean 'shop'?"): such an expectation usually matches
+// nothing, or (in a NotIn or DoesNotExist) more than was meant.
+std::vector<Diagnostic> check_names(const Expectation& expectation, const Inventory& inventory);
 
 } // namespace npcheck::model
