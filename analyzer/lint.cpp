@@ -27,7 +27,7 @@
 
 #include <npcheck/analyzer/address_set.hpp>
 #include <npcheck/analyzer/port_set.hpp>
-#include <npcheck/analyzer/reachability.hpp>
+#include <npcheck/analyzer/endpoint.hpp>
 #include <npcheck/analyzer/selector_match.hpp>
 #include <npcheck/model/inventory.hpp>
 
