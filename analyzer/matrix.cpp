@@ -113,6 +113,13 @@ public:
     } else {
       m_worlds = {World{}};
     }
+    m_named_class_count.assign(partition.named_port_count(), 0);
+    for (std::uint32_t id = 0; id < partition.named_port_count(); ++id) {
+      for (PortClassId k = 0; k < m_k; ++k) {
+        m_named_class_count[id] += partition.named_classes(id, k).size();
+      }
+    }
+    prepare_scopes();
     prepare_world_masks();
     prepare_sources();
     prepare_ingress();
@@ -137,11 +144,8 @@ private:
     std::vector<EgressItem> egress;              // NetworkPolicy egress rules
     std::array<std::vector<RuleId>, 2> ordered;  // admin, baseline egress rules in order
   };
-  struct Scratch {
-    Bits egress, ingress, decided, passed, rule, any;
-    std::vector<Word> key;
-    ConnectionInterner connections;
-  };
+  struct Scope;
+  struct Scratch;
 
   std::size_t world_index(const World& world) const {
     return world.family ? (*world.family == model::IpFamily::v4 ? 0 : 1) : 0;
@@ -320,15 +324,25 @@ private:
     // The NetworkPolicy base every row starts from: rules admitting everyone.
     m_np_base.assign(K * W, 0);
     for (const IngressItem& item : everything_items) {
-      add(m_np_base.data(), subject_columns(item.subject), item.ports);
+      add(m_np_base.data(), subject_columns(item.subject), item.ports, m_full_scope);
     }
-    if (!m_ordered) {
-      // Without ordered tiers, destinations not isolated admit everything.
-      for (std::size_t k = 0; k < K; ++k) {
-        for (std::size_t i = 0; i < W; ++i) {
-          m_np_base[k * W + i] |= ~m_isolated_in[i];
+    // Destinations no NetworkPolicy isolates for ingress admit everything;
+    // the others, per column, what the rules admitting everyone open there.
+    m_open.assign(W, 0);
+    for (std::size_t i = 0; i < W; ++i) {
+      m_open[i] = ~m_isolated_in[i];
+    }
+    trim(m_open.data());
+    const std::size_t key_words = (K + 63) / 64;
+    m_base_any.assign(W, 0);
+    m_base_key.assign(m_columns.size() * key_words, 0);
+    for (std::size_t k = 0; k < K; ++k) {
+      or_into(m_base_any.data(), &m_np_base[k * W], W);
+      for (std::size_t i = 0; i < W; ++i) {
+        for (Word bits = m_np_base[k * W + i]; bits != 0; bits &= bits - 1) {
+          const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+          m_base_key[d * key_words + k / 64] |= Word{1} << (k % 64);
         }
-        trim(&m_np_base[k * W]);
       }
     }
     for (PeerSetId p = 0; p < m_program.peer_set_count(); ++p) {
@@ -346,20 +360,53 @@ private:
       }
     }
     m_peer_masks.resize(m_program.peer_set_count());
+    m_peer_scope.resize(m_program.peer_set_count());
     std::size_t budget = std::size_t{512} << 20; // bytes of precomputed masks at most
-    const std::size_t bytes = K * W * sizeof(Word);
+    Scope scope;
+    scope.local.assign(K, k_absent);
     for (PeerSetId p = 0; p < m_program.peer_set_count(); ++p) {
-      std::size_t work = 0;
+      std::vector<PortClassId>& classes = m_peer_scope[p];
       for (const IngressItem& item : m_peer_items[p]) {
-        work += m_subject_columns[item.subject]->list.size();
+        const std::vector<PortClassId>& more = filter_scope(item.ports);
+        classes.insert(classes.end(), more.begin(), more.end());
       }
-      // Worth it when the items cost more than the OR of a mask, more than a few times.
-      if (sources_in[p] >= 8 && work * 4 > W && bytes <= budget) {
-        budget -= bytes;
-        m_peer_masks[p].assign(K * W, 0);
-        for (const IngressItem& item : m_peer_items[p]) {
-          add(m_peer_masks[p].data(), *m_subject_columns[item.subject], item.ports);
-        }
+      std::sort(classes.begin(), classes.end());
+      classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+      // A mask holds one row per port class the peer set's rules can admit.
+      // Worth it when several rows would otherwise walk the same items again.
+      // Dense when a row would OR fewer words than it sets bits item by item.
+      const std::size_t bytes = classes.size() * W * sizeof(Word);
+      std::size_t sparse = 0;
+      for (const IngressItem& item : m_peer_items[p]) {
+        sparse += m_subject_columns[item.subject]->list.size() * filter_scope(item.ports).size();
+      }
+      if (sources_in[p] < 4 || m_peer_items[p].empty() || bytes > budget ||
+          classes.size() * W >= sparse) {
+        continue;
+      }
+      budget -= bytes;
+      scope.classes = classes;
+      for (std::uint32_t i = 0; i < classes.size(); ++i) {
+        scope.local[classes[i]] = i;
+      }
+      m_peer_masks[p].assign(classes.size() * W, 0);
+      for (const IngressItem& item : m_peer_items[p]) {
+        add(m_peer_masks[p].data(), *m_subject_columns[item.subject], item.ports, scope);
+      }
+      for (PortClassId k : classes) {
+        scope.local[k] = k_absent;
+      }
+    }
+  }
+
+  // ORs peer set p's precomputed mask into masks (one row per scope class).
+  void or_peer_mask(Word* masks, PeerSetId p, const Scope& scope) const {
+    const std::size_t W = m_words;
+    const std::vector<PortClassId>& classes = m_peer_scope[p];
+    for (std::size_t i = 0; i < classes.size(); ++i) {
+      const std::uint32_t row = scope.local[classes[i]];
+      if (row != k_absent) {
+        or_into(masks + row * W, m_peer_masks[p].data() + i * W, W);
       }
     }
   }
@@ -409,36 +456,154 @@ private:
 
   // ---- row pieces ---------------------------------------------------------
 
-  // ORs into masks[k] (K rows of m_words) the columns of targets on the port
-  // classes filter admits there (named ports resolved on each column).
-  void add(Word* masks, const Columns& targets, PortFilterId filter) const {
+  // The port classes a row is computed for: all of them, or (for a source
+  // that NetworkPolicy isolates for egress) only those its egress rules can
+  // admit, which is what keeps a row's cost from growing with every port
+  // that some other policy names. Masks hold one row of m_words per port
+  // class of the scope, in scope order.
+  struct Scope {
+    std::vector<PortClassId> classes;  // global port classes, ascending
+    std::vector<std::uint32_t> local;  // per global port class: its row, or k_absent
+  };
+
+  struct Scratch {
+    Bits egress, ingress, decided, passed, rule, result, any;
+    std::vector<Word> key;
+    std::vector<Word> keys; // per column, the port classes allowed, as key words
+    Scope scope;
+    ConnectionInterner connections;
+  };
+
+  // The port classes a filter can admit on some destination.
+  const std::vector<PortClassId>& filter_scope(PortFilterId filter) const {
+    return m_filter_scope[filter];
+  }
+
+  void prepare_scopes() {
+    m_filter_scope.resize(m_program.port_filter_count());
+    m_filter_covers.resize(m_program.port_filter_count());
+    for (PortFilterId f = 0; f < m_program.port_filter_count(); ++f) {
+      std::vector<bool> in(m_k, false);
+      for (PortClassId k = 0; k < m_k; ++k) {
+        in[k] = m_partition.covers(f, k);
+        if (in[k]) {
+          m_filter_covers[f].push_back(k);
+        }
+      }
+      for (std::uint32_t id : m_partition.filter_named(f)) {
+        for (PortClassId k = 0; k < m_k; ++k) {
+          in[k] = in[k] || !m_partition.named_classes(id, k).empty();
+        }
+      }
+      for (PortClassId k = 0; k < m_k; ++k) {
+        if (in[k]) {
+          m_filter_scope[f].push_back(k);
+        }
+      }
+    }
+    m_full_scope.local.resize(m_k);
+    for (PortClassId k = 0; k < m_k; ++k) {
+      m_full_scope.classes.push_back(k);
+      m_full_scope.local[k] = k;
+    }
+  }
+
+  // The scope of source s's row (filled into scope).
+  const Scope& scope_of(ClassId s, Scope& scope) const {
+    const SourceInfo& info = m_source_info[s];
+    if (m_ordered || !info.egress_isolated) {
+      return m_full_scope;
+    }
+    scope.classes.clear();
+    for (const EgressItem& item : info.egress) {
+      const std::vector<PortClassId>& more = filter_scope(item.ports);
+      scope.classes.insert(scope.classes.end(), more.begin(), more.end());
+    }
+    std::sort(scope.classes.begin(), scope.classes.end());
+    scope.classes.erase(std::unique(scope.classes.begin(), scope.classes.end()), scope.classes.end());
+    scope.local.assign(m_k, k_absent);
+    for (std::uint32_t i = 0; i < scope.classes.size(); ++i) {
+      scope.local[scope.classes[i]] = i;
+    }
+    return scope;
+  }
+
+  // ORs into masks (one row per scope class) the columns of targets on the
+  // port classes filter admits there (named ports resolved on each column).
+  void add(Word* masks, const Columns& targets, PortFilterId filter, const Scope& scope) const {
     const std::size_t W = m_words;
-    for (std::size_t k = 0; k < m_k; ++k) {
-      Word* row = masks + k * W;
-      if (m_partition.covers(filter, static_cast<PortClassId>(k))) {
-        if (!targets.dense.empty()) {
-          or_into(row, targets.dense.data(), W);
-        } else {
-          for (std::uint32_t d : targets.list) {
-            set_bit(row, d);
+    auto fill = [&](std::size_t i) {
+      Word* row = masks + i * W;
+      if (!targets.dense.empty()) {
+        or_into(row, targets.dense.data(), W);
+      } else {
+        for (std::uint32_t d : targets.list) {
+          set_bit(row, d);
+        }
+      }
+    };
+    // The covered port classes in the scope: walk the shorter list.
+    const std::vector<PortClassId>& covered = m_filter_covers[filter];
+    if (covered.size() <= scope.classes.size()) {
+      for (PortClassId k : covered) {
+        if (scope.local[k] != k_absent) {
+          fill(scope.local[k]);
+        }
+      }
+    } else {
+      for (std::size_t i = 0; i < scope.classes.size(); ++i) {
+        if (m_partition.covers(filter, scope.classes[i])) {
+          fill(i);
+        }
+      }
+    }
+    const std::span<const std::uint32_t> named = m_partition.filter_named(filter);
+    if (named.empty()) {
+      return;
+    }
+    // Named ports: from the targets' side when they are fewer than the
+    // classes the names resolve on, else from the names' side.
+    std::size_t resolved = 0;
+    for (std::uint32_t id : named) {
+      resolved += m_named_class_count[id];
+    }
+    if (targets.list.size() <= resolved) {
+      for (std::uint32_t d : targets.list) {
+        for (const auto& [id, k] : m_partition.class_named(m_columns[d])) {
+          if (scope.local[k] != k_absent && std::binary_search(named.begin(), named.end(), id)) {
+            set_bit(masks + scope.local[k] * W, d);
           }
         }
+      }
+      return;
+    }
+    for (std::size_t i = 0; i < scope.classes.size(); ++i) {
+      const PortClassId k = scope.classes[i];
+      if (m_partition.covers(filter, k)) {
         continue;
       }
-      for (std::uint32_t id : m_partition.filter_named(filter)) {
-        for (ClassId c : m_partition.named_classes(id, static_cast<PortClassId>(k))) {
+      for (std::uint32_t id : named) {
+        for (ClassId c : m_partition.named_classes(id, k)) {
           const std::uint32_t d = m_column_of[c];
           if (d != k_absent && targets.contains(d)) {
-            set_bit(row, d);
+            set_bit(masks + i * W, d);
           }
         }
       }
     }
   }
 
+  // ORs a precomputed mask (one row per port class) into masks (one row per
+  // scope class).
+  void or_scoped(Word* masks, const Bits& full, const Scope& scope) const {
+    const std::size_t W = m_words;
+    for (std::size_t i = 0; i < scope.classes.size(); ++i) {
+      or_into(masks + i * W, full.data() + scope.classes[i] * W, W);
+    }
+  }
+
   // Applies a first-match rule's action to what it matches and is still open.
-  void apply(Scratch& state, Action action, Word* allowed) const {
-    const std::size_t n = m_k * m_words;
+  void apply(Scratch& state, Action action, Word* allowed, std::size_t n) const {
     Word* decided = state.decided.data();
     Word* passed = state.passed.data();
     Word* rule = state.rule.data();
@@ -478,30 +643,29 @@ private:
     }
   }
 
-  // Which columns s's egress allows, per port class (false: everything).
-  bool egress(ClassId s, std::size_t world, Scratch& state) const {
+  // Which columns s's egress allows, per scope class (false: everything).
+  bool egress(ClassId s, std::size_t world, const Scope& scope, Scratch& state) const {
     const SourceInfo& info = m_source_info[s];
-    const std::size_t n = m_k * m_words;
+    const std::size_t n = scope.classes.size() * m_words;
     Word* allowed = state.egress.data();
+    std::fill_n(allowed, n, 0);
     if (!m_ordered) {
       if (!info.egress_isolated) {
         return false;
       }
-      std::fill(state.egress.begin(), state.egress.end(), 0);
       for (const EgressItem& item : info.egress) {
-        add(allowed, *m_peer_columns[world][item.peers], item.ports);
+        add(allowed, *m_peer_columns[world][item.peers], item.ports, scope);
       }
       return true;
     }
-    std::fill(state.egress.begin(), state.egress.end(), 0);
-    std::fill(state.decided.begin(), state.decided.end(), 0);
-    std::fill(state.passed.begin(), state.passed.end(), 0);
+    std::fill_n(state.decided.begin(), n, 0);
+    std::fill_n(state.passed.begin(), n, 0);
     auto fold = [&](const std::vector<RuleId>& rules) {
       for (RuleId r : rules) {
         const CompiledRule& rule = m_program.rule(r);
-        std::fill(state.rule.begin(), state.rule.end(), 0);
-        add(state.rule.data(), *m_peer_columns[world][rule.peers], rule.ports);
-        apply(state, rule.action, allowed);
+        std::fill_n(state.rule.begin(), n, 0);
+        add(state.rule.data(), *m_peer_columns[world][rule.peers], rule.ports, scope);
+        apply(state, rule.action, allowed, n);
       }
       for (std::size_t i = 0; i < n; ++i) {
         state.decided[i] &= ~state.passed[i]; // pass: on to the next tier
@@ -510,9 +674,9 @@ private:
     };
     fold(info.ordered[0]);
     if (info.egress_isolated) {
-      std::fill(state.rule.begin(), state.rule.end(), 0);
+      std::fill_n(state.rule.begin(), n, 0);
       for (const EgressItem& item : info.egress) {
-        add(state.rule.data(), *m_peer_columns[world][item.peers], item.ports);
+        add(state.rule.data(), *m_peer_columns[world][item.peers], item.ports, scope);
       }
       for (std::size_t i = 0; i < n; ++i) {
         allowed[i] |= state.rule[i] & ~state.decided[i];
@@ -526,30 +690,25 @@ private:
     return true;
   }
 
-  // Which columns' ingress admits s, per port class.
-  void ingress(ClassId s, std::size_t world, Scratch& state) const {
-    const std::size_t n = m_k * m_words;
+  // Which columns' ingress admits s, per scope class.
+  void ingress(ClassId s, std::size_t world, const Scope& scope, Scratch& state) const {
+    const std::size_t n = scope.classes.size() * m_words;
     const std::size_t W = m_words;
     Word* allowed = state.ingress.data();
     auto add_network_policy = [&](Word* target) {
       for_each_peer_set(s, m_worlds[world], [&](PeerSetId p) {
         if (!m_peer_masks[p].empty()) {
-          or_into(target, m_peer_masks[p].data(), n);
+          or_peer_mask(target, p, scope);
           return;
         }
         for (const IngressItem& item : m_peer_items[p]) {
-          add(target, *m_subject_columns[item.subject], item.ports);
+          add(target, *m_subject_columns[item.subject], item.ports, scope);
         }
       });
     };
-    if (!m_ordered) {
-      std::copy(m_np_base.begin(), m_np_base.end(), state.ingress.begin());
-      add_network_policy(allowed);
-      return;
-    }
-    std::fill(state.ingress.begin(), state.ingress.end(), 0);
-    std::fill(state.decided.begin(), state.decided.end(), 0);
-    std::fill(state.passed.begin(), state.passed.end(), 0);
+    std::fill_n(allowed, n, 0);
+    std::fill_n(state.decided.begin(), n, 0);
+    std::fill_n(state.passed.begin(), n, 0);
     // The ordered rules whose peers contain s, per tier, in evaluation order.
     std::array<std::vector<RuleId>, 2> rules;
     for (std::size_t t = 0; t < 2; ++t) {
@@ -564,9 +723,9 @@ private:
       std::sort(list.begin(), list.end(), [&](RuleId a, RuleId b) { return m_rank[a] < m_rank[b]; });
       for (RuleId r : list) {
         const CompiledRule& rule = m_program.rule(r);
-        std::fill(state.rule.begin(), state.rule.end(), 0);
-        add(state.rule.data(), *m_subject_columns[m_program.policy(rule.policy).subject], rule.ports);
-        apply(state, rule.action, allowed);
+        std::fill_n(state.rule.begin(), n, 0);
+        add(state.rule.data(), *m_subject_columns[m_program.policy(rule.policy).subject], rule.ports, scope);
+        apply(state, rule.action, allowed, n);
       }
       for (std::size_t i = 0; i < n; ++i) {
         state.decided[i] &= ~state.passed[i];
@@ -574,9 +733,10 @@ private:
       }
     };
     fold(rules[0]);
-    std::copy(m_np_base.begin(), m_np_base.end(), state.rule.begin());
+    std::fill_n(state.rule.begin(), n, 0);
+    or_scoped(state.rule.data(), m_np_base, scope);
     add_network_policy(state.rule.data());
-    for (std::size_t k = 0; k < m_k; ++k) {
+    for (std::size_t k = 0; k < scope.classes.size(); ++k) {
       for (std::size_t i = 0; i < W; ++i) {
         const std::size_t at = k * W + i;
         allowed[at] |= state.rule[at] & m_isolated_in[i] & ~state.decided[at];
@@ -590,19 +750,158 @@ private:
   }
 
   void row(ClassId s, Scratch& state, std::vector<MatrixEntry>& out) const {
-    const std::size_t K = m_k;
+    if (m_ordered) {
+      row_ordered(s, state, out);
+    } else {
+      row_network_policy(s, state, out);
+    }
+  }
+
+  // A row without ordered tiers. Destinations no NetworkPolicy isolates for
+  // ingress admit everything, so only the port classes that the source's
+  // egress rules (when it is isolated for egress) or the ingress rules naming
+  // it can admit are computed per destination; the rest of a destination's
+  // answer is "everything" or the rules admitting everyone (the base).
+  void row_network_policy(ClassId s, Scratch& state, std::vector<MatrixEntry>& out) const {
     const std::size_t W = m_words;
+    const std::size_t key_words = (m_k + 63) / 64;
+    const SourceInfo& info = m_source_info[s];
     const Families families = m_partition.families(s);
-    std::fill(state.any.begin(), state.any.end(), 0);
-    Bits result(K * W, 0);
+    Word* touched = state.any.data();
+    std::fill_n(touched, W, 0);
+    auto key = [&](std::size_t d) { return &state.keys[d * key_words]; };
+    auto everything = [&](std::size_t d) {
+      set_bit(touched, d);
+      Word* k = key(d);
+      for (std::size_t i = 0; i < key_words; ++i) {
+        k[i] = ~Word{0};
+      }
+      if (m_k % 64 != 0) {
+        k[key_words - 1] = (Word{1} << (m_k % 64)) - 1;
+      }
+    };
     for (std::size_t w = 0; w < m_worlds.size(); ++w) {
       const World& world = m_worlds[w];
       if (world.family && families.known() && !families.has(*world.family)) {
         continue; // s sends no traffic of this family
       }
       const Word* fits = m_world_masks[w][family_code(families)].data();
-      const bool egress_limited = egress(s, w, state);
-      ingress(s, w, state);
+      if (!info.egress_isolated) {
+        // Not isolated for egress: every destination's ingress decides,
+        // column by column; the ingress rules naming s are added sparsely.
+        for_each_peer_set(s, world, [&](PeerSetId p) {
+          if (!m_peer_masks[p].empty()) {
+            const std::vector<PortClassId>& classes = m_peer_scope[p];
+            for (std::size_t r = 0; r < classes.size(); ++r) {
+              const Word* mask = m_peer_masks[p].data() + r * W;
+              for (std::size_t i = 0; i < W; ++i) {
+                for (Word bits = mask[i] & ~m_open[i] & fits[i]; bits != 0; bits &= bits - 1) {
+                  const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+                  set_bit(touched, d);
+                  key(d)[classes[r] / 64] |= Word{1} << (classes[r] % 64);
+                }
+              }
+            }
+            return;
+          }
+          for (const IngressItem& item : m_peer_items[p]) {
+            const std::vector<PortClassId>& covered = m_filter_covers[item.ports];
+            const std::span<const std::uint32_t> named = m_partition.filter_named(item.ports);
+            for (std::uint32_t d : m_subject_columns[item.subject]->list) {
+              if (test_bit(m_open.data(), d) || !test_bit(fits, d)) {
+                continue;
+              }
+              set_bit(touched, d);
+              Word* k = key(d);
+              for (PortClassId c : covered) {
+                k[c / 64] |= Word{1} << (c % 64);
+              }
+              for (const auto& [id, c] : m_partition.class_named(m_columns[d])) {
+                if (std::binary_search(named.begin(), named.end(), id)) {
+                  k[c / 64] |= Word{1} << (c % 64);
+                }
+              }
+            }
+          }
+        });
+        for (std::size_t i = 0; i < W; ++i) {
+          for (Word bits = m_open[i] & fits[i]; bits != 0; bits &= bits - 1) {
+            everything(i * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+          }
+          for (Word bits = m_base_any[i] & ~m_open[i] & fits[i]; bits != 0; bits &= bits - 1) {
+            const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+            set_bit(touched, d);
+            for (std::size_t j = 0; j < key_words; ++j) {
+              key(d)[j] |= m_base_key[d * key_words + j];
+            }
+          }
+        }
+        continue;
+      }
+      // Isolated for egress: what its rules allow (only the port classes they
+      // can admit), where the destination admits it: open, or admitting
+      // everyone, or by an ingress rule naming s.
+      const Scope& scope = scope_of(s, state.scope);
+      const std::size_t K = scope.classes.size();
+      Word* items = state.ingress.data();
+      std::fill_n(items, K * W, 0);
+      for_each_peer_set(s, world, [&](PeerSetId p) {
+        if (!m_peer_masks[p].empty()) {
+          or_peer_mask(items, p, scope);
+          return;
+        }
+        for (const IngressItem& item : m_peer_items[p]) {
+          add(items, *m_subject_columns[item.subject], item.ports, scope);
+        }
+      });
+      egress(s, w, scope, state);
+      const Word* allowed = state.egress.data();
+      for (std::size_t k = 0; k < K; ++k) {
+        const PortClassId global = scope.classes[k];
+        const Word* base = &m_np_base[global * W];
+        for (std::size_t i = 0; i < W; ++i) {
+          const Word admitted = m_open[i] | items[k * W + i] | base[i];
+          for (Word bits = allowed[k * W + i] & admitted & fits[i]; bits != 0; bits &= bits - 1) {
+            const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+            set_bit(touched, d);
+            key(d)[global / 64] |= Word{1} << (global % 64);
+          }
+        }
+      }
+    }
+    for (std::uint32_t d : m_always[s]) {
+      everything(d);
+    }
+    trim(touched);
+    for (std::size_t i = 0; i < W; ++i) {
+      for (Word bits = touched[i]; bits != 0; bits &= bits - 1) {
+        const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+        state.key.assign(key(d), key(d) + key_words);
+        std::fill_n(key(d), key_words, 0);
+        const auto [it, inserted] = state.connections.emplace(
+            state.key, static_cast<std::uint32_t>(state.connections.size()));
+        out.push_back({m_columns[d], it->second});
+      }
+    }
+  }
+
+  // A row with ordered tiers: every port class, dense.
+  void row_ordered(ClassId s, Scratch& state, std::vector<MatrixEntry>& out) const {
+    const std::size_t W = m_words;
+    const Scope& scope = m_full_scope;
+    const std::size_t K = scope.classes.size();
+    const Families families = m_partition.families(s);
+    std::fill(state.any.begin(), state.any.end(), 0);
+    Word* result = state.result.data();
+    std::fill_n(result, K * W, 0);
+    for (std::size_t w = 0; w < m_worlds.size() && K > 0; ++w) {
+      const World& world = m_worlds[w];
+      if (world.family && families.known() && !families.has(*world.family)) {
+        continue; // s sends no traffic of this family
+      }
+      const Word* fits = m_world_masks[w][family_code(families)].data();
+      const bool egress_limited = egress(s, w, scope, state);
+      ingress(s, w, scope, state);
       for (std::size_t k = 0; k < K; ++k) {
         for (std::size_t i = 0; i < W; ++i) {
           const std::size_t at = k * W + i;
@@ -610,28 +909,34 @@ private:
           if (egress_limited) {
             bits &= state.egress[at];
           }
-          result[k * W + i] |= bits;
+          result[at] |= bits;
         }
-      }
-    }
-    for (std::uint32_t d : m_always[s]) {
-      for (std::size_t k = 0; k < K; ++k) {
-        set_bit(&result[k * W], d);
       }
     }
     for (std::size_t k = 0; k < K; ++k) {
       trim(&result[k * W]);
       or_into(state.any.data(), &result[k * W], W);
     }
-    const std::size_t key_words = (K + 63) / 64;
+    const std::size_t key_words = (m_k + 63) / 64;
+    // Always-allowed pairs (node-local) pass on every port class.
+    for (std::uint32_t d : m_always[s]) {
+      set_bit(state.any.data(), d);
+    }
     for (std::size_t i = 0; i < W; ++i) {
       Word bits = state.any[i];
       while (bits != 0) {
         const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
         bits &= bits - 1;
         state.key.assign(key_words, 0);
-        for (std::size_t k = 0; k < K; ++k) {
-          state.key[k / 64] |= ((result[k * W + i] >> (d % 64)) & 1u) << (k % 64);
+        if (std::binary_search(m_always[s].begin(), m_always[s].end(), static_cast<std::uint32_t>(d))) {
+          for (std::size_t k = 0; k < m_k; ++k) {
+            state.key[k / 64] |= Word{1} << (k % 64);
+          }
+        } else {
+          for (std::size_t k = 0; k < K; ++k) {
+            const PortClassId global = scope.classes[k];
+            state.key[global / 64] |= ((result[k * W + i] >> (d % 64)) & 1u) << (global % 64);
+          }
         }
         const auto [it, inserted] = state.connections.emplace(
             state.key, static_cast<std::uint32_t>(state.connections.size()));
@@ -655,13 +960,21 @@ private:
   std::vector<std::vector<std::optional<Columns>>> m_peer_columns; // [world][peer set]
   std::vector<std::optional<Columns>> m_subject_columns;           // [selection]
   Bits m_isolated_in;
-  Bits m_np_base;
+  Bits m_open;      // columns no NetworkPolicy isolates for ingress
+  Bits m_np_base;   // per port class: columns the rules admitting everyone open
+  Bits m_base_any;  // columns with some bit in m_np_base
+  std::vector<Word> m_base_key; // per column: m_np_base's port classes as key words
+  std::vector<std::vector<PortClassId>> m_peer_scope; // per peer set: its ingress rules' port classes
   std::vector<std::vector<IngressItem>> m_peer_items; // NetworkPolicy ingress rules by peer set
   std::vector<Bits> m_peer_masks;                     // their precomputed masks, when worth it
   std::vector<std::vector<RuleId>> m_peer_ordered;    // ordered-tier ingress rules by peer set
   std::array<std::vector<RuleId>, 2> m_everything_ordered;
   std::vector<RuleId> m_rank;
   std::vector<std::vector<std::uint32_t>> m_always; // per source class: columns
+  std::vector<std::size_t> m_named_class_count;     // per named port: classes it resolves on
+  std::vector<std::vector<PortClassId>> m_filter_scope;  // per filter: port classes it can admit
+  std::vector<std::vector<PortClassId>> m_filter_covers; // per filter: those its numeric part covers
+  Scope m_full_scope;
 };
 
 void Bulk::run(std::vector<std::vector<MatrixEntry>>& rows,
@@ -684,10 +997,12 @@ void Bulk::run(std::vector<std::vector<MatrixEntry>>& rows,
   auto work = [&](unsigned t) {
     Scratch& state = states[t];
     const std::size_t n = m_k * m_words;
-    for (Bits* bits : {&state.egress, &state.ingress, &state.decided, &state.passed, &state.rule}) {
+    for (Bits* bits : {&state.egress, &state.ingress, &state.decided, &state.passed, &state.rule,
+                       &state.result}) {
       bits->assign(n, 0);
     }
     state.any.assign(m_words, 0);
+    state.keys.assign(m_columns.size() * ((m_k + 63) / 64), 0);
     for (;;) {
       const std::size_t begin = next.fetch_add(chunk);
       if (begin >= m_sources.size()) {

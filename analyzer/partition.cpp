@@ -324,51 +324,77 @@ void Partition::split_ports() {
   std::sort(named_values.begin(), named_values.end());
   named_values.erase(std::unique(named_values.begin(), named_values.end()), named_values.end());
 
-  Interner classes;
-  std::map<std::pair<model::Protocol, std::uint32_t>, PortClassId> class_of_value;
+  // The atoms per protocol, and per atom the filters whose numeric part
+  // covers it: each filter's ranges mark the atoms inside them.
+  struct PortAtom {
+    model::Protocol protocol;
+    std::uint32_t first;
+    std::uint32_t last;
+    std::vector<std::uint32_t> signature; // covering filters, ascending
+  };
+  std::vector<PortAtom> atoms;
+  std::array<std::size_t, 3> atoms_begin{};
   for (model::Protocol protocol : model::k_all_protocols) {
     auto& list = edges[static_cast<std::size_t>(protocol)];
     std::sort(list.begin(), list.end());
     list.erase(std::unique(list.begin(), list.end()), list.end());
+    atoms_begin[static_cast<std::size_t>(protocol)] = atoms.size();
     for (std::size_t i = 0; i + 1 < list.size(); ++i) {
-      const std::uint32_t first = list[i];
-      const std::uint32_t last = list[i + 1] - 1;
-      std::vector<std::uint32_t> signature;
-      for (PortFilterId f = 0; f < program.port_filter_count(); ++f) {
-        if (program.port_filter(f).numeric.allows(protocol, static_cast<std::uint16_t>(first))) {
-          signature.push_back(f);
+      atoms.push_back(PortAtom{protocol, list[i], list[i + 1] - 1, {}});
+    }
+  }
+  for (PortFilterId f = 0; f < program.port_filter_count(); ++f) {
+    for (model::Protocol protocol : model::k_all_protocols) {
+      const std::size_t p = static_cast<std::size_t>(protocol);
+      const auto begin = atoms.begin() + static_cast<std::ptrdiff_t>(atoms_begin[p]);
+      const auto end = begin + static_cast<std::ptrdiff_t>(edges[p].size() - 1);
+      for (const PortRange& range : program.port_filter(f).numeric.ports(protocol).ranges()) {
+        // Atoms never straddle a filter's edge: those inside start in the range.
+        auto at = std::lower_bound(begin, end, std::uint32_t{range.first},
+                                   [](const PortAtom& atom, std::uint32_t port) { return atom.first < port; });
+        for (; at != end && at->first <= range.last; ++at) {
+          at->signature.push_back(f);
         }
       }
-      const bool named_value =
-          first == last &&
-          std::binary_search(named_values.begin(), named_values.end(), std::make_pair(protocol, first));
-      if (named_value) {
-        signature.push_back(k_marker);
-        signature.push_back(static_cast<std::uint32_t>(protocol));
-        signature.push_back(first);
-      }
-      const PortClassId k = intern(classes, signature);
-      if (k == m_port_classes.size()) {
-        m_port_classes.emplace_back();
-      }
-      m_port_classes[k].add(protocol, PortSet::range(static_cast<std::uint16_t>(first),
-                                                     static_cast<std::uint16_t>(last)));
-      if (named_value) {
-        class_of_value[{protocol, first}] = k;
-      }
+    }
+  }
+  Interner classes;
+  std::map<std::pair<model::Protocol, std::uint32_t>, PortClassId> class_of_value;
+  std::vector<PortClassId> atom_class(atoms.size());
+  for (std::size_t a = 0; a < atoms.size(); ++a) {
+    PortAtom& atom = atoms[a];
+    const bool named_value =
+        atom.first == atom.last &&
+        std::binary_search(named_values.begin(), named_values.end(), std::make_pair(atom.protocol, atom.first));
+    if (named_value) {
+      atom.signature.push_back(k_marker);
+      atom.signature.push_back(static_cast<std::uint32_t>(atom.protocol));
+      atom.signature.push_back(atom.first);
+    }
+    const PortClassId k = intern(classes, atom.signature);
+    atom_class[a] = k;
+    if (k == m_port_classes.size()) {
+      m_port_classes.emplace_back();
+    }
+    m_port_classes[k].add(atom.protocol, PortSet::range(static_cast<std::uint16_t>(atom.first),
+                                                        static_cast<std::uint16_t>(atom.last)));
+    if (named_value) {
+      class_of_value[{atom.protocol, atom.first}] = k;
     }
   }
   const std::size_t K = m_port_classes.size();
   m_covers.assign(program.port_filter_count() * K, false);
   for (PortFilterId f = 0; f < program.port_filter_count(); ++f) {
-    const PortFilter& filter = program.port_filter(f);
-    for (PortClassId k = 0; k < K; ++k) {
-      bool covered = filter.all;
-      for (model::Protocol protocol : model::k_all_protocols) {
-        const std::vector<PortRange> ranges = m_port_classes[k].ports(protocol).ranges();
-        covered = covered || (!ranges.empty() && filter.numeric.allows(protocol, ranges.front().first));
+    if (program.port_filter(f).all) {
+      std::fill_n(m_covers.begin() + static_cast<std::ptrdiff_t>(f * K), K, true);
+    }
+  }
+  for (std::size_t a = 0; a < atoms.size(); ++a) {
+    for (std::uint32_t f : atoms[a].signature) {
+      if (f == k_marker) {
+        break;
       }
-      m_covers[f * K + k] = covered;
+      m_covers[f * K + atom_class[a]] = true;
     }
   }
   m_class_named.resize(class_count());
