@@ -109,7 +109,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
       std::size_t above = row[j];
-      std::size_t cost = std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1;
+      std::size_t cost = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                                 std::tolower(static_cast<unsigned char>(b[j - 1]))
+                             ? 0
+                             : 1;
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
       diagonal = above;
     }
