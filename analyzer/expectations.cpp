@@ -11,18 +11,19 @@
 // are included, since they send and receive traffic too.
 // A cidr side must be exact for every address in it, without trying them
 // one by one. An address outside the cluster is treated by a policy only
-// through the ipBlocks that contain it, so the block is cut at every edge of
-// every ipBlock into pieces, and pieces contained in the same ipBlocks are
-// one endpoint (answered once, through its first address). Addresses that
+// through the address blocks that contain it, so the cidr is cut into the
+// program's address atoms (partition.hpp), and atoms of one external class
+// are one endpoint (answered once, through its first address). Addresses that
 // are a pod's or a node's are taken out of the pieces and stand for that pod
 // (a flow to a pod IP is a flow to the pod) or that node.
-// Few pairs are asked of the reachability engine one by one. Many (an
+// Few pairs are asked of the scalar evaluator one by one. Many (an
 // `all -> all` on a big cluster) are answered from the bulk Matrix: each
 // source's pairs are counted per destination class from its class's sparse
 // row, and only the pairs to report are looked at one by one (with the
-// engine's explanation).
+// explanation of the scalar evaluator).
 #include <npcheck/analyzer/expectations.hpp>
 
+#include <npcheck/analyzer/address_ranges.hpp>
 #include <npcheck/analyzer/selector_match.hpp>
 #include <npcheck/model/expectations.hpp>
 #include <npcheck/model/inventory.hpp>
@@ -90,32 +91,16 @@ ConnectionSet to_connection_set(const std::vector<model::PortSpec>& ports) {
   return set;
 }
 
-ExpectationChecker::ExpectationChecker(const Reachability& engine) : m_engine(engine) {
-  for (const model::NetworkPolicy& policy : engine.inventory().policies) {
-    for (const std::vector<model::Rule>* rules : {&policy.ingress, &policy.egress}) {
-      for (const model::Rule& rule : *rules) {
-        for (const model::Peer& peer : rule.peers) {
-          if (!peer.ip_block) {
-            continue;
-          }
-          AddressSet block = AddressSet::from_ip_block(*peer.ip_block);
-          if (std::find(m_blocks.begin(), m_blocks.end(), block) == m_blocks.end()) {
-            m_blocks.push_back(std::move(block));
-          }
-        }
-      }
-    }
-  }
-}
+ExpectationChecker::ExpectationChecker(const Program& program) : m_program(program) {}
 
 std::vector<CheckEndpoint> ExpectationChecker::resolve(const model::EndpointSpec& spec) const {
   if (spec.cidr) {
     return resolve_cidr(spec);
   }
   std::vector<CheckEndpoint> endpoints;
-  const model::Inventory& inventory = m_engine.inventory();
+  const model::Inventory& inventory = m_program.inventory();
   for (std::size_t w = 0; w < inventory.workloads.size(); ++w) {
-    if (workload_matches(spec, inventory.workloads[w], m_engine.index())) {
+    if (workload_matches(spec, inventory.workloads[w], m_program.index())) {
       endpoints.push_back(CheckEndpoint{FlowEndpoint::of_workload(w), {}});
     }
   }
@@ -123,7 +108,7 @@ std::vector<CheckEndpoint> ExpectationChecker::resolve(const model::EndpointSpec
 }
 
 std::vector<CheckEndpoint> ExpectationChecker::resolve_cidr(const model::EndpointSpec& spec) const {
-  const model::Inventory& inventory = m_engine.inventory();
+  const model::Inventory& inventory = m_program.inventory();
   const AddressSet wanted = AddressSet::from_ip_block(*spec.cidr);
 
   // Pods and nodes with an address inside.
@@ -144,7 +129,7 @@ std::vector<CheckEndpoint> ExpectationChecker::resolve_cidr(const model::Endpoin
     if (!wanted.contains(ip)) {
       continue;
     }
-    FlowEndpoint endpoint = m_engine.resolve(ip);
+    FlowEndpoint endpoint = m_program.addresses().resolve(ip);
     if (endpoint.kind == EndpointKind::workload) {
       workloads.push_back(endpoint.workload);
     } else if (endpoint.kind == EndpointKind::node) {
@@ -157,21 +142,27 @@ std::vector<CheckEndpoint> ExpectationChecker::resolve_cidr(const model::Endpoin
   std::sort(workloads.begin(), workloads.end());
   workloads.erase(std::unique(workloads.begin(), workloads.end()), workloads.end());
 
-  // Split the rest into the pieces that every ipBlock treats alike.
-  std::vector<AddressSet> pieces{wanted - taken};
-  for (const AddressSet& block : m_blocks) {
-    std::vector<AddressSet> next;
-    for (AddressSet& piece : pieces) {
-      AddressSet inside = piece & block;
-      AddressSet outside = piece - block;
-      if (!inside.empty()) {
-        next.push_back(std::move(inside));
-      }
-      if (!outside.empty()) {
-        next.push_back(std::move(outside));
+  // Split the rest into the pieces of the atoms of each external class.
+  const AddressSet rest = wanted - taken;
+  std::map<ClassId, AddressSet> by_class;
+  const auto& atoms = partition().atoms();
+  for (const AddressRange& range : rest.ranges()) {
+    auto it = std::upper_bound(atoms.begin(), atoms.end(), range.first,
+                               [](const model::IpAddress& ip, const auto& atom) {
+                                 return ip < atom.first.first;
+                               });
+    for (it = it == atoms.begin() ? it : std::prev(it); it != atoms.end() && !(range.last < it->first.first);
+         ++it) {
+      const model::IpAddress first = std::max(range.first, it->first.first);
+      const model::IpAddress last = std::min(range.last, it->first.last);
+      if (!(last < first)) {
+        by_class[it->second].unite(to_address_set({AddressRange{first, last}}));
       }
     }
-    pieces = std::move(next);
+  }
+  std::vector<AddressSet> pieces;
+  for (auto& [cls, piece] : by_class) {
+    pieces.push_back(std::move(piece));
   }
 
   std::vector<CheckEndpoint> endpoints;
@@ -196,9 +187,16 @@ std::vector<CheckEndpoint> ExpectationChecker::resolve_cidr(const model::Endpoin
   return endpoints;
 }
 
+const Partition& ExpectationChecker::partition() const {
+  if (!m_partition) {
+    m_partition.emplace(m_program);
+  }
+  return *m_partition;
+}
+
 const Matrix& ExpectationChecker::matrix() const {
   if (!m_matrix) {
-    m_matrix = Matrix::compute(m_engine.inventory());
+    m_matrix = Matrix::compute(partition());
   }
   return *m_matrix;
 }
@@ -210,29 +208,12 @@ std::optional<std::size_t> ExpectationChecker::matrix_endpoint(const CheckEndpoi
   if (endpoint.endpoint.kind != EndpointKind::external) {
     return std::nullopt; // nodes are not matrix endpoints
   }
-  const std::vector<MatrixEndpoint>& endpoints = matrix().endpoints();
-  if (m_external_ranges.empty()) {
-    for (std::size_t e = 0; e < endpoints.size(); ++e) {
-      for (const AddressRange& range : endpoints[e].ranges) {
-        m_external_ranges.emplace_back(range, e);
-      }
-    }
-    std::sort(m_external_ranges.begin(), m_external_ranges.end(),
-              [](const auto& x, const auto& y) { return x.first.first < y.first.first; });
-  }
-  // The external endpoint whose ranges hold the piece's first address; the
-  // Matrix answers for it exactly as the engine does for that address.
-  const model::IpAddress& ip = endpoint.endpoint.ip;
-  auto it = std::upper_bound(m_external_ranges.begin(), m_external_ranges.end(), ip,
-                             [](const model::IpAddress& a, const auto& r) { return a < r.first.first; });
-  if (it == m_external_ranges.begin()) {
-    return std::nullopt;
-  }
-  --it;
-  if (ip < it->first.first || it->first.last < ip) {
-    return std::nullopt;
-  }
-  return it->second;
+  // External endpoints follow the workloads, one per external class in class
+  // order; the Matrix answers for the class exactly as the scalar evaluator
+  // does for any address of it.
+  const Partition& p = partition();
+  const ClassId cls = p.class_of_address(endpoint.endpoint.ip);
+  return m_program.inventory().workloads.size() + (cls - p.workload_class_count());
 }
 
 namespace {
@@ -338,7 +319,7 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
     result.status = ExpectationStatus::to_empty;
     return result;
   }
-  const model::Inventory& inventory = m_engine.inventory();
+  const model::Inventory& inventory = m_program.inventory();
   const bool allow = expectation.expect == model::Verdict::allow;
 
   // Many pairs: answer those between matrix endpoints from the Matrix.
@@ -363,7 +344,7 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
     }
     if (result.violations.size() < options.max_violations) {
       result.violations.push_back(Violation{s, d, std::move(offending),
-                                            m_engine.evaluate(result.sources[s].endpoint,
+                                            m_program.evaluate(result.sources[s].endpoint,
                                                               result.destinations[d].endpoint)});
     }
     return true;
@@ -390,7 +371,7 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
       const CheckEndpoint& dst = result.destinations[d];
       return same_single_endpoint(src, dst, inventory)
                  ? std::optional<ConnectionSet>()
-                 : std::optional<ConnectionSet>(m_engine.allowed(src.endpoint, dst.endpoint));
+                 : std::optional<ConnectionSet>(m_program.allowed(src.endpoint, dst.endpoint));
     };
     const std::optional<std::size_t> e = from_matrix[s];
     if (!bulk || !e) {

@@ -1,54 +1,48 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The connectivity matrix (networking.k8s.io/v1 NetworkPolicy, the same rules
-// as reachability.cpp): a flow from A to B on (protocol, port) is allowed iff
-// A's egress allows it (A not isolated for egress, or some spec.egress rule of
-// a policy selecting A has B among its `to` peers and the port among its
-// `ports`) and B's ingress allows it (likewise with spec.ingress and `from`),
-// or it is always allowed (a Pod to itself, a pod and a hostNetwork pod on its
-// node).
+// The bulk evaluator: the same decision as the scalar evaluator
+// (evaluate.cpp), for every pair of endpoint classes at once. A flow from A
+// to B on (protocol, port) passes iff A's egress and B's ingress allow it, or
+// it is always allowed (AddressBook: a pod and its node).
 //
-// It never asks N² independent questions. The work is partitioned once:
-//
-//  1. Policies are reduced to distinct selection sets (namespace plus
-//     spec.podSelector) and rules to distinct peer sets (the union of their
-//     peers: selectors resolved to workloads, ipBlocks to addresses and to
-//     the workloads whose pod IP lies inside) and distinct port specs.
-//  2. Workloads with the same signature (the selection sets and peer sets
-//     that contain them, the named ports that policies use and what they
-//     resolve to, and their node when hostNetwork pods exist) behave
-//     identically and form one class. The address space is split at every
-//     ipBlock edge into atomic ranges; ranges contained in the same peer sets
-//     form one external class (one endpoint).
-//  3. Each protocol's port space is split at every numeric port edge and at
-//     every resolved named port into atomic intervals, and intervals that
-//     every port spec treats alike are merged into port classes.
-//  4. Per source class and per port class, the egress row (the union of the
-//     peer sets of the source's egress rules that admit that port class) and
-//     the transposed ingress row (the destinations whose ingress rules admit
-//     the source on that port class: a shared base of non-isolated and
-//     all-peers destinations, plus the rules of every peer set containing the
-//     source) are dense 64-bit-word bitsets over classes; allowed = egress AND
-//     ingress-transposed. Rows are independent and split over threads.
-//  5. The set of port classes allowed for a pair is interned into a
-//     ConnectionSet, and the matrix is stored sparse per class row.
+// It never asks N² questions. Over the partition (partition.hpp: endpoint
+// classes, port classes), a row is computed per source class s, as dense
+// 64-bit-word bitsets over destination classes, one per port class k:
+//  - egress of s: which destinations s's egress allows on k. Without ordered
+//    tiers that is everything when s is not isolated, else the union of the
+//    peer sets of its NetworkPolicy egress rules whose ports admit k. With
+//    ordered tiers, the rules of the admin tier are folded in order over an
+//    allowed and a decided mask (allow sets both, deny only decided, pass
+//    marks what goes on to the next tier), then NetworkPolicy decides what is
+//    left when s is isolated, then the baseline tier, then the default.
+//  - ingress towards s, transposed: which destinations' ingress admits s on
+//    k. The same tiers, read from the rules whose peer sets contain s: their
+//    subjects are the destinations. Destinations that no NetworkPolicy
+//    isolates for ingress, and the rules whose peers are everything, form a
+//    base shared by every row.
+//  - allowed = egress AND ingress, in the flow's family: classes whose
+//    families have nothing in common never talk. When some workload is
+//    dual-stack, a row is computed once per family (address blocks then match
+//    a workload only through its address of that family) and the two united.
+// The port classes allowed for a pair are interned into connection sets, and
+// rows are stored sparse. Rows are independent and split over threads. Only
+// the rows of classes holding a chosen source and the columns of classes
+// holding a chosen destination are computed.
 
 #include <npcheck/analyzer/matrix.hpp>
 
-#include <npcheck/analyzer/selector_match.hpp>
+#include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/inventory.hpp>
-#include <npcheck/model/network_policy.hpp>
 #include <npcheck/model/workload.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cassert>
-#include <map>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <utility>
-#include <variant>
 
 namespace npcheck::analyzer {
 
@@ -56,830 +50,1075 @@ namespace {
 
 using Word = std::uint64_t;
 using Bits = std::vector<Word>;
-__extension__ using U128 = unsigned __int128;
 
-constexpr std::uint32_t k_marker = 0xffffffffu;
-constexpr std::uint32_t k_all_peers = 0; // peer set id of "every peer"
+constexpr std::uint32_t k_absent = 0xffffffffu;
 
-struct VectorHash {
-  template <typename T>
-  std::size_t operator()(const std::vector<T>& values) const {
-    std::uint64_t hash = 0xcbf29ce484222325ull;
-    for (const T& value : values) {
-      hash ^= static_cast<std::uint64_t>(value);
-      hash *= 0x100000001b3ull;
-      hash ^= hash >> 29;
-    }
-    return static_cast<std::size_t>(hash);
-  }
-};
-
-template <typename T>
-using Interner = std::unordered_map<std::vector<T>, std::uint32_t, VectorHash>;
-
-template <typename T>
-std::uint32_t intern(Interner<T>& table, const std::vector<T>& key) {
-  const auto [it, inserted] = table.emplace(key, static_cast<std::uint32_t>(table.size()));
-  return it->second;
-}
-
-void set_bit(Bits& bits, std::size_t i) { bits[i / 64] |= Word{1} << (i % 64); }
-bool test_bit(const Bits& bits, std::size_t i) { return (bits[i / 64] >> (i % 64)) & 1u; }
+void set_bit(Word* bits, std::size_t i) { bits[i / 64] |= Word{1} << (i % 64); }
+bool test_bit(const Word* bits, std::size_t i) { return (bits[i / 64] >> (i % 64)) & 1u; }
 void or_into(Word* target, const Word* source, std::size_t words) {
   for (std::size_t i = 0; i < words; ++i) {
     target[i] |= source[i];
   }
 }
 
-// An address as (family, value), ordered IPv4 first.
-struct Point {
-  int family = 0; // 0: v4, 1: v6
-  U128 value = 0;
-  friend bool operator<(const Point& a, const Point& b) {
-    return a.family != b.family ? a.family < b.family : a.value < b.value;
+struct KeyHash {
+  std::size_t operator()(const std::vector<Word>& values) const {
+    std::uint64_t hash = 0xcbf29ce484222325ull;
+    for (Word value : values) {
+      hash = (hash ^ value) * 0x100000001b3ull;
+      hash ^= hash >> 29;
+    }
+    return static_cast<std::size_t>(hash);
   }
-  friend bool operator==(const Point&, const Point&) = default;
 };
+using ConnectionInterner = std::unordered_map<std::vector<Word>, std::uint32_t, KeyHash>;
 
-Point point_of(const model::IpAddress& ip) {
-  if (ip.family == model::IpFamily::v4) {
-    return {0, ip.v4()};
+// A set of destination columns: a sorted list, plus a dense copy when it is
+// wide enough that one OR over all words beats setting bits one by one.
+struct Columns {
+  std::vector<std::uint32_t> list;
+  Bits dense;
+
+  bool contains(std::uint32_t d) const {
+    return dense.empty() ? std::binary_search(list.begin(), list.end(), d) : test_bit(dense.data(), d);
   }
-  const auto [high, low] = ip.v6();
-  return {1, (static_cast<U128>(high) << 64) | low};
-}
-
-model::IpAddress address_of(const Point& point) {
-  if (point.family == 0) {
-    return model::IpAddress::from_v4(static_cast<std::uint32_t>(point.value));
-  }
-  return model::IpAddress::from_v6(static_cast<std::uint64_t>(point.value >> 64),
-                                   static_cast<std::uint64_t>(point.value));
-}
-
-U128 family_max(int family) {
-  return family == 0 ? U128{0xffffffffu} : ~U128{0};
-}
-
-struct PortSpec {
-  bool all = false;
-  ConnectionSet numeric;
-  std::vector<std::uint32_t> named; // named-port ids
 };
 
-struct RuleItem {
-  std::uint32_t peers = 0; // peer set
-  std::uint32_t ports = 0; // port spec
-  friend auto operator<=>(const RuleItem&, const RuleItem&) = default;
+// A flow family the rows are computed for: one family, or any (when no
+// workload is dual-stack, so that every pair has at most one family).
+struct World {
+  std::optional<model::IpFamily> family;
 };
-
-struct SelectionSet {
-  std::vector<std::size_t> workloads;
-  bool ingress = false;
-  bool egress = false;
-  std::vector<RuleItem> ingress_items;
-  std::vector<RuleItem> egress_items;
-  std::vector<std::uint32_t> classes;
-};
-
-struct IngressItem {
-  std::uint32_t selection = 0;
-  std::uint32_t ports = 0;
-};
-
-struct PeerSet {
-  std::vector<std::size_t> workloads; // sorted, unique
-  AddressSet addresses;
-  std::vector<std::uint32_t> classes; // sorted
-  Bits dense;                         // over classes
-  std::vector<IngressItem> ingress;   // ingress rules having these peers
-  std::vector<Bits> ingress_masks;    // per port class, when precomputed
-};
-
-struct Atom {
-  model::Protocol protocol = model::Protocol::tcp;
-  std::uint32_t first = 0;
-  std::uint32_t last = 0;
-};
-
-bool node_local(const model::Workload& pod, const model::Workload& peer) {
-  if (!peer.host_network) {
-    return false;
-  }
-  return (!pod.node_name.empty() && pod.node_name == peer.node_name) ||
-         (pod.host_ip && peer.host_ip && *pod.host_ip == *peer.host_ip);
-}
 
 std::string range_text(const AddressRange& range) {
   return range.first.to_string() + "-" + range.last.to_string();
 }
 
-// Everything the row computation reads, built once.
-class Builder {
+class Bulk {
 public:
-  Builder(const model::Inventory& inventory, unsigned threads)
-      : m_inventory(inventory), m_index(inventory), m_threads(threads) {}
-
-  void run(std::vector<MatrixEndpoint>& endpoints, std::vector<std::uint32_t>& class_of,
-           std::vector<std::vector<std::uint32_t>>& class_members,
-           std::vector<std::vector<MatrixEntry>>& rows, std::vector<ConnectionSet>& connections,
-           std::size_t& port_classes, std::size_t& address_atoms) {
-    compile_policies();
-    classify_workloads();
-    classify_addresses();
-    address_atoms = m_atom_count;
-    finish_classes();
-    split_ports();
-    port_classes = m_port_class_sets.size();
-    prepare_rows();
-    compute_rows(rows, connections);
-
-    const std::vector<model::Workload>& workloads = m_inventory.workloads;
-    endpoints.clear();
-    class_of.assign(workloads.size() + m_external_ranges.size(), 0);
-    class_members.assign(m_class_count, {});
-    for (std::size_t w = 0; w < workloads.size(); ++w) {
-      MatrixEndpoint endpoint;
-      endpoint.kind = MatrixEndpointKind::workload;
-      endpoint.workload = w;
-      endpoint.id = workloads[w].display_name();
-      endpoints.push_back(std::move(endpoint));
-      class_of[w] = m_workload_class[w];
-      class_members[m_workload_class[w]].push_back(static_cast<std::uint32_t>(w));
+  Bulk(const Partition& partition, std::vector<ClassId> sources, const std::vector<ClassId>& columns,
+       unsigned threads)
+      : m_partition(partition), m_program(partition.program()), m_sources(std::move(sources)),
+        m_threads(threads) {
+    m_column_of.assign(partition.class_count(), k_absent);
+    for (ClassId c : columns) {
+      m_column_of[c] = static_cast<std::uint32_t>(m_columns.size());
+      m_columns.push_back(c);
     }
-    for (std::size_t e = 0; e < m_external_ranges.size(); ++e) {
-      MatrixEndpoint endpoint;
-      endpoint.kind = MatrixEndpointKind::external;
-      endpoint.ranges = m_external_ranges[e];
-      for (const AddressRange& range : endpoint.ranges) {
-        endpoint.id += (endpoint.id.empty() ? "" : ",") + range_text(range);
+    m_words = (m_columns.size() + 63) / 64;
+    m_k = partition.port_class_count();
+    m_ordered = m_program.has_ordered_tiers();
+    if (partition.dual_stack()) {
+      m_worlds = {World{model::IpFamily::v4}, World{model::IpFamily::v6}};
+    } else {
+      m_worlds = {World{}};
+    }
+    m_named_class_count.assign(partition.named_port_count(), 0);
+    for (std::uint32_t id = 0; id < partition.named_port_count(); ++id) {
+      for (PortClassId k = 0; k < m_k; ++k) {
+        m_named_class_count[id] += partition.named_classes(id, k).size();
       }
-      const std::size_t index = endpoints.size();
-      endpoints.push_back(std::move(endpoint));
-      const std::uint32_t cls = static_cast<std::uint32_t>(m_workload_classes + e);
-      class_of[index] = cls;
-      class_members[cls].push_back(static_cast<std::uint32_t>(index));
     }
+    prepare_scopes();
+    prepare_world_masks();
+    prepare_sources();
+    prepare_ingress();
+    prepare_always();
   }
+
+  // Computes the rows of every source class; rows[s] for s not a source stays empty.
+  void run(std::vector<std::vector<MatrixEntry>>& rows, std::vector<ConnectionSet>& connections) const;
 
 private:
-  // ---- 1. policies to selection sets, peer sets and port specs ----------
+  struct EgressItem {
+    PeerSetId peers = 0;
+    PortFilterId ports = 0;
+    friend auto operator<=>(const EgressItem&, const EgressItem&) = default;
+  };
+  struct IngressItem {
+    SelectionId subject = 0;
+    PortFilterId ports = 0;
+  };
+  struct SourceInfo {
+    bool egress_isolated = false;
+    std::vector<EgressItem> egress;              // NetworkPolicy egress rules
+    std::array<std::vector<RuleId>, 2> ordered;  // admin, baseline egress rules in order
+  };
+  struct Scope;
+  struct Scratch;
 
-  void compile_policies() {
-    const std::vector<model::Workload>& workloads = m_inventory.workloads;
-    for (std::size_t w = 0; w < workloads.size(); ++w) {
-      m_any_host_network = m_any_host_network || workloads[w].host_network;
-    }
-
-    m_peer_sets.emplace_back(); // k_all_peers
-    m_peer_set_ids.emplace(std::vector<std::uint32_t>{k_marker}, k_all_peers);
-
-    std::map<std::string, std::uint32_t> selection_ids;
-    for (const model::NetworkPolicy& policy : m_inventory.policies) {
-      const std::string key = policy.namespace_name + '\n' + policy.pod_selector.to_string();
-      auto [it, inserted] =
-          selection_ids.emplace(key, static_cast<std::uint32_t>(m_selections.size()));
-      if (inserted) {
-        m_selections.emplace_back();
-        m_selections.back().workloads =
-            m_index.select_workloads(policy.namespace_name, policy.pod_selector);
-      }
-      SelectionSet& selection = m_selections[it->second];
-      if (policy.affects_ingress) {
-        selection.ingress = true;
-        for (const model::Rule& rule : policy.ingress) {
-          selection.ingress_items.push_back({peer_set(policy, rule), port_spec(rule)});
-        }
-      }
-      if (policy.affects_egress) {
-        selection.egress = true;
-        for (const model::Rule& rule : policy.egress) {
-          selection.egress_items.push_back({peer_set(policy, rule), port_spec(rule)});
-        }
-      }
-    }
-    for (SelectionSet& selection : m_selections) {
-      for (std::vector<RuleItem>* items : {&selection.ingress_items, &selection.egress_items}) {
-        std::sort(items->begin(), items->end());
-        items->erase(std::unique(items->begin(), items->end()), items->end());
-      }
-    }
+  std::size_t world_index(const World& world) const {
+    return world.family ? (*world.family == model::IpFamily::v4 ? 0 : 1) : 0;
   }
 
-  std::uint32_t peer_definition(const model::NetworkPolicy& policy, const model::Peer& peer) {
-    std::string key;
-    if (peer.ip_block) {
-      key = "ip " + peer.ip_block->cidr.to_string();
-      for (const model::Cidr& except : peer.ip_block->except) {
-        key += " " + except.to_string();
-      }
-    } else {
-      key = peer.namespace_selector ? "ns " + peer.namespace_selector->to_string()
-                                    : "own " + policy.namespace_name;
-      key += "\npods " + (peer.pod_selector ? peer.pod_selector->to_string() : std::string("*"));
-    }
-    auto [it, inserted] =
-        m_definition_ids.emplace(key, static_cast<std::uint32_t>(m_definitions.size()));
-    if (!inserted) {
-      return it->second;
-    }
-    std::pair<std::vector<std::size_t>, AddressSet> definition;
-    if (peer.ip_block) {
-      definition.second = AddressSet::from_ip_block(*peer.ip_block);
-    }
-    definition.first = m_index.select_peer(policy.namespace_name, peer);
-    m_definitions.push_back(std::move(definition));
-    return it->second;
-  }
+  // ---- preparation --------------------------------------------------------
 
-  std::uint32_t peer_set(const model::NetworkPolicy& policy, const model::Rule& rule) {
-    if (rule.peers.empty()) {
-      return k_all_peers;
-    }
-    std::vector<std::uint32_t> key;
-    for (const model::Peer& peer : rule.peers) {
-      key.push_back(peer_definition(policy, peer));
-    }
-    std::sort(key.begin(), key.end());
-    key.erase(std::unique(key.begin(), key.end()), key.end());
-    auto [it, inserted] =
-        m_peer_set_ids.emplace(key, static_cast<std::uint32_t>(m_peer_sets.size()));
-    if (inserted) {
-      PeerSet set;
-      for (std::uint32_t d : key) {
-        set.workloads.insert(set.workloads.end(), m_definitions[d].first.begin(),
-                             m_definitions[d].first.end());
-        set.addresses.unite(m_definitions[d].second);
-      }
-      std::sort(set.workloads.begin(), set.workloads.end());
-      set.workloads.erase(std::unique(set.workloads.begin(), set.workloads.end()),
-                          set.workloads.end());
-      m_peer_sets.push_back(std::move(set));
-    }
-    return it->second;
-  }
-
-  std::uint32_t port_spec(const model::Rule& rule) {
-    PortSpec spec;
-    spec.all = rule.ports.empty();
-    for (const model::PolicyPort& port : rule.ports) {
-      if (!port.port) {
-        spec.numeric.add(port.protocol, PortSet::all());
-      } else if (const auto* number = std::get_if<std::uint16_t>(&*port.port)) {
-        spec.numeric.add(port.protocol, PortSet::range(*number, port.end_port.value_or(*number)));
-      } else {
-        const auto key = std::make_pair(std::get<std::string>(*port.port), port.protocol);
-        auto [it, inserted] =
-            m_named_ids.emplace(key, static_cast<std::uint32_t>(m_named_protocols.size()));
-        if (inserted) {
-          m_named_protocols.push_back(port.protocol);
-        }
-        spec.named.push_back(it->second);
-      }
-    }
-    std::sort(spec.named.begin(), spec.named.end());
-    spec.named.erase(std::unique(spec.named.begin(), spec.named.end()), spec.named.end());
-    // Specs are few; a linear search keeps PortSpec free of hashing.
-    for (std::size_t i = 0; i < m_port_specs.size(); ++i) {
-      const PortSpec& other = m_port_specs[i];
-      if (other.all == spec.all && other.named == spec.named && other.numeric == spec.numeric) {
-        return static_cast<std::uint32_t>(i);
-      }
-    }
-    m_port_specs.push_back(std::move(spec));
-    return static_cast<std::uint32_t>(m_port_specs.size() - 1);
-  }
-
-  // ---- 2. classes of workloads and of address ranges --------------------
-
-  void classify_workloads() {
-    const std::vector<model::Workload>& workloads = m_inventory.workloads;
-    const std::size_t n = workloads.size();
-    std::vector<std::vector<std::uint32_t>> selections(n);
-    std::vector<std::vector<std::uint32_t>> peers(n);
-    for (std::size_t s = 0; s < m_selections.size(); ++s) {
-      for (std::size_t w : m_selections[s].workloads) {
-        selections[w].push_back(static_cast<std::uint32_t>(s));
-      }
-    }
-    for (std::size_t p = 1; p < m_peer_sets.size(); ++p) {
-      for (std::size_t w : m_peer_sets[p].workloads) {
-        peers[w].push_back(static_cast<std::uint32_t>(p));
-      }
-    }
-    std::map<std::string, std::uint32_t> strings;
-    auto string_id = [&strings](const std::string& text) {
-      return strings.emplace(text, static_cast<std::uint32_t>(strings.size())).first->second;
-    };
-    Interner<std::uint32_t> classes;
-    m_workload_class.resize(n);
-    for (std::size_t w = 0; w < n; ++w) {
-      const model::Workload& workload = workloads[w];
-      std::vector<std::uint32_t> signature = selections[w];
-      signature.push_back(k_marker);
-      signature.insert(signature.end(), peers[w].begin(), peers[w].end());
-      signature.push_back(k_marker);
-      std::vector<std::pair<std::uint32_t, std::uint32_t>> named;
-      for (const model::ContainerPort& port : workload.ports) {
-        const auto it = m_named_ids.find(std::make_pair(port.name, port.protocol));
-        if (!port.name.empty() && it != m_named_ids.end()) {
-          named.emplace_back(it->second, port.port);
-        }
-      }
-      std::sort(named.begin(), named.end());
-      named.erase(std::unique(named.begin(), named.end()), named.end());
-      for (const auto& [id, number] : named) {
-        signature.push_back(id);
-        signature.push_back(number);
-      }
-      if (m_any_host_network) {
-        signature.push_back(k_marker);
-        signature.push_back(workload.host_network ? 1u : 0u);
-        signature.push_back(string_id(workload.node_name));
-        signature.push_back(string_id(workload.host_ip ? workload.host_ip->to_string() : ""));
-      }
-      const std::uint32_t cls = intern(classes, signature);
-      m_workload_class[w] = cls;
-      if (cls == m_class_selections.size()) {
-        m_representative.push_back(w);
-        m_class_selections.push_back(std::move(selections[w]));
-        m_class_peers.push_back(std::move(peers[w]));
-        m_class_named.push_back(std::move(named));
-      }
-    }
-    m_workload_classes = m_class_selections.size();
-  }
-
-  void classify_addresses() {
-    std::vector<Point> edges{{0, 0}, {1, 0}};
-    for (std::size_t p = 1; p < m_peer_sets.size(); ++p) {
-      for (const AddressRange& range : m_peer_sets[p].addresses.ranges()) {
-        const Point first = point_of(range.first);
-        const Point last = point_of(range.last);
-        edges.push_back(first);
-        if (last.value != family_max(last.family)) {
-          edges.push_back({last.family, last.value + 1});
-        }
-      }
-    }
-    std::sort(edges.begin(), edges.end());
-    edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-    m_atom_count = edges.size();
-    std::vector<std::vector<std::uint32_t>> signatures(edges.size());
-    for (std::size_t p = 1; p < m_peer_sets.size(); ++p) {
-      for (const AddressRange& range : m_peer_sets[p].addresses.ranges()) {
-        const Point last = point_of(range.last);
-        auto at = std::lower_bound(edges.begin(), edges.end(), point_of(range.first));
-        for (; at != edges.end() && !(last < *at); ++at) {
-          signatures[static_cast<std::size_t>(at - edges.begin())].push_back(
-              static_cast<std::uint32_t>(p));
-        }
-      }
-    }
-    Interner<std::uint32_t> classes;
-    for (std::size_t a = 0; a < edges.size(); ++a) {
-      const std::uint32_t cls = intern(classes, signatures[a]);
-      const bool last_of_family = a + 1 == edges.size() || edges[a + 1].family != edges[a].family;
-      const Point end = last_of_family ? Point{edges[a].family, family_max(edges[a].family)}
-                                       : Point{edges[a].family, edges[a + 1].value - 1};
-      const AddressRange range{address_of(edges[a]), address_of(end)};
-      if (cls == m_external_ranges.size()) {
-        m_external_ranges.push_back({range});
-        m_class_selections.emplace_back();
-        m_class_peers.push_back(signatures[a]);
-        m_class_named.emplace_back();
-      } else {
-        m_external_ranges[cls].push_back(range);
-      }
-    }
-  }
-
-  void finish_classes() {
-    m_class_count = m_class_selections.size();
-    m_words = (m_class_count + 63) / 64;
-    m_class_ingress.assign(m_class_count, false);
-    m_class_egress.assign(m_class_count, false);
-    m_class_egress_items.resize(m_class_count);
-    for (std::size_t c = 0; c < m_class_count; ++c) {
-      for (std::uint32_t s : m_class_selections[c]) {
-        SelectionSet& selection = m_selections[s];
-        selection.classes.push_back(static_cast<std::uint32_t>(c));
-        m_class_ingress[c] = m_class_ingress[c] || selection.ingress;
-        m_class_egress[c] = m_class_egress[c] || selection.egress;
-        m_class_egress_items[c].insert(m_class_egress_items[c].end(),
-                                       selection.egress_items.begin(),
-                                       selection.egress_items.end());
-      }
-      std::vector<RuleItem>& items = m_class_egress_items[c];
-      std::sort(items.begin(), items.end());
-      items.erase(std::unique(items.begin(), items.end()), items.end());
-      for (std::uint32_t p : m_class_peers[c]) {
-        m_peer_sets[p].classes.push_back(static_cast<std::uint32_t>(c));
-      }
-    }
-    for (std::size_t s = 0; s < m_selections.size(); ++s) {
-      for (const RuleItem& item : m_selections[s].ingress_items) {
-        m_peer_sets[item.peers].ingress.push_back({static_cast<std::uint32_t>(s), item.ports});
-      }
-    }
-    for (std::size_t p = 1; p < m_peer_sets.size(); ++p) {
-      PeerSet& set = m_peer_sets[p];
-      set.dense.assign(m_words, 0);
-      for (std::uint32_t c : set.classes) {
-        set_bit(set.dense, c);
-      }
-    }
-    // Every class is a member of "all peers".
-    PeerSet& all = m_peer_sets[k_all_peers];
-    all.dense.assign(m_words, ~Word{0});
-    trim(all.dense);
-  }
-
-  void trim(Bits& bits) const {
-    if (m_class_count % 64 != 0) {
-      bits.back() &= (Word{1} << (m_class_count % 64)) - 1;
-    }
-  }
-
-  // ---- 3. port classes ---------------------------------------------------
-
-  void split_ports() {
-    std::array<std::vector<std::uint32_t>, 3> edges;
-    for (auto& list : edges) {
-      list = {1, 65536};
-    }
-    for (const PortSpec& spec : m_port_specs) {
-      for (model::Protocol protocol : model::k_all_protocols) {
-        for (const PortRange& range : spec.numeric.ports(protocol).ranges()) {
-          edges[static_cast<std::size_t>(protocol)].push_back(range.first);
-          edges[static_cast<std::size_t>(protocol)].push_back(range.last + 1u);
-        }
-      }
-    }
-    for (const auto& named : m_class_named) {
-      for (const auto& [id, number] : named) {
-        auto& list = edges[static_cast<std::size_t>(m_named_protocols[id])];
-        list.push_back(number);
-        list.push_back(number + 1);
-      }
-    }
-    // Which (protocol, port) values are some class's named port.
-    std::vector<std::pair<model::Protocol, std::uint32_t>> named_values;
-    for (const auto& named : m_class_named) {
-      for (const auto& [id, number] : named) {
-        named_values.emplace_back(m_named_protocols[id], number);
-      }
-    }
-    std::sort(named_values.begin(), named_values.end());
-    named_values.erase(std::unique(named_values.begin(), named_values.end()), named_values.end());
-
-    Interner<std::uint32_t> classes;
-    for (model::Protocol protocol : model::k_all_protocols) {
-      auto& list = edges[static_cast<std::size_t>(protocol)];
-      std::sort(list.begin(), list.end());
-      list.erase(std::unique(list.begin(), list.end()), list.end());
-      for (std::size_t i = 0; i + 1 < list.size(); ++i) {
-        const Atom atom{protocol, list[i], list[i + 1] - 1};
-        std::vector<std::uint32_t> signature;
-        for (std::size_t s = 0; s < m_port_specs.size(); ++s) {
-          if (m_port_specs[s].numeric.allows(protocol, static_cast<std::uint16_t>(atom.first))) {
-            signature.push_back(static_cast<std::uint32_t>(s));
+  // Columns whose families fit a source's: per world, per family code of the
+  // source (bit 0: v4, bit 1: v6; 0: unknown).
+  void prepare_world_masks() {
+    for (std::size_t code = 0; code < 4; ++code) {
+      for (std::size_t w = 0; w < m_worlds.size(); ++w) {
+        Bits mask(m_words, 0);
+        const Families source{(code & 1) != 0, (code & 2) != 0};
+        for (std::uint32_t d = 0; d < m_columns.size(); ++d) {
+          const Families target = m_partition.families(m_columns[d]);
+          bool fits;
+          if (m_worlds[w].family) {
+            fits = !target.known() || target.has(*m_worlds[w].family);
+          } else {
+            fits = !source.known() || !target.known() || (source.v4 && target.v4) ||
+                   (source.v6 && target.v6);
+          }
+          if (fits) {
+            set_bit(mask.data(), d);
           }
         }
-        if (atom.first == atom.last &&
-            std::binary_search(named_values.begin(), named_values.end(),
-                               std::make_pair(protocol, atom.first))) {
-          signature.push_back(k_marker);
-          signature.push_back(static_cast<std::uint32_t>(protocol));
-          signature.push_back(atom.first);
+        m_world_masks[w][code] = std::move(mask);
+      }
+    }
+  }
+
+  static std::size_t family_code(Families families) {
+    return (families.v4 ? 1u : 0u) | (families.v6 ? 2u : 0u);
+  }
+
+  Columns make_columns(const std::vector<ClassId>& classes) const {
+    Columns columns;
+    for (ClassId c : classes) {
+      if (m_column_of[c] != k_absent) {
+        columns.list.push_back(m_column_of[c]);
+      }
+    }
+    std::sort(columns.list.begin(), columns.list.end());
+    if (columns.list.size() * 4 >= m_words) {
+      columns.dense.assign(m_words, 0);
+      for (std::uint32_t d : columns.list) {
+        set_bit(columns.dense.data(), d);
+      }
+    }
+    return columns;
+  }
+
+  // The columns a peer set matches in a world (computed once).
+  const Columns& peer_columns(PeerSetId peers, std::size_t world) {
+    std::optional<Columns>& cached = m_peer_columns[world][peers];
+    if (!cached) {
+      const World& w = m_worlds[world];
+      std::vector<ClassId> classes;
+      if (w.family) {
+        classes = m_partition.peer_classes(peers, *w.family);
+      } else {
+        classes = m_partition.peer_classes(peers, model::IpFamily::v4);
+        std::vector<ClassId> v6 = m_partition.peer_classes(peers, model::IpFamily::v6);
+        classes.insert(classes.end(), v6.begin(), v6.end());
+        std::sort(classes.begin(), classes.end());
+        classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+      }
+      cached = make_columns(classes);
+    }
+    return *cached;
+  }
+
+  const Columns& subject_columns(SelectionId subject) {
+    std::optional<Columns>& cached = m_subject_columns[subject];
+    if (!cached) {
+      cached = make_columns(m_partition.selection_classes(subject));
+    }
+    return *cached;
+  }
+
+  void prepare_sources() {
+    m_source_info.resize(m_partition.class_count());
+    std::vector<bool> is_source(m_partition.class_count(), false);
+    for (ClassId s : m_sources) {
+      is_source[s] = true;
+    }
+    const std::size_t egress = index_of(Direction::egress);
+    for (PolicyId p : m_program.tier(TierKind::network_policy, Direction::egress)) {
+      const CompiledPolicy& policy = m_program.policy(p);
+      for (ClassId c : m_partition.selection_classes(policy.subject)) {
+        if (!is_source[c]) {
+          continue;
         }
-        const std::uint32_t cls = intern(classes, signature);
-        if (cls == m_port_class_sets.size()) {
-          m_port_class_sets.emplace_back();
-        }
-        m_port_class_sets[cls].add(protocol, PortSet::range(static_cast<std::uint16_t>(atom.first),
-                                                            static_cast<std::uint16_t>(atom.last)));
-        if (atom.first == atom.last &&
-            std::binary_search(named_values.begin(), named_values.end(),
-                               std::make_pair(protocol, atom.first))) {
-          m_named_value_class[{protocol, atom.first}] = cls;
+        SourceInfo& info = m_source_info[c];
+        info.egress_isolated = true;
+        for (RuleId r : policy.rules[egress]) {
+          info.egress.push_back({m_program.rule(r).peers, m_program.rule(r).ports});
         }
       }
     }
-    m_port_class_count = m_port_class_sets.size();
-    // covers[spec * K + k]: the spec's numeric part (or "all ports") admits k.
-    m_covers.assign(m_port_specs.size() * m_port_class_count, false);
-    for (std::size_t s = 0; s < m_port_specs.size(); ++s) {
-      for (std::size_t k = 0; k < m_port_class_count; ++k) {
-        const ConnectionSet& ports = m_port_class_sets[k];
-        bool covered = m_port_specs[s].all;
-        for (model::Protocol protocol : model::k_all_protocols) {
-          const std::vector<PortRange> ranges = ports.ports(protocol).ranges();
-          if (!ranges.empty()) {
-            covered = covered || m_port_specs[s].numeric.allows(protocol, ranges.front().first);
+    for (std::size_t t = 0; t < 2; ++t) {
+      const TierKind tier = t == 0 ? TierKind::admin : TierKind::baseline;
+      for (PolicyId p : m_program.tier(tier, Direction::egress)) {
+        const CompiledPolicy& policy = m_program.policy(p);
+        for (ClassId c : m_partition.selection_classes(policy.subject)) {
+          if (is_source[c]) {
+            m_source_info[c].ordered[t].insert(m_source_info[c].ordered[t].end(),
+                                               policy.rules[egress].begin(), policy.rules[egress].end());
           }
         }
-        m_covers[s * m_port_class_count + k] = covered;
       }
     }
-    // Per class, its named ports as (named id, port class).
-    m_class_named_k.resize(m_class_count);
-    m_named_k_classes.assign(m_named_protocols.size() * m_port_class_count, {});
-    for (std::size_t c = 0; c < m_class_count; ++c) {
-      for (const auto& [id, number] : m_class_named[c]) {
-        const std::uint32_t k = m_named_value_class.at({m_named_protocols[id], number});
-        m_class_named_k[c].emplace_back(id, k);
-        m_named_k_classes[id * m_port_class_count + k].push_back(static_cast<std::uint32_t>(c));
-      }
-    }
-  }
-
-  // Whether port spec s admits port class k on destination class d.
-  bool admits(std::uint32_t s, std::size_t k, std::uint32_t d) const {
-    if (m_covers[s * m_port_class_count + k]) {
-      return true;
-    }
-    for (std::uint32_t id : m_port_specs[s].named) {
-      for (const auto& [named, port_class] : m_class_named_k[d]) {
-        if (named == id && port_class == k) {
-          return true;
+    m_peer_columns.assign(m_worlds.size(), std::vector<std::optional<Columns>>(m_program.peer_set_count()));
+    m_subject_columns.assign(m_program.selection_count(), std::nullopt);
+    for (ClassId s : m_sources) {
+      SourceInfo& info = m_source_info[s];
+      std::sort(info.egress.begin(), info.egress.end());
+      info.egress.erase(std::unique(info.egress.begin(), info.egress.end()), info.egress.end());
+      for (std::size_t w = 0; w < m_worlds.size(); ++w) {
+        for (const EgressItem& item : info.egress) {
+          peer_columns(item.peers, w);
         }
-      }
-    }
-    return false;
-  }
-
-  // ORs into masks[k] (K rows of m_words) the destinations of an ingress item.
-  void add_ingress(const IngressItem& item, Word* masks) const {
-    for (std::uint32_t d : m_selections[item.selection].classes) {
-      for (std::size_t k = 0; k < m_port_class_count; ++k) {
-        if (admits(item.ports, k, d)) {
-          masks[k * m_words + d / 64] |= Word{1} << (d % 64);
+        for (const auto& rules : info.ordered) {
+          for (RuleId r : rules) {
+            peer_columns(m_program.rule(r).peers, w);
+          }
         }
       }
     }
   }
 
-  // ---- 4. rows -------------------------------------------------------------
-
-  void prepare_rows() {
-    const std::size_t K = m_port_class_count;
-    m_ingress_base.assign(K * m_words, 0);
-    Bits open(m_words, 0);
-    for (std::size_t c = 0; c < m_class_count; ++c) {
-      if (!m_class_ingress[c]) {
-        set_bit(open, c);
+  void prepare_ingress() {
+    const std::size_t ingress = index_of(Direction::ingress);
+    const std::size_t K = m_k;
+    const std::size_t W = m_words;
+    m_isolated_in.assign(W, 0);
+    m_peer_items.resize(m_program.peer_set_count());
+    m_peer_ordered.resize(m_program.peer_set_count());
+    std::vector<IngressItem> everything_items;
+    for (PolicyId p : m_program.tier(TierKind::network_policy, Direction::ingress)) {
+      const CompiledPolicy& policy = m_program.policy(p);
+      const Columns& subject = subject_columns(policy.subject);
+      for (std::uint32_t d : subject.list) {
+        set_bit(m_isolated_in.data(), d);
+      }
+      for (RuleId r : policy.rules[ingress]) {
+        const CompiledRule& rule = m_program.rule(r);
+        const IngressItem item{policy.subject, rule.ports};
+        if (m_program.peer_set(rule.peers).everything) {
+          everything_items.push_back(item);
+        } else {
+          m_peer_items[rule.peers].push_back(item);
+        }
       }
     }
+    // Ordered tiers: rules by peer set, with their evaluation rank.
+    RuleId rank = 0;
+    m_rank.assign(m_program.rules().size(), 0);
+    for (std::size_t t = 0; t < 2; ++t) {
+      const TierKind tier = t == 0 ? TierKind::admin : TierKind::baseline;
+      for (PolicyId p : m_program.tier(tier, Direction::ingress)) {
+        const CompiledPolicy& policy = m_program.policy(p);
+        subject_columns(policy.subject);
+        for (RuleId r : policy.rules[ingress]) {
+          m_rank[r] = rank++;
+          const PeerSetId peers = m_program.rule(r).peers;
+          if (m_program.peer_set(peers).everything) {
+            m_everything_ordered[t].push_back(r);
+          } else {
+            m_peer_ordered[peers].push_back(r);
+          }
+        }
+      }
+    }
+    // The NetworkPolicy base every row starts from: rules admitting everyone.
+    m_np_base.assign(K * W, 0);
+    for (const IngressItem& item : everything_items) {
+      add(m_np_base.data(), subject_columns(item.subject), item.ports, m_full_scope);
+    }
+    // Destinations no NetworkPolicy isolates for ingress admit everything;
+    // the others, per column, what the rules admitting everyone open there.
+    m_open.assign(W, 0);
+    for (std::size_t i = 0; i < W; ++i) {
+      m_open[i] = ~m_isolated_in[i];
+    }
+    trim(m_open.data());
+    const std::size_t key_words = (K + 63) / 64;
+    m_base_any.assign(W, 0);
+    m_base_key.assign(m_columns.size() * key_words, 0);
     for (std::size_t k = 0; k < K; ++k) {
-      or_into(&m_ingress_base[k * m_words], open.data(), m_words);
-    }
-    for (const IngressItem& item : m_peer_sets[k_all_peers].ingress) {
-      add_ingress(item, m_ingress_base.data());
-    }
-    // Peer sets shared by many classes get their ingress masks precomputed.
-    std::size_t budget = std::size_t{1} << 30;
-    for (std::size_t p = 1; p < m_peer_sets.size(); ++p) {
-      PeerSet& set = m_peer_sets[p];
-      const std::size_t bytes = K * m_words * sizeof(Word);
-      std::size_t work = 0;
-      for (const IngressItem& item : set.ingress) {
-        work += m_selections[item.selection].classes.size();
-      }
-      if (set.classes.size() >= 8 && work * 4 > m_words && bytes <= budget) {
-        budget -= bytes;
-        set.ingress_masks.assign(1, Bits(K * m_words, 0));
-        for (const IngressItem& item : set.ingress) {
-          add_ingress(item, set.ingress_masks[0].data());
+      or_into(m_base_any.data(), &m_np_base[k * W], W);
+      for (std::size_t i = 0; i < W; ++i) {
+        for (Word bits = m_np_base[k * W + i]; bits != 0; bits &= bits - 1) {
+          const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+          m_base_key[d * key_words + k / 64] |= Word{1} << (k % 64);
         }
       }
     }
-    m_always.resize(m_class_count);
-    if (m_any_host_network) {
-      const std::vector<model::Workload>& workloads = m_inventory.workloads;
-      std::vector<std::uint32_t> host_classes;
-      for (std::size_t c = 0; c < m_workload_classes; ++c) {
-        if (workloads[m_representative[c]].host_network) {
-          host_classes.push_back(static_cast<std::uint32_t>(c));
-        }
+    for (PeerSetId p = 0; p < m_program.peer_set_count(); ++p) {
+      for (const IngressItem& item : m_peer_items[p]) {
+        subject_columns(item.subject);
       }
-      for (std::size_t c = 0; c < m_workload_classes; ++c) {
-        const model::Workload& pod = workloads[m_representative[c]];
-        for (std::uint32_t h : host_classes) {
-          const model::Workload& host = workloads[m_representative[h]];
-          if (node_local(pod, host) || node_local(host, pod)) {
-            m_always[c].push_back(h);
-            if (h != c) {
-              m_always[h].push_back(static_cast<std::uint32_t>(c));
-            }
-          }
-        }
+    }
+    // Peer sets that many source classes belong to get their NetworkPolicy
+    // ingress masks precomputed, within a memory budget: the row then ORs one
+    // mask instead of walking the items again for every class.
+    std::vector<std::size_t> sources_in(m_program.peer_set_count(), 0);
+    for (ClassId s : m_sources) {
+      for (std::size_t w = 0; w < m_worlds.size(); ++w) {
+        for_each_peer_set(s, m_worlds[w], [&](PeerSetId p) { ++sources_in[p]; });
+      }
+    }
+    m_peer_masks.resize(m_program.peer_set_count());
+    m_peer_scope.resize(m_program.peer_set_count());
+    std::size_t budget = std::size_t{512} << 20; // bytes of precomputed masks at most
+    Scope scope;
+    scope.local.assign(K, k_absent);
+    for (PeerSetId p = 0; p < m_program.peer_set_count(); ++p) {
+      std::vector<PortClassId>& classes = m_peer_scope[p];
+      for (const IngressItem& item : m_peer_items[p]) {
+        const std::vector<PortClassId>& more = filter_scope(item.ports);
+        classes.insert(classes.end(), more.begin(), more.end());
+      }
+      std::sort(classes.begin(), classes.end());
+      classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+      // A mask holds one row per port class the peer set's rules can admit.
+      // Worth it when several rows would otherwise walk the same items again.
+      // Dense when a row would OR fewer words than it sets bits item by item.
+      const std::size_t bytes = classes.size() * W * sizeof(Word);
+      std::size_t sparse = 0;
+      for (const IngressItem& item : m_peer_items[p]) {
+        sparse += m_subject_columns[item.subject]->list.size() * filter_scope(item.ports).size();
+      }
+      if (sources_in[p] < 4 || m_peer_items[p].empty() || bytes > budget ||
+          classes.size() * W >= sparse) {
+        continue;
+      }
+      budget -= bytes;
+      scope.classes = classes;
+      for (std::uint32_t i = 0; i < classes.size(); ++i) {
+        scope.local[classes[i]] = i;
+      }
+      m_peer_masks[p].assign(classes.size() * W, 0);
+      for (const IngressItem& item : m_peer_items[p]) {
+        add(m_peer_masks[p].data(), *m_subject_columns[item.subject], item.ports, scope);
+      }
+      for (PortClassId k : classes) {
+        scope.local[k] = k_absent;
       }
     }
   }
 
-  struct ThreadState {
-    Bits egress;
-    Bits ingress;
-    Bits any;
-    std::vector<Word> key;
-    Interner<Word> connections;
+  // ORs peer set p's precomputed mask into masks (one row per scope class).
+  void or_peer_mask(Word* masks, PeerSetId p, const Scope& scope) const {
+    const std::size_t W = m_words;
+    const std::vector<PortClassId>& classes = m_peer_scope[p];
+    for (std::size_t i = 0; i < classes.size(); ++i) {
+      const std::uint32_t row = scope.local[classes[i]];
+      if (row != k_absent) {
+        or_into(masks + row * W, m_peer_masks[p].data() + i * W, W);
+      }
+    }
+  }
+
+  // Node-local pairs: a pod and a hostNetwork pod on its node.
+  void prepare_always() {
+    m_always.resize(m_partition.class_count());
+    const AddressBook& book = m_program.addresses();
+    const std::vector<model::Workload>& workloads = m_program.inventory().workloads;
+    std::vector<ClassId> host_classes;
+    for (ClassId c = 0; c < m_partition.workload_class_count(); ++c) {
+      if (workloads[m_partition.workloads(c).front()].host_network) {
+        host_classes.push_back(c);
+      }
+    }
+    if (host_classes.empty()) {
+      return;
+    }
+    for (ClassId s : m_sources) {
+      if (m_partition.is_external(s)) {
+        continue;
+      }
+      const std::uint32_t a = m_partition.workloads(s).front();
+      for (ClassId h : host_classes) {
+        const std::uint32_t b = m_partition.workloads(h).front();
+        if (m_column_of[h] != k_absent && book.node_local(a, b)) {
+          m_always[s].push_back(m_column_of[h]);
+        }
+      }
+      if (workloads[a].host_network) {
+        for (ClassId c = 0; c < m_partition.workload_class_count(); ++c) {
+          if (m_column_of[c] != k_absent && book.node_local(a, m_partition.workloads(c).front())) {
+            m_always[s].push_back(m_column_of[c]);
+          }
+        }
+      }
+      std::sort(m_always[s].begin(), m_always[s].end());
+      m_always[s].erase(std::unique(m_always[s].begin(), m_always[s].end()), m_always[s].end());
+    }
+  }
+
+  void trim(Word* bits) const {
+    if (m_columns.size() % 64 != 0) {
+      bits[m_words - 1] &= (Word{1} << (m_columns.size() % 64)) - 1;
+    }
+  }
+
+  // ---- row pieces ---------------------------------------------------------
+
+  // The port classes a row is computed for: all of them, or (for a source
+  // that NetworkPolicy isolates for egress) only those its egress rules can
+  // admit, which is what keeps a row's cost from growing with every port
+  // that some other policy names. Masks hold one row of m_words per port
+  // class of the scope, in scope order.
+  struct Scope {
+    std::vector<PortClassId> classes;  // global port classes, ascending
+    std::vector<std::uint32_t> local;  // per global port class: its row, or k_absent
   };
 
-  void compute_row(std::size_t s, ThreadState& state, std::vector<MatrixEntry>& out) const {
-    const std::size_t K = m_port_class_count;
+  struct Scratch {
+    Bits egress, ingress, decided, passed, rule, result, any;
+    std::vector<Word> key;
+    std::vector<Word> keys; // per column, the port classes allowed, as key words
+    Scope scope;
+    ConnectionInterner connections;
+  };
+
+  // The port classes a filter can admit on some destination.
+  const std::vector<PortClassId>& filter_scope(PortFilterId filter) const {
+    return m_filter_scope[filter];
+  }
+
+  void prepare_scopes() {
+    m_filter_scope.resize(m_program.port_filter_count());
+    m_filter_covers.resize(m_program.port_filter_count());
+    for (PortFilterId f = 0; f < m_program.port_filter_count(); ++f) {
+      std::vector<bool> in(m_k, false);
+      for (PortClassId k = 0; k < m_k; ++k) {
+        in[k] = m_partition.covers(f, k);
+        if (in[k]) {
+          m_filter_covers[f].push_back(k);
+        }
+      }
+      for (std::uint32_t id : m_partition.filter_named(f)) {
+        for (PortClassId k = 0; k < m_k; ++k) {
+          in[k] = in[k] || !m_partition.named_classes(id, k).empty();
+        }
+      }
+      for (PortClassId k = 0; k < m_k; ++k) {
+        if (in[k]) {
+          m_filter_scope[f].push_back(k);
+        }
+      }
+    }
+    m_full_scope.local.resize(m_k);
+    for (PortClassId k = 0; k < m_k; ++k) {
+      m_full_scope.classes.push_back(k);
+      m_full_scope.local[k] = k;
+    }
+  }
+
+  // The scope of source s's row (filled into scope).
+  const Scope& scope_of(ClassId s, Scope& scope) const {
+    const SourceInfo& info = m_source_info[s];
+    if (m_ordered || !info.egress_isolated) {
+      return m_full_scope;
+    }
+    scope.classes.clear();
+    for (const EgressItem& item : info.egress) {
+      const std::vector<PortClassId>& more = filter_scope(item.ports);
+      scope.classes.insert(scope.classes.end(), more.begin(), more.end());
+    }
+    std::sort(scope.classes.begin(), scope.classes.end());
+    scope.classes.erase(std::unique(scope.classes.begin(), scope.classes.end()), scope.classes.end());
+    scope.local.assign(m_k, k_absent);
+    for (std::uint32_t i = 0; i < scope.classes.size(); ++i) {
+      scope.local[scope.classes[i]] = i;
+    }
+    return scope;
+  }
+
+  // ORs into masks (one row per scope class) the columns of targets on the
+  // port classes filter admits there (named ports resolved on each column).
+  void add(Word* masks, const Columns& targets, PortFilterId filter, const Scope& scope) const {
     const std::size_t W = m_words;
-    Word* ingress = state.ingress.data();
-    std::copy(m_ingress_base.begin(), m_ingress_base.end(), state.ingress.begin());
-    for (std::uint32_t p : m_class_peers[s]) {
-      const PeerSet& set = m_peer_sets[p];
-      if (!set.ingress_masks.empty()) {
-        or_into(ingress, set.ingress_masks[0].data(), K * W);
+    auto fill = [&](std::size_t i) {
+      Word* row = masks + i * W;
+      if (!targets.dense.empty()) {
+        or_into(row, targets.dense.data(), W);
       } else {
-        for (const IngressItem& item : set.ingress) {
-          add_ingress(item, ingress);
+        for (std::uint32_t d : targets.list) {
+          set_bit(row, d);
+        }
+      }
+    };
+    // The covered port classes in the scope: walk the shorter list.
+    const std::vector<PortClassId>& covered = m_filter_covers[filter];
+    if (covered.size() <= scope.classes.size()) {
+      for (PortClassId k : covered) {
+        if (scope.local[k] != k_absent) {
+          fill(scope.local[k]);
+        }
+      }
+    } else {
+      for (std::size_t i = 0; i < scope.classes.size(); ++i) {
+        if (m_partition.covers(filter, scope.classes[i])) {
+          fill(i);
         }
       }
     }
-    Word* egress = state.egress.data();
-    if (m_class_egress[s]) {
-      std::fill(state.egress.begin(), state.egress.end(), 0);
-      for (const RuleItem& item : m_class_egress_items[s]) {
-        const PeerSet& set = m_peer_sets[item.peers];
-        const PortSpec& spec = m_port_specs[item.ports];
-        for (std::size_t k = 0; k < K; ++k) {
-          Word* row = egress + k * W;
-          if (m_covers[item.ports * K + k]) {
-            if (set.classes.size() * 4 < W && item.peers != k_all_peers) {
-              for (std::uint32_t d : set.classes) {
-                row[d / 64] |= Word{1} << (d % 64);
-              }
-            } else {
-              or_into(row, set.dense.data(), W);
-            }
-            continue;
-          }
-          for (std::uint32_t id : spec.named) {
-            for (std::uint32_t d : m_named_k_classes[id * K + k]) {
-              if (test_bit(set.dense, d)) {
-                row[d / 64] |= Word{1} << (d % 64);
-              }
-            }
+    const std::span<const std::uint32_t> named = m_partition.filter_named(filter);
+    if (named.empty()) {
+      return;
+    }
+    // Named ports: from the targets' side when they are fewer than the
+    // classes the names resolve on, else from the names' side.
+    std::size_t resolved = 0;
+    for (std::uint32_t id : named) {
+      resolved += m_named_class_count[id];
+    }
+    if (targets.list.size() <= resolved) {
+      for (std::uint32_t d : targets.list) {
+        for (const auto& [id, k] : m_partition.class_named(m_columns[d])) {
+          if (scope.local[k] != k_absent && std::binary_search(named.begin(), named.end(), id)) {
+            set_bit(masks + scope.local[k] * W, d);
           }
         }
       }
-      for (std::size_t i = 0; i < K * W; ++i) {
-        ingress[i] &= egress[i];
+      return;
+    }
+    for (std::size_t i = 0; i < scope.classes.size(); ++i) {
+      const PortClassId k = scope.classes[i];
+      if (m_partition.covers(filter, k)) {
+        continue;
+      }
+      for (std::uint32_t id : named) {
+        for (ClassId c : m_partition.named_classes(id, k)) {
+          const std::uint32_t d = m_column_of[c];
+          if (d != k_absent && targets.contains(d)) {
+            set_bit(masks + i * W, d);
+          }
+        }
       }
     }
-    // ingress now holds the allowed rows per port class.
-    for (std::uint32_t d : m_always[s]) {
+  }
+
+  // ORs a precomputed mask (one row per port class) into masks (one row per
+  // scope class).
+  void or_scoped(Word* masks, const Bits& full, const Scope& scope) const {
+    const std::size_t W = m_words;
+    for (std::size_t i = 0; i < scope.classes.size(); ++i) {
+      or_into(masks + i * W, full.data() + scope.classes[i] * W, W);
+    }
+  }
+
+  // Applies a first-match rule's action to what it matches and is still open.
+  void apply(Scratch& state, Action action, Word* allowed, std::size_t n) const {
+    Word* decided = state.decided.data();
+    Word* passed = state.passed.data();
+    Word* rule = state.rule.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      const Word taken = rule[i] & ~decided[i];
+      decided[i] |= taken;
+      if (action == Action::allow) {
+        allowed[i] |= taken;
+      } else if (action == Action::pass) {
+        passed[i] |= taken;
+      }
+    }
+  }
+
+  template <typename Visit>
+  void for_each_peer_set(ClassId s, const World& world, Visit visit) const {
+    if (world.family) {
+      for (PeerSetId p : m_partition.peer_sets_of(s, *world.family)) {
+        visit(p);
+      }
+      return;
+    }
+    // Any family: the union of both lists (merged, each once).
+    const std::span<const PeerSetId> v4 = m_partition.peer_sets_of(s, model::IpFamily::v4);
+    const std::span<const PeerSetId> v6 = m_partition.peer_sets_of(s, model::IpFamily::v6);
+    std::size_t i = 0;
+    std::size_t j = 0;
+    while (i < v4.size() || j < v6.size()) {
+      if (j == v6.size() || (i < v4.size() && v4[i] < v6[j])) {
+        visit(v4[i++]);
+      } else if (i == v4.size() || v6[j] < v4[i]) {
+        visit(v6[j++]);
+      } else {
+        visit(v4[i++]);
+        ++j;
+      }
+    }
+  }
+
+  // Which columns s's egress allows, per scope class (false: everything).
+  bool egress(ClassId s, std::size_t world, const Scope& scope, Scratch& state) const {
+    const SourceInfo& info = m_source_info[s];
+    const std::size_t n = scope.classes.size() * m_words;
+    Word* allowed = state.egress.data();
+    std::fill_n(allowed, n, 0);
+    if (!m_ordered) {
+      if (!info.egress_isolated) {
+        return false;
+      }
+      for (const EgressItem& item : info.egress) {
+        add(allowed, *m_peer_columns[world][item.peers], item.ports, scope);
+      }
+      return true;
+    }
+    std::fill_n(state.decided.begin(), n, 0);
+    std::fill_n(state.passed.begin(), n, 0);
+    auto fold = [&](const std::vector<RuleId>& rules) {
+      for (RuleId r : rules) {
+        const CompiledRule& rule = m_program.rule(r);
+        std::fill_n(state.rule.begin(), n, 0);
+        add(state.rule.data(), *m_peer_columns[world][rule.peers], rule.ports, scope);
+        apply(state, rule.action, allowed, n);
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        state.decided[i] &= ~state.passed[i]; // pass: on to the next tier
+        state.passed[i] = 0;
+      }
+    };
+    fold(info.ordered[0]);
+    if (info.egress_isolated) {
+      std::fill_n(state.rule.begin(), n, 0);
+      for (const EgressItem& item : info.egress) {
+        add(state.rule.data(), *m_peer_columns[world][item.peers], item.ports, scope);
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        allowed[i] |= state.rule[i] & ~state.decided[i];
+        state.decided[i] = ~Word{0};
+      }
+    }
+    fold(info.ordered[1]);
+    for (std::size_t i = 0; i < n; ++i) {
+      allowed[i] |= ~state.decided[i];
+    }
+    return true;
+  }
+
+  // Which columns' ingress admits s, per scope class.
+  void ingress(ClassId s, std::size_t world, const Scope& scope, Scratch& state) const {
+    const std::size_t n = scope.classes.size() * m_words;
+    const std::size_t W = m_words;
+    Word* allowed = state.ingress.data();
+    auto add_network_policy = [&](Word* target) {
+      for_each_peer_set(s, m_worlds[world], [&](PeerSetId p) {
+        if (!m_peer_masks[p].empty()) {
+          or_peer_mask(target, p, scope);
+          return;
+        }
+        for (const IngressItem& item : m_peer_items[p]) {
+          add(target, *m_subject_columns[item.subject], item.ports, scope);
+        }
+      });
+    };
+    std::fill_n(allowed, n, 0);
+    std::fill_n(state.decided.begin(), n, 0);
+    std::fill_n(state.passed.begin(), n, 0);
+    // The ordered rules whose peers contain s, per tier, in evaluation order.
+    std::array<std::vector<RuleId>, 2> rules;
+    for (std::size_t t = 0; t < 2; ++t) {
+      rules[t] = m_everything_ordered[t];
+    }
+    for_each_peer_set(s, m_worlds[world], [&](PeerSetId p) {
+      for (RuleId r : m_peer_ordered[p]) {
+        rules[m_program.policy(m_program.rule(r).policy).tier == TierKind::admin ? 0 : 1].push_back(r);
+      }
+    });
+    auto fold = [&](std::vector<RuleId>& list) {
+      std::sort(list.begin(), list.end(), [&](RuleId a, RuleId b) { return m_rank[a] < m_rank[b]; });
+      for (RuleId r : list) {
+        const CompiledRule& rule = m_program.rule(r);
+        std::fill_n(state.rule.begin(), n, 0);
+        add(state.rule.data(), *m_subject_columns[m_program.policy(rule.policy).subject], rule.ports, scope);
+        apply(state, rule.action, allowed, n);
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        state.decided[i] &= ~state.passed[i];
+        state.passed[i] = 0;
+      }
+    };
+    fold(rules[0]);
+    std::fill_n(state.rule.begin(), n, 0);
+    or_scoped(state.rule.data(), m_np_base, scope);
+    add_network_policy(state.rule.data());
+    for (std::size_t k = 0; k < scope.classes.size(); ++k) {
+      for (std::size_t i = 0; i < W; ++i) {
+        const std::size_t at = k * W + i;
+        allowed[at] |= state.rule[at] & m_isolated_in[i] & ~state.decided[at];
+        state.decided[at] |= m_isolated_in[i];
+      }
+    }
+    fold(rules[1]);
+    for (std::size_t i = 0; i < n; ++i) {
+      allowed[i] |= ~state.decided[i];
+    }
+  }
+
+  void row(ClassId s, Scratch& state, std::vector<MatrixEntry>& out) const {
+    if (m_ordered) {
+      row_ordered(s, state, out);
+    } else {
+      row_network_policy(s, state, out);
+    }
+  }
+
+  // A row without ordered tiers. Destinations no NetworkPolicy isolates for
+  // ingress admit everything, so only the port classes that the source's
+  // egress rules (when it is isolated for egress) or the ingress rules naming
+  // it can admit are computed per destination; the rest of a destination's
+  // answer is "everything" or the rules admitting everyone (the base).
+  void row_network_policy(ClassId s, Scratch& state, std::vector<MatrixEntry>& out) const {
+    const std::size_t W = m_words;
+    const std::size_t key_words = (m_k + 63) / 64;
+    const SourceInfo& info = m_source_info[s];
+    const Families families = m_partition.families(s);
+    Word* touched = state.any.data();
+    std::fill_n(touched, W, 0);
+    auto key = [&](std::size_t d) { return &state.keys[d * key_words]; };
+    auto everything = [&](std::size_t d) {
+      set_bit(touched, d);
+      Word* k = key(d);
+      for (std::size_t i = 0; i < key_words; ++i) {
+        k[i] = ~Word{0};
+      }
+      if (m_k % 64 != 0) {
+        k[key_words - 1] = (Word{1} << (m_k % 64)) - 1;
+      }
+    };
+    for (std::size_t w = 0; w < m_worlds.size(); ++w) {
+      const World& world = m_worlds[w];
+      if (world.family && families.known() && !families.has(*world.family)) {
+        continue; // s sends no traffic of this family
+      }
+      const Word* fits = m_world_masks[w][family_code(families)].data();
+      if (!info.egress_isolated) {
+        // Not isolated for egress: every destination's ingress decides,
+        // column by column; the ingress rules naming s are added sparsely.
+        for_each_peer_set(s, world, [&](PeerSetId p) {
+          if (!m_peer_masks[p].empty()) {
+            const std::vector<PortClassId>& classes = m_peer_scope[p];
+            for (std::size_t r = 0; r < classes.size(); ++r) {
+              const Word* mask = m_peer_masks[p].data() + r * W;
+              for (std::size_t i = 0; i < W; ++i) {
+                for (Word bits = mask[i] & ~m_open[i] & fits[i]; bits != 0; bits &= bits - 1) {
+                  const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+                  set_bit(touched, d);
+                  key(d)[classes[r] / 64] |= Word{1} << (classes[r] % 64);
+                }
+              }
+            }
+            return;
+          }
+          for (const IngressItem& item : m_peer_items[p]) {
+            const std::vector<PortClassId>& covered = m_filter_covers[item.ports];
+            const std::span<const std::uint32_t> named = m_partition.filter_named(item.ports);
+            for (std::uint32_t d : m_subject_columns[item.subject]->list) {
+              if (test_bit(m_open.data(), d) || !test_bit(fits, d)) {
+                continue;
+              }
+              set_bit(touched, d);
+              Word* k = key(d);
+              for (PortClassId c : covered) {
+                k[c / 64] |= Word{1} << (c % 64);
+              }
+              for (const auto& [id, c] : m_partition.class_named(m_columns[d])) {
+                if (std::binary_search(named.begin(), named.end(), id)) {
+                  k[c / 64] |= Word{1} << (c % 64);
+                }
+              }
+            }
+          }
+        });
+        for (std::size_t i = 0; i < W; ++i) {
+          for (Word bits = m_open[i] & fits[i]; bits != 0; bits &= bits - 1) {
+            everything(i * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+          }
+          for (Word bits = m_base_any[i] & ~m_open[i] & fits[i]; bits != 0; bits &= bits - 1) {
+            const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+            set_bit(touched, d);
+            for (std::size_t j = 0; j < key_words; ++j) {
+              key(d)[j] |= m_base_key[d * key_words + j];
+            }
+          }
+        }
+        continue;
+      }
+      // Isolated for egress: what its rules allow (only the port classes they
+      // can admit), where the destination admits it: open, or admitting
+      // everyone, or by an ingress rule naming s.
+      const Scope& scope = scope_of(s, state.scope);
+      const std::size_t K = scope.classes.size();
+      Word* items = state.ingress.data();
+      std::fill_n(items, K * W, 0);
+      for_each_peer_set(s, world, [&](PeerSetId p) {
+        if (!m_peer_masks[p].empty()) {
+          or_peer_mask(items, p, scope);
+          return;
+        }
+        for (const IngressItem& item : m_peer_items[p]) {
+          add(items, *m_subject_columns[item.subject], item.ports, scope);
+        }
+      });
+      egress(s, w, scope, state);
+      const Word* allowed = state.egress.data();
       for (std::size_t k = 0; k < K; ++k) {
-        ingress[k * W + d / 64] |= Word{1} << (d % 64);
+        const PortClassId global = scope.classes[k];
+        const Word* base = &m_np_base[global * W];
+        for (std::size_t i = 0; i < W; ++i) {
+          const Word admitted = m_open[i] | items[k * W + i] | base[i];
+          for (Word bits = allowed[k * W + i] & admitted & fits[i]; bits != 0; bits &= bits - 1) {
+            const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+            set_bit(touched, d);
+            key(d)[global / 64] |= Word{1} << (global % 64);
+          }
+        }
       }
     }
-    Word* any = state.any.data();
-    std::fill(state.any.begin(), state.any.end(), 0);
-    for (std::size_t k = 0; k < K; ++k) {
-      or_into(any, ingress + k * W, W);
+    for (std::uint32_t d : m_always[s]) {
+      everything(d);
     }
-    const std::size_t key_words = (K + 63) / 64;
-    state.key.assign(key_words, 0);
+    trim(touched);
     for (std::size_t i = 0; i < W; ++i) {
-      Word bits = any[i];
+      for (Word bits = touched[i]; bits != 0; bits &= bits - 1) {
+        const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+        state.key.assign(key(d), key(d) + key_words);
+        std::fill_n(key(d), key_words, 0);
+        const auto [it, inserted] = state.connections.emplace(
+            state.key, static_cast<std::uint32_t>(state.connections.size()));
+        out.push_back({m_columns[d], it->second});
+      }
+    }
+  }
+
+  // A row with ordered tiers: every port class, dense.
+  void row_ordered(ClassId s, Scratch& state, std::vector<MatrixEntry>& out) const {
+    const std::size_t W = m_words;
+    const Scope& scope = m_full_scope;
+    const std::size_t K = scope.classes.size();
+    const Families families = m_partition.families(s);
+    std::fill(state.any.begin(), state.any.end(), 0);
+    Word* result = state.result.data();
+    std::fill_n(result, K * W, 0);
+    for (std::size_t w = 0; w < m_worlds.size() && K > 0; ++w) {
+      const World& world = m_worlds[w];
+      if (world.family && families.known() && !families.has(*world.family)) {
+        continue; // s sends no traffic of this family
+      }
+      const Word* fits = m_world_masks[w][family_code(families)].data();
+      const bool egress_limited = egress(s, w, scope, state);
+      ingress(s, w, scope, state);
+      for (std::size_t k = 0; k < K; ++k) {
+        for (std::size_t i = 0; i < W; ++i) {
+          const std::size_t at = k * W + i;
+          Word bits = state.ingress[at] & fits[i];
+          if (egress_limited) {
+            bits &= state.egress[at];
+          }
+          result[at] |= bits;
+        }
+      }
+    }
+    for (std::size_t k = 0; k < K; ++k) {
+      trim(&result[k * W]);
+      or_into(state.any.data(), &result[k * W], W);
+    }
+    const std::size_t key_words = (m_k + 63) / 64;
+    // Always-allowed pairs (node-local) pass on every port class.
+    for (std::uint32_t d : m_always[s]) {
+      set_bit(state.any.data(), d);
+    }
+    for (std::size_t i = 0; i < W; ++i) {
+      Word bits = state.any[i];
       while (bits != 0) {
         const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
         bits &= bits - 1;
-        std::fill(state.key.begin(), state.key.end(), 0);
-        for (std::size_t k = 0; k < K; ++k) {
-          state.key[k / 64] |= ((ingress[k * W + i] >> (d % 64)) & 1u) << (k % 64);
-        }
-        out.push_back({static_cast<std::uint32_t>(d), intern(state.connections, state.key)});
-      }
-    }
-  }
-
-  void compute_rows(std::vector<std::vector<MatrixEntry>>& rows,
-                    std::vector<ConnectionSet>& connections) const {
-    rows.assign(m_class_count, {});
-    unsigned threads = m_threads;
-    if (threads == 0) {
-      threads = std::max(1u, std::thread::hardware_concurrency());
-      // Small matrices are not worth a thread.
-      if (static_cast<double>(m_class_count) * static_cast<double>(m_class_count) *
-              static_cast<double>(m_port_class_count) < 4e6) {
-        threads = 1;
-      }
-    }
-    threads = std::min(threads, 255u);
-    std::vector<ThreadState> states(threads);
-    std::vector<std::uint8_t> owner(m_class_count, 0);
-    std::atomic<std::size_t> next{0};
-    const std::size_t chunk = 16;
-    auto work = [&](unsigned t) {
-      ThreadState& state = states[t];
-      state.egress.assign(m_port_class_count * m_words, 0);
-      state.ingress.assign(m_port_class_count * m_words, 0);
-      state.any.assign(m_words, 0);
-      for (;;) {
-        const std::size_t begin = next.fetch_add(chunk);
-        if (begin >= m_class_count) {
-          break;
-        }
-        const std::size_t end = std::min(begin + chunk, m_class_count);
-        for (std::size_t s = begin; s < end; ++s) {
-          compute_row(s, state, rows[s]);
-          owner[s] = static_cast<std::uint8_t>(t);
-        }
-      }
-    };
-    if (threads == 1) {
-      work(0);
-    } else {
-      std::vector<std::thread> pool;
-      for (unsigned t = 0; t < threads; ++t) {
-        pool.emplace_back(work, t);
-      }
-      for (std::thread& thread : pool) {
-        thread.join();
-      }
-    }
-    // Merge the per-thread connection tables; id 0 is "none".
-    connections.assign(1, ConnectionSet::none());
-    Interner<Word> global;
-    global.emplace(std::vector<Word>((m_port_class_count + 63) / 64, 0), 0);
-    std::vector<std::vector<std::uint32_t>> remap(threads);
-    for (unsigned t = 0; t < threads; ++t) {
-      remap[t].resize(states[t].connections.size());
-      for (const auto& [key, local] : states[t].connections) {
-        const auto [it, inserted] =
-            global.emplace(key, static_cast<std::uint32_t>(connections.size()));
-        if (inserted) {
-          ConnectionSet set;
-          for (std::size_t k = 0; k < m_port_class_count; ++k) {
-            if ((key[k / 64] >> (k % 64)) & 1u) {
-              set.unite(m_port_class_sets[k]);
-            }
+        state.key.assign(key_words, 0);
+        if (std::binary_search(m_always[s].begin(), m_always[s].end(), static_cast<std::uint32_t>(d))) {
+          for (std::size_t k = 0; k < m_k; ++k) {
+            state.key[k / 64] |= Word{1} << (k % 64);
           }
-          connections.push_back(std::move(set));
+        } else {
+          for (std::size_t k = 0; k < K; ++k) {
+            const PortClassId global = scope.classes[k];
+            state.key[global / 64] |= ((result[k * W + i] >> (d % 64)) & 1u) << (global % 64);
+          }
         }
-        remap[t][local] = it->second;
-      }
-    }
-    for (std::size_t s = 0; s < m_class_count; ++s) {
-      for (MatrixEntry& entry : rows[s]) {
-        entry.connection = remap[owner[s]][entry.connection];
+        const auto [it, inserted] = state.connections.emplace(
+            state.key, static_cast<std::uint32_t>(state.connections.size()));
+        out.push_back({m_columns[d], it->second});
       }
     }
   }
 
-  const model::Inventory& m_inventory;
-  EndpointIndex m_index;
-  unsigned m_threads = 0;
-
-  bool m_any_host_network = false;
-  std::map<std::string, std::uint32_t> m_definition_ids;
-  std::vector<std::pair<std::vector<std::size_t>, AddressSet>> m_definitions;
-  Interner<std::uint32_t> m_peer_set_ids;
-  std::vector<PeerSet> m_peer_sets;
-  std::vector<SelectionSet> m_selections;
-  std::vector<PortSpec> m_port_specs;
-  std::map<std::pair<std::string, model::Protocol>, std::uint32_t> m_named_ids;
-  std::vector<model::Protocol> m_named_protocols;
-
-  std::vector<std::uint32_t> m_workload_class;
-  std::vector<std::size_t> m_representative; // per workload class
-  std::size_t m_workload_classes = 0;
-  std::vector<std::vector<AddressRange>> m_external_ranges; // per external class
-  std::size_t m_atom_count = 0;
-  std::size_t m_class_count = 0;
+  const Partition& m_partition;
+  const Program& m_program;
+  std::vector<ClassId> m_sources;
+  std::vector<ClassId> m_columns;          // column -> class
+  std::vector<std::uint32_t> m_column_of; // class -> column, or k_absent
   std::size_t m_words = 0;
-  std::vector<std::vector<std::uint32_t>> m_class_selections;
-  std::vector<std::vector<std::uint32_t>> m_class_peers;
-  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> m_class_named;
-  std::vector<bool> m_class_ingress;
-  std::vector<bool> m_class_egress;
-  std::vector<std::vector<RuleItem>> m_class_egress_items;
-
-  std::vector<ConnectionSet> m_port_class_sets;
-  std::size_t m_port_class_count = 0;
-  std::map<std::pair<model::Protocol, std::uint32_t>, std::uint32_t> m_named_value_class;
-  std::vector<bool> m_covers;
-  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> m_class_named_k;
-  std::vector<std::vector<std::uint32_t>> m_named_k_classes;
-
-  Bits m_ingress_base;
-  std::vector<std::vector<std::uint32_t>> m_always;
+  std::size_t m_k = 0;
+  bool m_ordered = false;
+  unsigned m_threads = 0;
+  std::vector<World> m_worlds;
+  std::array<std::array<Bits, 4>, 2> m_world_masks;
+  std::vector<SourceInfo> m_source_info;
+  std::vector<std::vector<std::optional<Columns>>> m_peer_columns; // [world][peer set]
+  std::vector<std::optional<Columns>> m_subject_columns;           // [selection]
+  Bits m_isolated_in;
+  Bits m_open;      // columns no NetworkPolicy isolates for ingress
+  Bits m_np_base;   // per port class: columns the rules admitting everyone open
+  Bits m_base_any;  // columns with some bit in m_np_base
+  std::vector<Word> m_base_key; // per column: m_np_base's port classes as key words
+  std::vector<std::vector<PortClassId>> m_peer_scope; // per peer set: its ingress rules' port classes
+  std::vector<std::vector<IngressItem>> m_peer_items; // NetworkPolicy ingress rules by peer set
+  std::vector<Bits> m_peer_masks;                     // their precomputed masks, when worth it
+  std::vector<std::vector<RuleId>> m_peer_ordered;    // ordered-tier ingress rules by peer set
+  std::array<std::vector<RuleId>, 2> m_everything_ordered;
+  std::vector<RuleId> m_rank;
+  std::vector<std::vector<std::uint32_t>> m_always; // per source class: columns
+  std::vector<std::size_t> m_named_class_count;     // per named port: classes it resolves on
+  std::vector<std::vector<PortClassId>> m_filter_scope;  // per filter: port classes it can admit
+  std::vector<std::vector<PortClassId>> m_filter_covers; // per filter: those its numeric part covers
+  Scope m_full_scope;
 };
+
+void Bulk::run(std::vector<std::vector<MatrixEntry>>& rows,
+               std::vector<ConnectionSet>& connections) const {
+  rows.assign(m_partition.class_count(), {});
+  unsigned threads = m_threads;
+  if (threads == 0) {
+    threads = std::max(1u, std::thread::hardware_concurrency());
+    // Small matrices are not worth a thread.
+    if (static_cast<double>(m_sources.size()) * static_cast<double>(m_columns.size()) *
+            static_cast<double>(m_k) < 4e6) {
+      threads = 1;
+    }
+  }
+  threads = std::min(threads, 255u);
+  std::vector<Scratch> states(threads);
+  std::vector<std::uint8_t> owner(m_partition.class_count(), 0);
+  std::atomic<std::size_t> next{0};
+  const std::size_t chunk = 16; // rows a thread takes at once: few atomics, even spread
+  auto work = [&](unsigned t) {
+    Scratch& state = states[t];
+    const std::size_t n = m_k * m_words;
+    for (Bits* bits : {&state.egress, &state.ingress, &state.decided, &state.passed, &state.rule,
+                       &state.result}) {
+      bits->assign(n, 0);
+    }
+    state.any.assign(m_words, 0);
+    state.keys.assign(m_columns.size() * ((m_k + 63) / 64), 0);
+    for (;;) {
+      const std::size_t begin = next.fetch_add(chunk);
+      if (begin >= m_sources.size()) {
+        break;
+      }
+      const std::size_t end = std::min(begin + chunk, m_sources.size());
+      for (std::size_t i = begin; i < end; ++i) {
+        const ClassId s = m_sources[i];
+        row(s, state, rows[s]);
+        owner[s] = static_cast<std::uint8_t>(t);
+      }
+    }
+  };
+  if (threads == 1) {
+    work(0);
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) {
+      pool.emplace_back(work, t);
+    }
+    for (std::thread& thread : pool) {
+      thread.join();
+    }
+  }
+  // Merge the per-thread connection tables; id 0 is "none".
+  connections.assign(1, ConnectionSet::none());
+  ConnectionInterner global;
+  global.emplace(std::vector<Word>((m_k + 63) / 64, 0), 0);
+  std::vector<std::vector<std::uint32_t>> remap(threads);
+  for (unsigned t = 0; t < threads; ++t) {
+    remap[t].resize(states[t].connections.size());
+    for (const auto& [key, local] : states[t].connections) {
+      const auto [it, inserted] = global.emplace(key, static_cast<std::uint32_t>(connections.size()));
+      if (inserted) {
+        ConnectionSet set;
+        for (std::size_t k = 0; k < m_k; ++k) {
+          if ((key[k / 64] >> (k % 64)) & 1u) {
+            set.unite(m_partition.port_class(static_cast<PortClassId>(k)));
+          }
+        }
+        connections.push_back(std::move(set));
+      }
+      remap[t][local] = it->second;
+    }
+  }
+  for (ClassId s : m_sources) {
+    for (MatrixEntry& entry : rows[s]) {
+      entry.connection = remap[owner[s]][entry.connection];
+    }
+  }
+}
 
 } // namespace
 
-Matrix Matrix::compute(const model::Inventory& inventory, const MatrixOptions& options) {
+Matrix Matrix::compute(const Program& program, const MatrixOptions& options) {
+  const Partition partition(program);
+  return compute(partition, options);
+}
+
+Matrix Matrix::compute(const Partition& partition, const MatrixOptions& options) {
+  const Program& program = partition.program();
+  const std::vector<model::Workload>& workloads = program.inventory().workloads;
   Matrix matrix;
+  const std::size_t classes = partition.class_count();
+  matrix.m_class_members.assign(classes, {});
+  for (std::size_t w = 0; w < workloads.size(); ++w) {
+    MatrixEndpoint endpoint;
+    endpoint.kind = MatrixEndpointKind::workload;
+    endpoint.workload = w;
+    endpoint.id = workloads[w].display_name();
+    matrix.m_endpoints.push_back(std::move(endpoint));
+    matrix.m_class_of.push_back(partition.class_of_workload(w));
+  }
+  for (ClassId c = static_cast<ClassId>(partition.workload_class_count()); c < classes; ++c) {
+    MatrixEndpoint endpoint;
+    endpoint.kind = MatrixEndpointKind::external;
+    endpoint.ranges = partition.ranges(c);
+    for (const AddressRange& range : endpoint.ranges) {
+      endpoint.id += (endpoint.id.empty() ? "" : ",") + range_text(range);
+    }
+    matrix.m_endpoints.push_back(std::move(endpoint));
+    matrix.m_class_of.push_back(c);
+  }
+  for (std::size_t e = 0; e < matrix.m_endpoints.size(); ++e) {
+    matrix.m_class_members[matrix.m_class_of[e]].push_back(static_cast<std::uint32_t>(e));
+  }
+
+  matrix.m_row_computed.assign(classes, false);
+  matrix.m_column_computed.assign(classes, false);
+  for (std::size_t e = 0; e < matrix.m_endpoints.size(); ++e) {
+    const MatrixEndpoint& endpoint = matrix.m_endpoints[e];
+    const std::uint32_t cls = matrix.m_class_of[e];
+    if (!options.sources || options.sources(endpoint)) {
+      matrix.m_row_computed[cls] = true;
+    }
+    if (!options.destinations || options.destinations(endpoint)) {
+      matrix.m_column_computed[cls] = true;
+    }
+  }
+  std::vector<ClassId> sources;
+  std::vector<ClassId> columns;
+  for (ClassId c = 0; c < classes; ++c) {
+    if (matrix.m_row_computed[c]) {
+      sources.push_back(c);
+    }
+    if (matrix.m_column_computed[c]) {
+      columns.push_back(c);
+    }
+  }
+
   std::vector<std::vector<MatrixEntry>> rows;
-  Builder builder(inventory, options.threads);
-  builder.run(matrix.m_endpoints, matrix.m_class_of, matrix.m_class_members, rows,
-              matrix.m_connections, matrix.m_port_classes, matrix.m_address_atoms);
+  const Bulk bulk(partition, std::move(sources), columns, options.threads);
+  bulk.run(rows, matrix.m_connections);
+  matrix.m_port_classes = partition.port_class_count();
+  matrix.m_address_atoms = partition.atoms().size();
+
   matrix.m_row_start.reserve(rows.size() + 1);
   matrix.m_row_start.push_back(0);
   std::size_t total = 0;
@@ -893,13 +1132,9 @@ Matrix Matrix::compute(const model::Inventory& inventory, const MatrixOptions& o
     std::vector<MatrixEntry>().swap(row);
   }
   matrix.m_self_all.assign(matrix.m_endpoints.size(), false);
-  for (std::size_t e = 0; e < matrix.m_endpoints.size(); ++e) {
-    const MatrixEndpoint& endpoint = matrix.m_endpoints[e];
-    if (endpoint.kind == MatrixEndpointKind::workload) {
-      const model::Workload& workload = inventory.workloads[endpoint.workload];
-      matrix.m_self_all[e] = workload.kind == model::WorkloadKind::pod ||
-                             node_local(workload, workload);
-    }
+  for (std::size_t e = 0; e < workloads.size(); ++e) {
+    matrix.m_self_all[e] = workloads[e].kind == model::WorkloadKind::pod ||
+                           program.addresses().node_local(e, e);
   }
   matrix.m_all = ConnectionSet::all();
   return matrix;

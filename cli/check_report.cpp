@@ -7,6 +7,7 @@
 //  - for an allow that is broken, each side that refuses some of the ports
 //    names the policies that isolate it and what their rules admit instead.
 #include "check_report.hpp"
+#include "explain.hpp"
 #include "json_format.hpp"
 
 #include <npcheck/analyzer/address_ranges.hpp>
@@ -23,7 +24,6 @@ namespace {
 
 using analyzer::CheckEndpoint;
 using analyzer::ConnectionSet;
-using analyzer::DirectionResult;
 using analyzer::EndpointKind;
 using analyzer::ExpectationResult;
 using analyzer::ExpectationStatus;
@@ -50,19 +50,6 @@ std::string ports_text(const ConnectionSet& ports) {
   return ports.is_all() ? "any port" : ports.to_string();
 }
 
-std::string policy_text(const model::Inventory& inventory, std::size_t p) {
-  const model::NetworkPolicy& policy = inventory.policies[p];
-  return policy.namespace_name + '/' + policy.name + " (" + policy.where.to_string() + ")";
-}
-
-std::string rule_text(const model::Inventory& inventory, const analyzer::RuleMatch& match) {
-  const model::NetworkPolicy& policy = inventory.policies[match.policy];
-  const std::vector<model::Rule>& rules =
-      match.direction == analyzer::Direction::ingress ? policy.ingress : policy.egress;
-  return policy.display_name() + ' ' + analyzer::to_string(match.direction) + '[' +
-         std::to_string(match.rule) + "] (" + rules[match.rule].where.to_string() + ")";
-}
-
 std::string status_text(const CheckedExpectation& c) {
   const ExpectationResult& r = c.result;
   switch (r.status) {
@@ -87,62 +74,10 @@ std::string status_text(const CheckedExpectation& c) {
 }
 
 // One line per side of a violating pair that is to blame.
-std::vector<std::string> blame(const CheckedExpectation& c, const Violation& v,
-                               const model::Inventory& inventory) {
-  const CheckEndpoint& src = c.result.sources[v.from];
-  const CheckEndpoint& dst = c.result.destinations[v.to];
-  std::vector<std::string> lines;
-  if (v.flow.always == analyzer::AlwaysAllowed::self) {
-    lines.push_back("traffic from a pod to itself is always allowed");
-    return lines;
-  }
-  if (v.flow.always == analyzer::AlwaysAllowed::node_local) {
-    lines.push_back("traffic between a pod and the node it runs on is always allowed");
-    return lines;
-  }
-  const bool deny = c.expectation->expect == model::Verdict::deny;
-  auto side = [&](const DirectionResult& result, analyzer::Direction direction, const CheckEndpoint& self,
-                  const CheckEndpoint& peer) {
-    if (self.endpoint.kind != EndpointKind::workload) {
-      return; // not a pod: no NetworkPolicy applies, never to blame
-    }
-    const model::Workload& workload = inventory.workloads[self.endpoint.workload];
-    const char* dir = analyzer::to_string(direction);
-    std::string head = std::string(dir) + " of " + workload.display_name() + ": ";
-    const char* toward = direction == analyzer::Direction::ingress ? " from " : " to ";
-    if (deny) {
-      if (workload.host_network) {
-        lines.push_back(head + "hostNetwork pod, never selected by a NetworkPolicy: allows everything");
-      } else if (!result.isolated) {
-        lines.push_back(head + "not isolated (no NetworkPolicy selects it for " + dir +
-                        "): allows everything");
-      } else {
-        for (const analyzer::RuleMatch& m : result.rules) {
-          ConnectionSet admitted = m.allowed & v.offending;
-          if (!admitted.empty()) {
-            lines.push_back(head + rule_text(inventory, m) + " admits " + admitted.to_string());
-          }
-        }
-      }
-      return;
-    }
-    ConnectionSet refused = v.offending - result.allowed;
-    if (refused.empty()) {
-      return;
-    }
-    std::string text = head + "refuses " + refused.to_string() + "; isolated by " +
-                       (result.policies.size() == 1 ? "NetworkPolicy " : "NetworkPolicies ");
-    for (std::size_t i = 0; i < result.policies.size(); ++i) {
-      text += (i == 0 ? "" : ", ") + policy_text(inventory, result.policies[i]);
-    }
-    text += "; their rules admit " +
-            (result.allowed.empty() ? std::string("nothing") : result.allowed.to_string()) + toward +
-            endpoint_text(peer, inventory);
-    lines.push_back(text);
-  };
-  side(v.flow.egress, analyzer::Direction::egress, src, dst);
-  side(v.flow.ingress, analyzer::Direction::ingress, dst, src);
-  return lines;
+std::vector<std::string> violation_blame(const CheckedExpectation& c, const Violation& v,
+                                         const analyzer::Program& program) {
+  return blame(program, v.flow, c.result.sources[v.from].endpoint, c.result.destinations[v.to].endpoint,
+               v.offending, c.expectation->expect == model::Verdict::deny);
 }
 
 std::string violation_head(const CheckedExpectation& c, const Violation& v,
@@ -163,8 +98,9 @@ std::string expected_text(const CheckedExpectation& c) {
 }
 
 // The failure details of one expectation, lines indented by indent.
-void write_details(std::ostream& out, const CheckedExpectation& c, const model::Inventory& inventory,
+void write_details(std::ostream& out, const CheckedExpectation& c, const analyzer::Program& program,
                    const std::string& indent) {
+  const model::Inventory& inventory = program.inventory();
   out << indent << "expected: " << expected_text(c) << '\n';
   out << indent << status_text(c) << (c.result.status == ExpectationStatus::failed ? ":" : "") << '\n';
   for (const std::string& hint : c.hints) {
@@ -172,7 +108,7 @@ void write_details(std::ostream& out, const CheckedExpectation& c, const model::
   }
   for (const Violation& v : c.result.violations) {
     out << indent << "  " << violation_head(c, v, inventory) << '\n';
-    for (const std::string& line : blame(c, v, inventory)) {
+    for (const std::string& line : violation_blame(c, v, program)) {
       out << indent << "    " << line << '\n';
     }
   }
@@ -184,37 +120,8 @@ void write_details(std::ostream& out, const CheckedExpectation& c, const model::
 
 // ---- JSON -----------------------------------------------------------------
 
-nlohmann::json endpoint_json(const CheckEndpoint& e, const model::Inventory& inventory) {
-  nlohmann::json j;
-  switch (e.endpoint.kind) {
-  case EndpointKind::workload: {
-    const model::Workload& w = inventory.workloads[e.endpoint.workload];
-    j["kind"] = model::to_string(w.kind);
-    j["namespace"] = w.namespace_name;
-    j["name"] = w.name;
-    break;
-  }
-  case EndpointKind::node:
-    j["kind"] = "Node";
-    j["ip"] = e.endpoint.ip.to_string();
-    if (!e.endpoint.node_name.empty()) {
-      j["name"] = e.endpoint.node_name;
-    }
-    break;
-  case EndpointKind::external: {
-    j["kind"] = "External";
-    nlohmann::json cidrs = nlohmann::json::array();
-    for (const analyzer::AddressRange& range : e.ranges) {
-      for (const model::Cidr& cidr : analyzer::to_cidrs(range)) {
-        cidrs.push_back(cidr.to_string());
-      }
-    }
-    j["cidrs"] = cidrs;
-    break;
-  }
-  }
-  j["id"] = endpoint_text(e, inventory);
-  return j;
+nlohmann::json check_endpoint_json(const CheckEndpoint& e, const model::Inventory& inventory) {
+  return endpoint_json(e.endpoint, inventory, e.endpoint.kind == EndpointKind::external ? &e.ranges : nullptr);
 }
 
 const char* status_name(ExpectationStatus status) {
@@ -276,7 +183,7 @@ std::string seconds_text(double seconds) {
 } // namespace
 
 void write_check_text(std::ostream& out, const CheckReport& report) {
-  const model::Inventory& inventory = *report.inventory;
+  const analyzer::Program& program = *report.program;
   for (const CheckedExpectation& c : report.checked) {
     const ExpectationResult& r = c.result;
     if (r.passed()) {
@@ -284,13 +191,14 @@ void write_check_text(std::ostream& out, const CheckReport& report) {
       continue;
     }
     out << "FAIL " << c.expectation->name << " (" << c.expectation->where.to_string() << ")\n";
-    write_details(out, c, inventory, "  ");
+    write_details(out, c, program, "  ");
   }
   out << report.passed << " passed, " << report.failed << " failed\n";
 }
 
 void write_check_json(std::ostream& out, const CheckReport& report) {
-  const model::Inventory& inventory = *report.inventory;
+  const analyzer::Program& program = *report.program;
+  const model::Inventory& inventory = program.inventory();
   nlohmann::json list = nlohmann::json::array();
   for (const CheckedExpectation& c : report.checked) {
     const model::Expectation& e = *c.expectation;
@@ -315,24 +223,11 @@ void write_check_json(std::ostream& out, const CheckReport& report) {
     nlohmann::json violations = nlohmann::json::array();
     for (const Violation& v : r.violations) {
       nlohmann::json vj;
-      vj["from"] = endpoint_json(r.sources[v.from], inventory);
-      vj["to"] = endpoint_json(r.destinations[v.to], inventory);
-      vj["allowed"] = connections_json(v.flow.allowed);
+      vj["from"] = check_endpoint_json(r.sources[v.from], inventory);
+      vj["to"] = check_endpoint_json(r.destinations[v.to], inventory);
       vj[e.expect == model::Verdict::deny ? "offending" : "missing"] = connections_json(v.offending);
-      switch (v.flow.always) {
-      case analyzer::AlwaysAllowed::self:
-        vj["always_allowed"] = "self";
-        break;
-      case analyzer::AlwaysAllowed::node_local:
-        vj["always_allowed"] = "node";
-        break;
-      case analyzer::AlwaysAllowed::no:
-        vj["always_allowed"] = nullptr;
-        break;
-      }
-      vj["egress"] = side_json(v.flow.egress, inventory);
-      vj["ingress"] = side_json(v.flow.ingress, inventory);
-      vj["reasons"] = blame(c, v, inventory);
+      vj["flow"] = flow_json(program, v.flow);
+      vj["reasons"] = violation_blame(c, v, program);
       violations.push_back(std::move(vj));
     }
     j["violations"] = std::move(violations);
@@ -349,7 +244,7 @@ void write_check_json(std::ostream& out, const CheckReport& report) {
 // testcase has name, classname and time only, so the location of a failed
 // expectation goes into its failure message; tests/junit.xsd checks it.
 void write_check_junit(std::ostream& out, const CheckReport& report) {
-  const model::Inventory& inventory = *report.inventory;
+  const analyzer::Program& program = *report.program;
   // One testsuite per expectations file, in argument order.
   std::vector<std::string> files;
   std::map<std::string, std::vector<const CheckedExpectation*>> by_file;
@@ -386,7 +281,7 @@ void write_check_junit(std::ostream& out, const CheckReport& report) {
           << xml_escape(c->expectation->where.to_string() + ": " + status_text(*c)) << "\">";
       std::ostringstream details;
       details << c->expectation->where.to_string() << ": " << c->expectation->name << '\n';
-      write_details(details, *c, inventory, "");
+      write_details(details, *c, program, "");
       out << xml_escape(details.str()) << "</failure>\n    </testcase>\n";
     }
     out << "  </testsuite>\n";

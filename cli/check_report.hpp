@@ -5,6 +5,7 @@
 // layer): text for terminals, JSON for scripts, JUnit XML for CI systems.
 
 #include <npcheck/analyzer/expectations.hpp>
+#include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/expectations.hpp>
 #include <npcheck/model/inventory.hpp>
 
@@ -23,7 +24,7 @@ struct CheckedExpectation {
 };
 
 struct CheckReport {
-  const model::Inventory* inventory = nullptr;
+  const analyzer::Program* program = nullptr;
   std::vector<CheckedExpectation> checked; // in file order, files in argument order
   std::size_t passed = 0;
   std::size_t failed = 0;

@@ -26,11 +26,11 @@ std::string candidates_text(const model::Inventory& inventory, const std::vector
 } // namespace
 
 analyzer::FlowEndpoint parse_endpoint(std::string_view text, std::string_view option,
-                                      const analyzer::Reachability& engine) {
+                                      const model::Inventory& inventory,
+                                      const analyzer::AddressBook& addresses) {
   if (std::optional<model::IpAddress> ip = model::IpAddress::parse(text)) {
-    return engine.resolve(*ip);
+    return addresses.resolve(*ip);
   }
-  const model::Inventory& inventory = engine.inventory();
   std::size_t first = text.find('/');
   std::size_t last = text.rfind('/');
   if (first == std::string_view::npos || first == 0 || last + 1 == text.size()) {
@@ -83,19 +83,6 @@ analyzer::FlowEndpoint parse_endpoint(std::string_view text, std::string_view op
     fail(option, message);
   }
   return analyzer::FlowEndpoint::of_workload(found.front());
-}
-
-std::string endpoint_name(const analyzer::FlowEndpoint& endpoint, const model::Inventory& inventory) {
-  switch (endpoint.kind) {
-  case analyzer::EndpointKind::workload:
-    return inventory.workloads[endpoint.workload].display_name();
-  case analyzer::EndpointKind::node:
-    return "node " + endpoint.ip.to_string() +
-           (endpoint.node_name.empty() ? std::string() : " (" + endpoint.node_name + ")");
-  case analyzer::EndpointKind::external:
-    break;
-  }
-  return endpoint.ip.to_string();
 }
 
 } // namespace npcheck::cli

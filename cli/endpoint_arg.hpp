@@ -3,7 +3,7 @@
 
 // Endpoint arguments of the command line: NS/NAME, NS/KIND/NAME or an IP.
 
-#include <npcheck/analyzer/reachability.hpp>
+#include <npcheck/analyzer/endpoint.hpp>
 #include <npcheck/model/inventory.hpp>
 
 #include <string>
@@ -16,10 +16,7 @@ namespace npcheck::cli {
 // an IP address is a known pod, a node or an external address. Throws
 // model::Error (naming option, e.g. "--from") when nothing or several match.
 analyzer::FlowEndpoint parse_endpoint(std::string_view text, std::string_view option,
-                                      const analyzer::Reachability& engine);
-
-// How an endpoint is shown: "ns/name", "ns/name[Deployment]", "10.0.0.1",
-// "node 10.0.0.1 (node-1)".
-std::string endpoint_name(const analyzer::FlowEndpoint& endpoint, const model::Inventory& inventory);
+                                      const model::Inventory& inventory,
+                                      const analyzer::AddressBook& addresses);
 
 } // namespace npcheck::cli

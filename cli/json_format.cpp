@@ -19,29 +19,4 @@ nlohmann::json connections_json(const analyzer::ConnectionSet& set) {
   return j;
 }
 
-nlohmann::json side_json(const analyzer::DirectionResult& side, const model::Inventory& inventory) {
-  nlohmann::json j;
-  j["isolated"] = side.isolated;
-  j["policies"] = nlohmann::json::array();
-  for (std::size_t p : side.policies) {
-    const model::NetworkPolicy& policy = inventory.policies[p];
-    j["policies"].push_back({{"namespace", policy.namespace_name},
-                             {"name", policy.name},
-                             {"location", policy.where.to_string()}});
-  }
-  j["rules"] = nlohmann::json::array();
-  for (const analyzer::RuleMatch& m : side.rules) {
-    const model::NetworkPolicy& policy = inventory.policies[m.policy];
-    const std::vector<model::Rule>& rules =
-        m.direction == analyzer::Direction::ingress ? policy.ingress : policy.egress;
-    j["rules"].push_back({{"policy", policy.namespace_name + '/' + policy.name},
-                          {"direction", analyzer::to_string(m.direction)},
-                          {"index", m.rule},
-                          {"location", rules[m.rule].where.to_string()},
-                          {"allowed", connections_json(m.allowed)}});
-  }
-  j["allowed"] = connections_json(side.allowed);
-  return j;
-}
-
 } // namespace npcheck::cli

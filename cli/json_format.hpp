@@ -6,8 +6,6 @@
 // can-reach, check and diff.
 
 #include <npcheck/analyzer/port_set.hpp>
-#include <npcheck/analyzer/reachability.hpp>
-#include <npcheck/model/inventory.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -16,9 +14,5 @@ namespace npcheck::cli {
 // {"TCP": [[lo, hi], ...], "UDP": [...], "SCTP": [...]}; protocols with
 // nothing allowed are omitted.
 nlohmann::json connections_json(const analyzer::ConnectionSet& set);
-
-// One side of a flow: {"isolated", "policies": [{namespace, name, location}],
-// "rules": [{policy, direction, index, location, allowed}], "allowed"}.
-nlohmann::json side_json(const analyzer::DirectionResult& side, const model::Inventory& inventory);
 
 } // namespace npcheck::cli

@@ -9,7 +9,7 @@
 // unique); externals and workloads never share a group.
 #include "matrix_view.hpp"
 
-#include <npcheck/analyzer/reachability.hpp>
+#include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/workload.hpp>
 
 #include <nlohmann/json.hpp>
@@ -167,6 +167,30 @@ std::string connection_text(const ConnectionSet& connections) {
   return connections.is_all() ? "All Connections" : connections.to_string();
 }
 
+namespace {
+
+bool namespace_shown(const MatrixFilter& filter, const MatrixEndpoint& endpoint,
+                     const model::Inventory& inventory) {
+  if (endpoint.kind != MatrixEndpointKind::workload || filter.namespaces.empty()) {
+    return true;
+  }
+  const std::string& ns = inventory.workloads[endpoint.workload].namespace_name;
+  return std::find(filter.namespaces.begin(), filter.namespaces.end(), ns) != filter.namespaces.end();
+}
+
+} // namespace
+
+bool MatrixFilter::shows_source(const MatrixEndpoint& endpoint, const model::Inventory& inventory) const {
+  return namespace_shown(*this, endpoint, inventory) &&
+         (from_pattern.empty() || glob_match(from_pattern, endpoint.id));
+}
+
+bool MatrixFilter::shows_destination(const MatrixEndpoint& endpoint,
+                                     const model::Inventory& inventory) const {
+  return namespace_shown(*this, endpoint, inventory) &&
+         (to_pattern.empty() || glob_match(to_pattern, endpoint.id));
+}
+
 MatrixView build_matrix_view(const Matrix& matrix, const model::Inventory& inventory,
                              const MatrixFilter& filter) {
   const std::vector<MatrixEndpoint>& endpoints = matrix.endpoints();
@@ -177,15 +201,8 @@ MatrixView build_matrix_view(const Matrix& matrix, const model::Inventory& inven
   std::vector<bool> from_ok(n);
   std::vector<bool> to_ok(n);
   for (std::size_t e = 0; e < n; ++e) {
-    const MatrixEndpoint& endpoint = endpoints[e];
-    bool namespace_ok = true;
-    if (endpoint.kind == MatrixEndpointKind::workload && !filter.namespaces.empty()) {
-      const std::string& ns = inventory.workloads[endpoint.workload].namespace_name;
-      namespace_ok = std::find(filter.namespaces.begin(), filter.namespaces.end(), ns) !=
-                     filter.namespaces.end();
-    }
-    from_ok[e] = namespace_ok && (filter.from_pattern.empty() || glob_match(filter.from_pattern, endpoint.id));
-    to_ok[e] = namespace_ok && (filter.to_pattern.empty() || glob_match(filter.to_pattern, endpoint.id));
+    from_ok[e] = filter.shows_source(endpoints[e], inventory);
+    to_ok[e] = filter.shows_destination(endpoints[e], inventory);
   }
 
   // Projection of every connection id onto --port/--protocol, interned.
@@ -553,50 +570,28 @@ void write_matrix_dot(const MatrixView& view, const Matrix& matrix,
 
 namespace {
 
-// The policies that decide a flow, for the html hover text.
-std::string deciding_policies(const analyzer::Reachability& engine, const Matrix& matrix,
-                              const MatrixView::Node& from, const MatrixView::Node& to) {
-  auto flow_endpoint = [&](const MatrixView::Node& node, std::size_t skip) {
-    for (std::size_t e : node.members) {
-      if (e == skip) {
-        continue;
-      }
-      const MatrixEndpoint& endpoint = matrix.endpoints()[e];
-      if (endpoint.kind == MatrixEndpointKind::workload) {
-        return std::make_pair(analyzer::FlowEndpoint::of_workload(endpoint.workload), e);
-      }
-      return std::make_pair(analyzer::FlowEndpoint::external_ip(endpoint.ranges.front().first), e);
-    }
-    return std::make_pair(analyzer::FlowEndpoint{}, skip);
-  };
-  const auto [src, src_endpoint] = flow_endpoint(from, static_cast<std::size_t>(-1));
-  const auto [dst, dst_endpoint] = flow_endpoint(to, src_endpoint);
-  (void)dst_endpoint;
-  const analyzer::FlowResult result = engine.evaluate(src, dst);
-  if (result.always == analyzer::AlwaysAllowed::self) {
-    return "always allowed (a pod to itself)";
+// What isolates a node's first member in a direction, for the html hover
+// text: "egress: isolated by shop/a, shop/b" or "egress: not isolated".
+std::string isolation_summary(const analyzer::Program& program, const Matrix& matrix,
+                              const MatrixView::Node& node, analyzer::Direction direction) {
+  const MatrixEndpoint& endpoint = matrix.endpoints()[node.members.front()];
+  std::string text = std::string(analyzer::to_string(direction)) + ": ";
+  if (endpoint.kind != MatrixEndpointKind::workload ||
+      program.inventory().workloads[endpoint.workload].host_network) {
+    return text + "no policy applies";
   }
-  if (result.always == analyzer::AlwaysAllowed::node_local) {
-    return "always allowed (pod and its node)";
+  const std::vector<analyzer::PolicyId> policies =
+      program.selecting(endpoint.workload, direction, analyzer::TierKind::network_policy);
+  if (policies.empty()) {
+    return text + "not isolated";
   }
-  const model::Inventory& inventory = engine.inventory();
-  auto side = [&](const analyzer::DirectionResult& d, const char* name) {
-    std::string text = std::string(name) + ": ";
-    if (!d.isolated) {
-      return text + "not isolated";
-    }
-    std::set<std::string> names;
-    for (const analyzer::RuleMatch& rule : d.rules) {
-      names.insert(inventory.policies[rule.policy].namespace_name + "/" +
-                   inventory.policies[rule.policy].name);
-    }
-    std::string list;
-    for (const std::string& name_text : names) {
-      list += (list.empty() ? "" : ", ") + name_text;
-    }
-    return text + list;
-  };
-  return side(result.egress, "egress") + "\n" + side(result.ingress, "ingress");
+  std::string list;
+  for (analyzer::PolicyId p : policies) {
+    const analyzer::CompiledPolicy& policy = program.policy(p);
+    list += (list.empty() ? "" : ", ") + policy.namespace_name + "/" +
+            program.inventory().policies[policy.origin.index].name;
+  }
+  return text + "isolated by " + list;
 }
 
 constexpr const char* k_html_head = R"html(<!DOCTYPE html>
@@ -705,8 +700,16 @@ constexpr const char* k_html_tail = R"html(</script>
 } // namespace
 
 void write_matrix_html(const MatrixView& view, const Matrix& matrix,
-                       const model::Inventory& inventory, std::ostream& out) {
-  const analyzer::Reachability engine(inventory);
+                       const analyzer::Program& program, std::ostream& out) {
+  const model::Inventory& inventory = program.inventory();
+  // Hover text per node, computed once: what isolates the source's egress
+  // and the destination's ingress.
+  std::vector<std::string> egress_text;
+  std::vector<std::string> ingress_text;
+  for (const MatrixView::Node& node : view.nodes) {
+    egress_text.push_back(isolation_summary(program, matrix, node, analyzer::Direction::egress));
+    ingress_text.push_back(isolation_summary(program, matrix, node, analyzer::Direction::ingress));
+  }
   nlohmann::json data;
   data["nodes"] = nlohmann::json::array();
   // Namespaces grouped: nodes are already ordered by id, i.e. by namespace.
@@ -723,8 +726,7 @@ void write_matrix_html(const MatrixView& view, const Matrix& matrix,
   for (const MatrixView::Edge& edge : view.edges) {
     data["edges"].push_back({edge.from, edge.to,
                              connection_text(view.connections[edge.connection]),
-                             deciding_policies(engine, matrix, view.nodes[edge.from],
-                                               view.nodes[edge.to])});
+                             egress_text[edge.from] + "\n" + ingress_text[edge.to]});
   }
   std::string json = data.dump();
   // Keep "</script>" inside strings from closing the element.

@@ -7,6 +7,7 @@
 
 #include <npcheck/analyzer/matrix.hpp>
 #include <npcheck/analyzer/port_set.hpp>
+#include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/inventory.hpp>
 
 #include <cstddef>
@@ -25,6 +26,11 @@ struct MatrixFilter {
   std::optional<std::uint16_t> port;
   std::optional<model::Protocol> protocol;
   bool group = false;
+
+  // Whether an endpoint is shown as a source / as a destination.
+  bool shows_source(const analyzer::MatrixEndpoint& endpoint, const model::Inventory& inventory) const;
+  bool shows_destination(const analyzer::MatrixEndpoint& endpoint,
+                         const model::Inventory& inventory) const;
 };
 
 struct MatrixView {
@@ -63,6 +69,6 @@ void write_matrix_md(const MatrixView& view, const analyzer::Matrix& matrix, std
 void write_matrix_dot(const MatrixView& view, const analyzer::Matrix& matrix,
                       const model::Inventory& inventory, std::ostream& out);
 void write_matrix_html(const MatrixView& view, const analyzer::Matrix& matrix,
-                       const model::Inventory& inventory, std::ostream& out);
+                       const analyzer::Program& program, std::ostream& out);
 
 } // namespace npcheck::cli

@@ -57,30 +57,48 @@ std::string describe_end(const model::Inventory& inventory, const ProbeEnd& end)
   return text + " (engine: external " + end.engine.ip.to_string() + ")";
 }
 
+// The explanation of a side must account for exactly what it allows: the
+// decisions are non-empty, disjoint for first-match and isolation parts, the
+// allowing ones unite to the side's answer, and NetworkPolicy rules belong to
+// the policies that isolate the endpoint.
 template <typename Flow>
-void check_side(const analyzer::DirectionResult& side, const char* name, const Flow& flow) {
-  if (side.isolated == side.policies.empty()) {
-    fail(flow() + ": " + name + " isolated disagrees with its policy list");
-  }
-  if (!side.isolated) {
-    if (!side.allowed.is_all() || !side.rules.empty()) {
-      fail(flow() + ": " + name + " not isolated but not all allowed");
+void check_side(const analyzer::Program& program, const analyzer::SideResult& side, const char* name,
+                const Flow& flow) {
+  using analyzer::Decision;
+  if (side.subject != analyzer::SideResult::Subject::pod) {
+    if (!side.allowed.is_all() || !side.decisions.empty() || side.isolated()) {
+      fail(flow() + ": " + name + " is no pod but is explained or restricted");
     }
     return;
   }
-  analyzer::ConnectionSet united;
-  for (const analyzer::RuleMatch& match : side.rules) {
-    if (!std::binary_search(side.policies.begin(), side.policies.end(), match.policy)) {
+  analyzer::ConnectionSet allowed;
+  analyzer::ConnectionSet decided;
+  for (const Decision& d : side.decisions) {
+    if (d.connections.empty()) {
+      fail(flow() + ": " + name + " explains with a decision that decides nothing");
+    }
+    const bool network_policy_rule = d.by == Decision::By::rule && d.tier == analyzer::TierKind::network_policy;
+    if (network_policy_rule &&
+        std::find(side.isolating.begin(), side.isolating.end(), program.rule(d.rule).policy) ==
+            side.isolating.end()) {
       fail(flow() + ": " + name + " rule of a policy that does not select the endpoint");
     }
-    if (match.allowed.empty()) {
-      fail(flow() + ": " + name + " explains with a rule that admits nothing");
+    if (!network_policy_rule) {
+      if (!(decided & d.connections).empty()) {
+        fail(flow() + ": " + name + " decides some connections twice");
+      }
+      decided.unite(d.connections);
     }
-    united.unite(match.allowed);
+    if (d.action == analyzer::Action::allow) {
+      allowed.unite(d.connections);
+    }
   }
-  if (!(united == side.allowed)) {
-    fail(flow() + ": " + name + " allows " + side.allowed.to_string() + " but its rules admit " +
-         united.to_string());
+  if (!(allowed == side.allowed)) {
+    fail(flow() + ": " + name + " allows " + side.allowed.to_string() + " but its decisions admit " +
+         allowed.to_string());
+  }
+  if (!side.isolated() && !program.has_ordered_tiers() && !side.allowed.is_all()) {
+    fail(flow() + ": " + name + " not isolated but not all allowed");
   }
 }
 
@@ -157,15 +175,15 @@ std::vector<model::IpAddress> address_probes(const model::Inventory& inventory) 
 }
 
 ProbeEnd workload_end(const model::Inventory& inventory, std::size_t index) {
-  return ProbeEnd{analyzer::FlowEndpoint::of_workload(index), naive::End{&inventory.workloads[index], {}}};
+  return ProbeEnd{analyzer::FlowEndpoint::of_workload(index), naive::End{&inventory.workloads[index], {}, {}}};
 }
 
-ProbeEnd address_end(const model::Inventory& inventory, const analyzer::Reachability& engine,
+ProbeEnd address_end(const model::Inventory& inventory, const analyzer::Program& engine,
                      const model::IpAddress& ip) {
-  return ProbeEnd{engine.resolve(ip), naive::resolve(inventory, ip)};
+  return ProbeEnd{engine.addresses().resolve(ip), naive::resolve(inventory, ip)};
 }
 
-void check_flow(const model::Inventory& inventory, const analyzer::Reachability& engine,
+void check_flow(const model::Inventory& inventory, const analyzer::Program& engine,
                 const ProbeEnd& src, const ProbeEnd& dst, const std::vector<std::uint16_t>& probes) {
   const analyzer::FlowResult explained = engine.evaluate(src.engine, dst.engine);
   const analyzer::ConnectionSet fast = engine.allowed(src.engine, dst.engine);
@@ -174,11 +192,22 @@ void check_flow(const model::Inventory& inventory, const analyzer::Reachability&
     fail(flow() + ": evaluate() allows " + explained.allowed.to_string() + " but allowed() " +
          fast.to_string());
   }
-  check_side(explained.egress, "egress", flow);
-  check_side(explained.ingress, "ingress", flow);
-  const analyzer::ConnectionSet combined = explained.always != analyzer::AlwaysAllowed::no
-                                               ? analyzer::ConnectionSet::all()
-                                               : explained.egress.allowed & explained.ingress.allowed;
+  if (explained.by_family.empty() && !explained.no_common_family) {
+    check_side(engine, explained.egress, "egress", flow);
+    check_side(engine, explained.ingress, "ingress", flow);
+  }
+  for (const analyzer::FlowResult& part : explained.by_family) {
+    check_side(engine, part.egress, "egress", flow);
+    check_side(engine, part.ingress, "ingress", flow);
+  }
+  analyzer::ConnectionSet combined = explained.egress.allowed & explained.ingress.allowed;
+  if (explained.always != analyzer::AlwaysAllowed::no) {
+    combined = analyzer::ConnectionSet::all();
+  } else if (explained.no_common_family) {
+    combined = analyzer::ConnectionSet::none();
+  } else if (!explained.by_family.empty()) {
+    combined = explained.by_family[0].allowed | explained.by_family[1].allowed;
+  }
   if (!(combined == explained.allowed)) {
     fail(flow() + ": allowed is not egress & ingress");
   }
@@ -198,11 +227,11 @@ void check_flow(const model::Inventory& inventory, const analyzer::Reachability&
   }
 }
 
-void check_matrix(const model::Inventory& inventory, const analyzer::Reachability& engine,
+void check_matrix(const model::Inventory& inventory, const analyzer::Program& engine,
                   const MatrixCheck& options) {
   analyzer::MatrixOptions matrix_options;
   matrix_options.threads = options.threads;
-  const analyzer::Matrix matrix = analyzer::Matrix::compute(inventory, matrix_options);
+  const analyzer::Matrix matrix = analyzer::Matrix::compute(engine, matrix_options);
   const std::vector<analyzer::MatrixEndpoint>& endpoints = matrix.endpoints();
 
   // Workloads first, in Inventory order; external ranges partition each family.
@@ -268,6 +297,10 @@ void check_matrix(const model::Inventory& inventory, const analyzer::Reachabilit
   };
   for (std::size_t a : compared) {
     for (std::size_t b : compared) {
+      if (endpoints[a].kind == analyzer::MatrixEndpointKind::external &&
+          endpoints[b].kind == analyzer::MatrixEndpointKind::external) {
+        continue; // no policy governs traffic between two outside addresses
+      }
       const analyzer::ConnectionSet& got = matrix.allowed(a, b);
       for (const analyzer::FlowEndpoint& src : flow_endpoints(a)) {
         for (const analyzer::FlowEndpoint& dst : flow_endpoints(b)) {
@@ -299,7 +332,7 @@ void check_matrix(const model::Inventory& inventory, const analyzer::Reachabilit
   }
 }
 
-void check_expectation(const analyzer::Reachability& engine, const model::Expectation& expectation,
+void check_expectation(const analyzer::Program& engine, const model::Expectation& expectation,
                        std::size_t max_violations) {
   const analyzer::ExpectationChecker checker(engine);
   analyzer::CheckOptions bulk;

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Engine against reference: Reachability (both its explaining and its
+// Engine against reference: the scalar evaluator, Program (both its explaining and its
 // verdict path) against the naive evaluator, and Matrix::compute against the
 // engine. Allowed sets are unions of port ranges and address ranges whose
 // edges all come from the inventory, so probing every edge (and its
 // neighbours) checks each flow completely, not by sampling.
 
-#include <npcheck/analyzer/reachability.hpp>
+#include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/expectations.hpp>
 #include <npcheck/model/inventory.hpp>
 
@@ -34,13 +34,13 @@ struct ProbeEnd {
 };
 
 ProbeEnd workload_end(const model::Inventory& inventory, std::size_t index);
-ProbeEnd address_end(const model::Inventory& inventory, const analyzer::Reachability& engine,
+ProbeEnd address_end(const model::Inventory& inventory, const analyzer::Program& engine,
                      const model::IpAddress& ip);
 
 // Fails unless evaluate() and allowed() agree with each other, the
 // explanation is consistent, and both agree with the reference on every
 // protocol at every probe port.
-void check_flow(const model::Inventory& inventory, const analyzer::Reachability& engine,
+void check_flow(const model::Inventory& inventory, const analyzer::Program& engine,
                 const ProbeEnd& src, const ProbeEnd& dst, const std::vector<std::uint16_t>& probes);
 
 struct MatrixCheck {
@@ -53,13 +53,13 @@ struct MatrixCheck {
 // Computes Matrix of inventory; fails unless its external ranges partition
 // both address families and allowed(a, b) equals the engine's answer for
 // every compared pair (external endpoints at both ends of their ranges).
-void check_matrix(const model::Inventory& inventory, const analyzer::Reachability& engine,
+void check_matrix(const model::Inventory& inventory, const analyzer::Program& engine,
                   const MatrixCheck& options);
 
 // Checks expectation twice, answering its pairs through the Matrix and
 // through the engine one by one; fails unless status, pair counts and the
 // reported pairs (with their offending ports) are the same.
-void check_expectation(const analyzer::Reachability& engine, const model::Expectation& expectation,
+void check_expectation(const analyzer::Program& engine, const model::Expectation& expectation,
                        std::size_t max_violations);
 
 } // namespace npcheck::fuzz

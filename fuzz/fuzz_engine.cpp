@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Differential fuzzing of the reachability engine. The input bytes drive a
+// Differential fuzzing of the policy program's evaluators. The input bytes drive a
 // generator that builds a small cluster directly as model structs, valid by
 // construction and consistent (every address belongs to one pod or one node;
 // a pod's hostIP is an address of its node): up to three namespaces plus one
@@ -20,7 +20,7 @@
 #include "differential.hpp"
 #include "ip_value.hpp"
 
-#include <npcheck/analyzer/reachability.hpp>
+#include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/inventory.hpp>
 
 #include <algorithm>
@@ -393,7 +393,7 @@ private:
 int fuzz_engine(const std::uint8_t* data, std::size_t size) {
   ByteReader in(data, size);
   const model::Inventory inventory = ClusterGenerator(in).cluster();
-  const analyzer::Reachability engine(inventory);
+  const analyzer::Program engine(inventory);
   const std::vector<std::uint16_t> ports = port_probes(inventory);
 
   const std::size_t workloads = inventory.workloads.size();
@@ -413,7 +413,7 @@ int fuzz_engine(const std::uint8_t* data, std::size_t size) {
   // A node endpoint made without its name stands for the same node.
   for (const model::Node& node : inventory.nodes) {
     for (const model::IpAddress& ip : node.addresses) {
-      const ProbeEnd bare{analyzer::FlowEndpoint::node_ip(ip), testing::naive::End{nullptr, ip}};
+      const ProbeEnd bare{analyzer::FlowEndpoint::node_ip(ip), testing::naive::End{nullptr, ip, {}}};
       for (std::size_t w = 0; w < workloads; ++w) {
         check_flow(inventory, engine, bare, workload_end(inventory, w), ports);
         check_flow(inventory, engine, workload_end(inventory, w), bare, ports);

@@ -18,7 +18,7 @@
 #include "differential.hpp"
 #include "invariants.hpp"
 
-#include <npcheck/analyzer/reachability.hpp>
+#include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/error.hpp>
 #include <npcheck/model/load.hpp>
 
@@ -80,7 +80,7 @@ int fuzz_load(const std::uint8_t* data, std::size_t size) {
   }
   check_valid_inventory(inventory);
 
-  const analyzer::Reachability engine(inventory);
+  const analyzer::Program engine(inventory);
   const std::vector<std::uint16_t> ports = port_probes(inventory);
   const std::size_t workloads = std::min<std::size_t>(inventory.workloads.size(), 6);
   for (std::size_t a = 0; a < workloads; ++a) {

@@ -29,9 +29,10 @@
 #include "support/naive_evaluator.hpp"
 
 #include "endpoint_arg.hpp"
+#include "explain.hpp"
 
 #include <npcheck/analyzer/address_set.hpp>
-#include <npcheck/analyzer/reachability.hpp>
+#include <npcheck/analyzer/program.hpp>
 #include <npcheck/analyzer/selector_match.hpp>
 #include <npcheck/model/error.hpp>
 #include <npcheck/model/ip_address.hpp>
@@ -442,11 +443,11 @@ status: {addresses: [{type: InternalIP, address: 192.168.0.1}, {type: InternalIP
 
 void check_endpoint(std::string_view text) {
   const model::Inventory& inventory = endpoint_inventory();
-  static const analyzer::Reachability engine(inventory);
+  static const analyzer::Program engine(inventory);
   std::optional<analyzer::FlowEndpoint> got;
   std::string error;
   try {
-    got = cli::parse_endpoint(text, "--from", engine);
+    got = cli::parse_endpoint(text, "--from", inventory, engine.addresses());
   } catch (const model::Error& e) {
     error = e.what();
     if (error.rfind("--from: ", 0) != 0) {
@@ -457,7 +458,7 @@ void check_endpoint(std::string_view text) {
   // (a Pod wins over workloads of its name); anything else is an error.
   std::optional<analyzer::FlowEndpoint> want;
   if (const std::optional<model::IpAddress> ip = model::IpAddress::parse(text)) {
-    want = engine.resolve(*ip);
+    want = engine.addresses().resolve(*ip);
   } else {
     std::vector<std::string_view> parts;
     for (std::size_t start = 0;;) {

@@ -26,7 +26,7 @@ int fuzz_load(const std::uint8_t* data, std::size_t size);
 int fuzz_parsers(const std::uint8_t* data, std::size_t size);
 
 // Differential: the bytes drive a small valid cluster built directly as model
-// structs; the engine (Reachability::evaluate and ::allowed) must agree with
+// structs; the engine (Program::evaluate and ::allowed) must agree with
 // the naive evaluator (tests/support/naive_evaluator.hpp) on every flow and at
 // every port and address boundary, and Matrix::compute with both.
 int fuzz_engine(const std::uint8_t* data, std::size_t size);

@@ -8,7 +8,7 @@
 #include "commands.hpp"
 
 #include <npcheck/analyzer/expectations.hpp>
-#include <npcheck/analyzer/reachability.hpp>
+#include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/error.hpp>
 #include <npcheck/model/expectations.hpp>
 
@@ -81,12 +81,12 @@ int check(const CheckOptions& options, Output& io) {
     return static_cast<int>(ExitCode::input_error);
   }
 
-  analyzer::Reachability engine(*inventory);
-  analyzer::ExpectationChecker checker(engine);
+  const analyzer::Program program(*inventory);
+  analyzer::ExpectationChecker checker(program);
   analyzer::CheckOptions check_options;
   check_options.max_violations = options.max_pairs;
   CheckReport report;
-  report.inventory = &*inventory;
+  report.program = &program;
   for (const model::ExpectationFile& file : files) {
     for (const model::Expectation& expectation : file.expectations) {
       const auto start = std::chrono::steady_clock::now();

@@ -10,6 +10,7 @@
 
 #include <npcheck/analyzer/connectivity_diff.hpp>
 #include <npcheck/analyzer/matrix.hpp>
+#include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/error.hpp>
 
 #include <algorithm>
@@ -66,8 +67,10 @@ int run_diff(const DiffOptions& options, Output& io) {
   if (!base || !head) {
     return static_cast<int>(ExitCode::input_error);
   }
-  analyzer::Matrix base_matrix = analyzer::Matrix::compute(*base);
-  analyzer::Matrix head_matrix = analyzer::Matrix::compute(*head);
+  const analyzer::Program base_program(*base);
+  const analyzer::Program head_program(*head);
+  analyzer::Matrix base_matrix = analyzer::Matrix::compute(base_program);
+  analyzer::Matrix head_matrix = analyzer::Matrix::compute(head_program);
   analyzer::ConnectivityDiff diff = analyzer::diff_connectivity(*base, base_matrix, *head, head_matrix);
   if (options.format == "json") {
     write_diff_json(io.out, diff);

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 
 #include <npcheck/analyzer/lint.hpp>
+#include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/error.hpp>
 
 #include <nlohmann/json.hpp>
@@ -181,7 +182,8 @@ int run_lint(const LintCommandOptions& options, Output& io) {
              << " of kind " << kind << '\n';
     }
   }
-  const std::vector<Finding> findings = analyzer::lint(inventory, lint_options);
+  const analyzer::Program program(inventory);
+  const std::vector<Finding> findings = analyzer::lint(program, lint_options);
   if (options.format == "json") {
     print_json(findings, io.out);
   } else if (options.format == "sarif") {

@@ -4,6 +4,7 @@
 #include "matrix_view.hpp"
 
 #include <npcheck/analyzer/matrix.hpp>
+#include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/error.hpp>
 
 #include <unistd.h>
@@ -60,7 +61,19 @@ int run_matrix(const MatrixOptions& options, Output& io) {
     io.err << "\r\033[Knpcheck: computing the matrix of " << inventory->workloads.size()
            << " workloads..." << std::flush;
   }
-  const analyzer::Matrix matrix = analyzer::Matrix::compute(*inventory);
+  // Only the rows and columns the filters show are computed.
+  const analyzer::Program program(*inventory);
+  analyzer::MatrixOptions matrix_options;
+  const model::Inventory& loaded = *inventory;
+  if (!filter.namespaces.empty() || !filter.from_pattern.empty()) {
+    matrix_options.sources = [&](const analyzer::MatrixEndpoint& e) { return filter.shows_source(e, loaded); };
+  }
+  if (!filter.namespaces.empty() || !filter.to_pattern.empty()) {
+    matrix_options.destinations = [&](const analyzer::MatrixEndpoint& e) {
+      return filter.shows_destination(e, loaded);
+    };
+  }
+  const analyzer::Matrix matrix = analyzer::Matrix::compute(program, matrix_options);
   if (progress) {
     io.err << "\r\033[Knpcheck: writing " << options.format << "..." << std::flush;
   }
@@ -85,7 +98,7 @@ int run_matrix(const MatrixOptions& options, Output& io) {
   } else if (options.format == "dot") {
     write_matrix_dot(view, matrix, *inventory, out);
   } else {
-    write_matrix_html(view, matrix, *inventory, out);
+    write_matrix_html(view, matrix, program, out);
   }
   out.flush();
   if (progress) {

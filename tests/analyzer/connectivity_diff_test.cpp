@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// diff_connectivity must agree with asking the reachability engine of each
+// diff_connectivity must agree with asking the scalar evaluator of each
 // version about every pair of matched endpoints, one by one.
 #include <npcheck/analyzer/connectivity_diff.hpp>
 
 #include <npcheck/analyzer/matrix.hpp>
-#include <npcheck/analyzer/reachability.hpp>
+#include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/load.hpp>
 
 #include <doctest/doctest.h>
@@ -44,11 +44,11 @@ void check_against_engines(const std::vector<std::string>& base_files,
                            const std::vector<std::string>& head_files) {
   model::Inventory base = load(base_files);
   model::Inventory head = load(head_files);
-  analyzer::Matrix base_matrix = analyzer::Matrix::compute(base);
-  analyzer::Matrix head_matrix = analyzer::Matrix::compute(head);
+  const analyzer::Program base_engine(base);
+  const analyzer::Program head_engine(head);
+  analyzer::Matrix base_matrix = analyzer::Matrix::compute(base_engine);
+  analyzer::Matrix head_matrix = analyzer::Matrix::compute(head_engine);
   analyzer::ConnectivityDiff diff = analyzer::diff_connectivity(base, base_matrix, head, head_matrix);
-  analyzer::Reachability base_engine(base);
-  analyzer::Reachability head_engine(head);
 
   std::map<std::pair<std::size_t, std::size_t>, const analyzer::ConnectionChange*> reported;
   for (const analyzer::ConnectionChange& c : diff.changes) {
@@ -62,7 +62,7 @@ void check_against_engines(const std::vector<std::string>& base_files,
       if (a.kind == analyzer::MatrixEndpointKind::external && b.kind == analyzer::MatrixEndpointKind::external) {
         continue;
       }
-      auto answer = [](const analyzer::Reachability& engine, const analyzer::Matrix& matrix,
+      auto answer = [](const analyzer::Program& engine, const analyzer::Matrix& matrix,
                        const DiffEndpoint& x, std::size_t xi, const DiffEndpoint& y, std::size_t yi) {
         if (xi == DiffEndpoint::k_absent || yi == DiffEndpoint::k_absent) {
           return ConnectionSet::none();
@@ -110,7 +110,8 @@ TEST_CASE("diff_connectivity::agrees_with_engine") {
 
 TEST_CASE("diff_connectivity::self") {
   model::Inventory shop = load({"example-shop/manifests"});
-  analyzer::Matrix matrix = analyzer::Matrix::compute(shop);
+  const analyzer::Program program(shop);
+  analyzer::Matrix matrix = analyzer::Matrix::compute(program);
   analyzer::ConnectivityDiff diff = analyzer::diff_connectivity(shop, matrix, shop, matrix);
   CHECK(diff.empty());
   CHECK_EQ(diff.endpoints.size(), matrix.endpoints().size());

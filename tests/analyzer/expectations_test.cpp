@@ -56,7 +56,7 @@ spec:
 
 struct Fixture {
   model::Inventory inventory = model::load_string(k_cluster, "cluster.yaml");
-  analyzer::Reachability engine{inventory};
+  analyzer::Program engine{inventory};
   analyzer::ExpectationChecker checker{engine};
 
   analyzer::ExpectationResult check(const std::string& expectation) {
@@ -184,7 +184,7 @@ TEST_CASE("ExpectationChecker::bulk path agrees with pair by pair") {
   for (unsigned seed = 1; seed <= 150; ++seed) {
     testing::RandomCluster random(seed);
     const model::Inventory inventory = random.cluster();
-    const analyzer::Reachability engine(inventory);
+    const analyzer::Program engine(inventory);
     const analyzer::ExpectationChecker checker(engine);
     for (int e = 0; e < 6; ++e) {
       model::Expectation expectation;

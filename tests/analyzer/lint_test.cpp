@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <npcheck/analyzer/lint.hpp>
 
+#include <npcheck/analyzer/program.hpp>
+
 #include <npcheck/model/load.hpp>
 
 #include <doctest/doctest.h>
@@ -51,7 +53,7 @@ spec:
 std::vector<Finding> lint_yaml(const std::string& policies, const LintOptions& options = {}) {
   const npcheck::model::Inventory inventory =
       load_string(k_base + "---\n" + policies, "input.yaml");
-  return lint(inventory, options);
+  return lint(npcheck::analyzer::Program(inventory), options);
 }
 
 // "line:col id severity" per finding, one a line, for readable failures.

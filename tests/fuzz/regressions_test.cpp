@@ -39,10 +39,13 @@ std::vector<fs::path> files_in(const fs::path& directory) {
   return files;
 }
 
-// Replays every file of fuzz/<folder>/<target>/; returns how many there were.
+// Replays every file of fuzz/<folder>/<target>/ (which must exist, so that a
+// misplaced finding cannot go unreplayed); returns how many there were.
 std::size_t replay(const std::string& folder, const std::string& target, Target entry) {
   npcheck::fuzz::set_failure_handler(npcheck::fuzz::throw_failure);
-  const std::vector<fs::path> files = files_in(fs::path(NPCHECK_FUZZ_DIR) / folder / target);
+  const fs::path directory = fs::path(NPCHECK_FUZZ_DIR) / folder / target;
+  REQUIRE_MESSAGE(fs::is_directory(directory), directory.string() << " is missing");
+  const std::vector<fs::path> files = files_in(directory);
   for (const fs::path& file : files) {
     std::ifstream stream(file, std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());

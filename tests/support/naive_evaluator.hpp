@@ -5,7 +5,7 @@
 // interval sets, no index, no precomputation; loops over policies, rules,
 // peers and ports with plain integer comparisons. It answers one (protocol,
 // port) at a time. Shared by the property test
-// (tests/analyzer/reachability_property_test.cpp) and the differential fuzzer
+// (tests/analyzer/program_property_test.cpp) and the differential fuzzer
 // (fuzz/fuzz_engine.cpp), so it must not depend on doctest.
 //
 // Node-local traffic: an address belongs to a node when a Node lists it, when
@@ -15,7 +15,9 @@
 
 #include <npcheck/model/inventory.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -92,9 +94,11 @@ inline bool in_block(const model::IpAddress& ip, const model::IpBlock& block) {
 }
 
 // A flow end as the reference sees it: a workload, or else a bare address.
+// A workload reached through one of its addresses keeps that family.
 struct End {
   const model::Workload* workload = nullptr;
   model::IpAddress ip;
+  std::optional<model::IpFamily> family;
 };
 
 inline model::Labels namespace_labels(const model::Inventory& inventory, const std::string& name) {
@@ -106,8 +110,11 @@ inline model::Labels namespace_labels(const model::Inventory& inventory, const s
   return model::Labels{{"kubernetes.io/metadata.name", name}};
 }
 
+// An ipBlock matches a workload only through its address of the flow's
+// family (none: the ends have no known address, so no block matches).
 inline bool peer_matches(const model::Inventory& inventory, const model::NetworkPolicy& policy,
-                         const model::Rule& rule, const End& other) {
+                         const model::Rule& rule, const End& other,
+                         std::optional<model::IpFamily> family) {
   if (rule.peers.empty()) {
     return true;
   }
@@ -124,7 +131,7 @@ inline bool peer_matches(const model::Inventory& inventory, const model::Network
         addresses.push_back(*other.workload->host_ip);
       }
       for (const model::IpAddress& address : addresses) {
-        if (in_block(address, *peer.ip_block)) {
+        if (family && address.family == *family && in_block(address, *peer.ip_block)) {
           return true;
         }
       }
@@ -180,7 +187,7 @@ inline bool port_matches(const model::Rule& rule, const End& destination, model:
 // Whether self's side (its egress when ingress is false) admits the flow.
 inline bool side_allows(const model::Inventory& inventory, const End& self, const End& other,
                         const End& destination, bool ingress, model::Protocol protocol,
-                        std::uint16_t number) {
+                        std::uint16_t number, std::optional<model::IpFamily> family) {
   if (self.workload == nullptr || self.workload->host_network) {
     return true;
   }
@@ -195,7 +202,7 @@ inline bool side_allows(const model::Inventory& inventory, const End& self, cons
     }
     isolated = true;
     for (const model::Rule& rule : ingress ? policy.ingress : policy.egress) {
-      if (peer_matches(inventory, policy, rule, other) &&
+      if (peer_matches(inventory, policy, rule, other, family) &&
           port_matches(rule, destination, protocol, number)) {
         return true;
       }
@@ -261,11 +268,52 @@ inline bool always_allowed(const model::Inventory& inventory, const End& src, co
   return node_local(inventory, src, dst) || node_local(inventory, dst, src);
 }
 
-// Whether src's egress and dst's ingress both admit (protocol, number).
+// The families an end can use: a bare address's own, the family a workload
+// was reached by, else those of the workload's pod IPs (none known: empty).
+inline std::vector<model::IpFamily> families(const End& end) {
+  if (end.workload == nullptr) {
+    return {end.ip.family};
+  }
+  if (end.family) {
+    return {*end.family};
+  }
+  std::vector<model::IpFamily> result;
+  for (model::IpFamily family : {model::IpFamily::v4, model::IpFamily::v6}) {
+    for (const model::IpAddress& address : end.workload->pod_ips) {
+      if (address.family == family) {
+        result.push_back(family);
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+// Whether src's egress and dst's ingress both admit (protocol, number) on
+// some family the flow can have: one both ends have (an end without known
+// addresses has any); none at all when neither has known addresses.
 inline bool policies_allow(const model::Inventory& inventory, const End& src, const End& dst,
                            model::Protocol protocol, std::uint16_t number) {
-  return side_allows(inventory, src, dst, dst, false, protocol, number) &&
-         side_allows(inventory, dst, src, dst, true, protocol, number);
+  const std::vector<model::IpFamily> from = families(src);
+  const std::vector<model::IpFamily> to = families(dst);
+  std::vector<std::optional<model::IpFamily>> flows;
+  if (from.empty() && to.empty()) {
+    flows.push_back(std::nullopt);
+  }
+  for (model::IpFamily family : {model::IpFamily::v4, model::IpFamily::v6}) {
+    const bool in_from = from.empty() || std::find(from.begin(), from.end(), family) != from.end();
+    const bool in_to = to.empty() || std::find(to.begin(), to.end(), family) != to.end();
+    if (in_from && in_to && !(from.empty() && to.empty())) {
+      flows.push_back(family);
+    }
+  }
+  for (const std::optional<model::IpFamily>& family : flows) {
+    if (side_allows(inventory, src, dst, dst, false, protocol, number, family) &&
+        side_allows(inventory, dst, src, dst, true, protocol, number, family)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Whether src may open (protocol, number) to dst.
@@ -283,11 +331,11 @@ inline End resolve(const model::Inventory& inventory, const model::IpAddress& ip
     }
     for (const model::IpAddress& address : workload.pod_ips) {
       if (address == ip) {
-        return End{&workload, {}};
+        return End{&workload, {}, ip.family};
       }
     }
   }
-  return End{nullptr, ip};
+  return End{nullptr, ip, {}};
 }
 
 // "ns/name#index" or the address, for failure messages.

@@ -198,8 +198,12 @@ public:
           spec.ips.push_back(*spec.host_ip);
         } else if (role != 2) {
           next_ip += 1 + static_cast<std::uint32_t>(below(100));
-          spec.ips.push_back(model::IpAddress::from_v4(0x0A000000u + next_ip).to_string());
-          if (chance(30)) {
+          // IPv4, dual-stack, or (rarely) IPv6 only.
+          const int stack = below(10);
+          if (stack != 0) {
+            spec.ips.push_back(model::IpAddress::from_v4(0x0A000000u + next_ip).to_string());
+          }
+          if (stack <= 3) {
             spec.ips.push_back(model::IpAddress::from_v6(0xfd00000000000000ull, next_ip).to_string());
           }
         }

@@ -4,7 +4,8 @@
 #include <npcheck/analyzer/address_set.hpp>
 #include <npcheck/analyzer/matrix.hpp>
 #include <npcheck/analyzer/port_set.hpp>
-#include <npcheck/analyzer/reachability.hpp>
+#include <npcheck/analyzer/partition.hpp>
+#include <npcheck/analyzer/program.hpp>
 
 #include <cstddef>
 #include <optional>
@@ -68,18 +69,18 @@ struct CheckOptions {
   std::size_t matrix_from_pairs = 50'000;
 };
 
-// Checks expectations against the inventory of a Reachability engine. Pods
+// Checks expectations against a policy program. Pods
 // and workloads are matched by namespace (name or label selector), name,
 // kind and pod label selector; a cidr side is split into the ranges that
 // every ipBlock treats alike, plus the pods and nodes whose addresses lie in
 // it, so that a deny to a cidr fails if any address in it is reachable. An
 // endpoint is paired with itself only when it is a workload other than a Pod
-// (two replicas talking). The engine must outlive the checker. check() keeps
+// (two replicas talking). The program must outlive the checker. check() keeps
 // the Matrix it computes for later calls, so one checker must not be used
 // from several threads at once.
 class ExpectationChecker {
 public:
-  explicit ExpectationChecker(const Reachability& engine);
+  explicit ExpectationChecker(const Program& program);
 
   // The endpoints spec stands for, workloads in Inventory order, then nodes,
   // then outside ranges by address.
@@ -89,19 +90,17 @@ public:
 
 private:
   std::vector<CheckEndpoint> resolve_cidr(const model::EndpointSpec& spec) const;
-  // The bulk matrix of the engine's inventory, computed on first use.
+  // The partition and the bulk matrix of the program, computed on first use.
+  const Partition& partition() const;
   const Matrix& matrix() const;
   // The matrix endpoint that answers for a check endpoint: a workload's own,
   // or the external endpoint holding an outside piece's address; none for
   // a node address.
   std::optional<std::size_t> matrix_endpoint(const CheckEndpoint& endpoint) const;
 
-  const Reachability& m_engine;
+  const Program& m_program;
+  mutable std::optional<Partition> m_partition;
   mutable std::optional<Matrix> m_matrix;
-  // Every range of the matrix's external endpoints with its endpoint, by address.
-  mutable std::vector<std::pair<AddressRange, std::size_t>> m_external_ranges;
-  // The distinct address sets of every ipBlock of every policy.
-  std::vector<AddressSet> m_blocks;
 };
 
 // The listed ports as a set; an empty list is every port of every protocol.

@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-namespace npcheck::model {
-struct Inventory;
-} // namespace npcheck::model
+namespace npcheck::analyzer {
+class Program;
+} // namespace npcheck::analyzer
 
 namespace npcheck::analyzer {
 
@@ -48,10 +48,10 @@ struct LintOptions {
   std::vector<std::string_view> disabled;
 };
 
-// Runs every enabled check over the inventory, its validation errors and
-// warnings included (as NP000 and NP001), and returns the findings sorted by
-// file, line, column and check id. The inventory need not be ok(): invalid
-// objects are already dropped by the loader, and the rest is linted.
-std::vector<Finding> lint(const model::Inventory& inventory, const LintOptions& options = {});
+// Runs every enabled check over the program's inventory, its validation
+// errors and warnings included (as NP000 and NP001), and returns the findings
+// sorted by file, line, column and check id. The inventory need not be ok():
+// invalid objects are already dropped by the loader, and the rest is linted.
+std::vector<Finding> lint(const Program& program, const LintOptions& options = {});
 
 } // namespace npcheck::analyzer

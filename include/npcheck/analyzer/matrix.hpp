@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+// The bulk evaluator: the connectivity of every pair of endpoints at once,
+// read from the policy program over its partition.
+
 #include <npcheck/analyzer/address_set.hpp>
+#include <npcheck/analyzer/partition.hpp>
 #include <npcheck/analyzer/port_set.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
 
-namespace npcheck::model {
-struct Inventory;
-} // namespace npcheck::model
-
 namespace npcheck::analyzer {
+
+class Program;
 
 enum class MatrixEndpointKind {
   workload, // a Pod, or the pods of a workload's template
@@ -26,7 +29,8 @@ struct MatrixEndpoint {
   MatrixEndpointKind kind = MatrixEndpointKind::workload;
   std::size_t workload = 0; // index into Inventory::workloads; only for kind workload
   // Only for kind external: the maximal ranges, IPv4 first, ascending. They
-  // are the atomic ranges of the ipBlocks that every policy treats alike.
+  // are address atoms that every policy treats alike (of one family when
+  // some workload has known addresses).
   std::vector<AddressRange> ranges;
   // "ns/name" (Pod), "ns/name[Deployment]", or the ranges "a-b,c-d".
   std::string id;
@@ -40,22 +44,29 @@ struct MatrixEntry {
 
 struct MatrixOptions {
   unsigned threads = 0; // 0: one per core
+  // The endpoints to compute as sources and as destinations (empty: all).
+  // Only the rows of classes with a chosen source and the columns of classes
+  // with a chosen destination are computed; other entries read as nothing.
+  std::function<bool(const MatrixEndpoint&)> sources;
+  std::function<bool(const MatrixEndpoint&)> destinations;
 };
 
-// The full connectivity matrix of an Inventory: every workload and every
-// external address range against every other, with the allowed protocols and
-// ports. Endpoints that every policy treats alike share a class, and the
-// matrix is stored per class pair, sparse (pairs with nothing allowed are
-// absent). allowed(a, b) agrees with Reachability::evaluate for every pair
-// (an external endpoint stands for any address of its ranges that is neither
-// a pod's nor a node's).
+// The connectivity matrix of a program: every workload and every external
+// address class against every other, with the allowed protocols and ports.
+// Endpoints of one class share their row; the matrix is stored per class
+// pair, sparse (pairs with nothing allowed are absent). allowed(a, b) agrees
+// with Program::evaluate for every computed pair with a workload at one end
+// at least (an external endpoint stands for any address of its ranges that is
+// neither a pod's nor a node's); no policy governs traffic between two
+// outside addresses, and their entries mean nothing.
 class Matrix {
 public:
-  // Computes the matrix; the Inventory must be valid (Inventory::ok()). Does
-  // not keep a reference to it.
-  static Matrix compute(const model::Inventory& inventory, const MatrixOptions& options = {});
+  // Computes the matrix; the program's Inventory must be valid. Does not
+  // keep a reference to the program or the partition.
+  static Matrix compute(const Program& program, const MatrixOptions& options = {});
+  static Matrix compute(const Partition& partition, const MatrixOptions& options = {});
 
-  // Workloads in Inventory order, then external endpoints by first range.
+  // Workloads in Inventory order, then external classes by first range.
   const std::vector<MatrixEndpoint>& endpoints() const { return m_endpoints; }
 
   // What endpoint from may open to endpoint to. For from == to: everything
@@ -69,6 +80,9 @@ public:
   const std::vector<std::uint32_t>& class_members(std::size_t cls) const {
     return m_class_members[cls];
   }
+  // Whether the row (as a source) / column (as a destination) of a class was computed.
+  bool row_computed(std::size_t cls) const { return m_row_computed[cls]; }
+  bool column_computed(std::size_t cls) const { return m_column_computed[cls]; }
   // The non-empty entries of a class row (between distinct members), by class.
   std::span<const MatrixEntry> row(std::size_t cls) const;
   // The connection id of the entry from class from to class to in row(from)
@@ -87,6 +101,8 @@ private:
   std::vector<MatrixEndpoint> m_endpoints;
   std::vector<std::uint32_t> m_class_of;
   std::vector<std::vector<std::uint32_t>> m_class_members;
+  std::vector<bool> m_row_computed;
+  std::vector<bool> m_column_computed;
   // Row of class c: m_entries[m_row_start[c] .. m_row_start[c + 1]).
   std::vector<std::size_t> m_row_start;
   std::vector<MatrixEntry> m_entries;

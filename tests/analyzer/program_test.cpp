@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <npcheck/analyzer/reachability.hpp>
+#include <npcheck/analyzer/program.hpp>
 
 #include <npcheck/model/inventory.hpp>
 
@@ -16,7 +16,9 @@ using npcheck::analyzer::Direction;
 using npcheck::analyzer::EndpointKind;
 using npcheck::analyzer::FlowEndpoint;
 using npcheck::analyzer::PortSet;
-using npcheck::analyzer::Reachability;
+using npcheck::analyzer::Decision;
+using npcheck::analyzer::Program;
+using npcheck::analyzer::TierKind;
 using npcheck::model::ContainerPort;
 using npcheck::model::Labels;
 using npcheck::model::Protocol;
@@ -33,7 +35,7 @@ FlowEndpoint ext(const char* text) {
 }
 
 std::string allowed(const ClusterBuilder& cluster, const FlowEndpoint& src, const FlowEndpoint& dst) {
-  const Reachability engine(cluster.inventory);
+  const Program engine(cluster.inventory);
   const auto result = engine.evaluate(src, dst);
   // The fast path must agree with the explained one.
   CHECK(engine.allowed(src, dst) == result.allowed);
@@ -44,7 +46,7 @@ std::string allowed(const ClusterBuilder& cluster, const FlowEndpoint& src, cons
 
 TEST_SUITE_BEGIN("analyzer");
 
-TEST_CASE("Reachability::isolation") {
+TEST_CASE("Program::isolation") {
   ClusterBuilder c;
   c.ns("a").ns("b");
   const auto web = c.pod("a", "web", {{"app", "web"}});
@@ -62,9 +64,9 @@ TEST_CASE("Reachability::isolation") {
   SUBCASE("spec.podSelector selects only in the policy's namespace") {
     c.add(policy("a", "deny", selector(), Types::ingress));
     CHECK(allowed(c, w(web), w(other)) == "all");
-    const Reachability engine(c.inventory);
-    CHECK(engine.isolated(web, Direction::ingress));
-    CHECK_FALSE(engine.isolated(other, Direction::ingress));
+    const Program engine(c.inventory);
+    CHECK(!engine.selecting(web, Direction::ingress, TierKind::network_policy).empty());
+    CHECK_FALSE(!engine.selecting(other, Direction::ingress, TierKind::network_policy).empty());
   }
   SUBCASE("spec.podSelector labels") {
     c.add(policy("a", "deny-db", selector({{"app", "db"}}), Types::ingress));
@@ -88,7 +90,7 @@ TEST_CASE("Reachability::isolation") {
   }
 }
 
-TEST_CASE("Reachability::rules") {
+TEST_CASE("Program::rules") {
   ClusterBuilder c;
   c.ns("a").ns("b");
   const auto web = c.pod("a", "web", {{"app", "web"}});
@@ -132,7 +134,7 @@ TEST_CASE("Reachability::rules") {
   }
 }
 
-TEST_CASE("Reachability::peers") {
+TEST_CASE("Program::peers") {
   ClusterBuilder c;
   c.ns("a", {{"team", "x"}}).ns("b", {{"team", "y"}}).ns("c", {{"team", "y"}});
   const auto web = c.pod("a", "web", {{"app", "web"}});
@@ -190,7 +192,7 @@ TEST_CASE("Reachability::peers") {
   }
 }
 
-TEST_CASE("Reachability::ip_block") {
+TEST_CASE("Program::ip_block") {
   ClusterBuilder c;
   c.ns("a");
   const auto web = c.pod("a", "web", {{"app", "web"}}, {.ips = {"10.0.0.5"}});
@@ -232,7 +234,7 @@ TEST_CASE("Reachability::ip_block") {
   }
 }
 
-TEST_CASE("Reachability::ports") {
+TEST_CASE("Program::ports") {
   ClusterBuilder c;
   c.ns("a");
   const auto web = c.pod("a", "web", {{"app", "web"}},
@@ -263,7 +265,7 @@ TEST_CASE("Reachability::ports") {
   SUBCASE("port..endPort") {
     c.add(policy("a", "p", selector({{"app", "web"}}), Types::ingress,
                  {rule({}, {port(Protocol::tcp, 8000, 8080), port(Protocol::udp, 53)})}));
-    const Reachability engine(c.inventory);
+    const Program engine(c.inventory);
     const ConnectionSet set = engine.allowed(w(client), w(web));
     CHECK(set.to_string() == "TCP 8000-8080; UDP 53");
     CHECK(set.allows(Protocol::tcp, 8000));
@@ -279,7 +281,7 @@ TEST_CASE("Reachability::ports") {
   }
 }
 
-TEST_CASE("Reachability::always_allowed") {
+TEST_CASE("Program::always_allowed") {
   ClusterBuilder c;
   c.ns("a");
   c.node("n1", {"192.168.0.1"}).node("n2", {"192.168.0.2"});
@@ -294,27 +296,27 @@ TEST_CASE("Reachability::always_allowed") {
   const auto deploy = c.pod("a", "deploy", {{"app", "web"}}, {.kind = WorkloadKind::deployment});
   const auto hostip_only = c.pod("a", "h", {{"app", "web"}}, {.host_ip = "192.168.0.9"});
   c.add(policy("a", "deny-all", selector(), Types::both));
-  const Reachability engine(c.inventory);
+  const Program engine(c.inventory);
 
   SUBCASE("a pod to itself") {
     const auto result = engine.evaluate(w(web), w(web));
     CHECK(result.always == AlwaysAllowed::self);
     CHECK(result.allowed.is_all());
-    CHECK(result.ingress.isolated);
+    CHECK(result.ingress.isolated());
   }
   SUBCASE("a workload's replicas are not self traffic") {
     CHECK(engine.evaluate(w(deploy), w(deploy)).allowed.empty());
   }
   SUBCASE("pod and its node") {
-    const FlowEndpoint node = engine.resolve(ip("192.168.0.1"));
+    const FlowEndpoint node = engine.addresses().resolve(ip("192.168.0.1"));
     CHECK(node.kind == EndpointKind::node);
     CHECK(node.node_name == "n1");
     CHECK(engine.evaluate(w(web), node).always == AlwaysAllowed::node_local);
     CHECK(engine.allowed(node, w(web)).is_all());
-    CHECK(engine.allowed(engine.resolve(ip("192.168.0.2")), w(web)).empty());
+    CHECK(engine.allowed(engine.addresses().resolve(ip("192.168.0.2")), w(web)).empty());
   }
   SUBCASE("hostIP makes a node endpoint") {
-    const FlowEndpoint node = engine.resolve(ip("192.168.0.9"));
+    const FlowEndpoint node = engine.addresses().resolve(ip("192.168.0.9"));
     CHECK(node.kind == EndpointKind::node);
     CHECK(engine.allowed(node, w(hostip_only)).is_all());
     CHECK(engine.allowed(node, w(web)).empty());
@@ -325,12 +327,12 @@ TEST_CASE("Reachability::always_allowed") {
     CHECK(engine.allowed(w(far_agent), w(web)).empty());
   }
   SUBCASE("hostNetwork pods are never isolated") {
-    CHECK_FALSE(engine.isolated(agent, Direction::ingress));
+    CHECK_FALSE(!engine.selecting(agent, Direction::ingress, TierKind::network_policy).empty());
     CHECK(engine.allowed(w(far_agent), w(agent)).is_all());
   }
 }
 
-TEST_CASE("Reachability::endpoints") {
+TEST_CASE("Program::endpoints") {
   ClusterBuilder c;
   c.ns("a");
   const auto web = c.pod("a", "web", {{"app", "web"}}, {.ips = {"10.0.0.5", "fd00::5"}});
@@ -339,12 +341,16 @@ TEST_CASE("Reachability::endpoints") {
                              .kind = WorkloadKind::deployment});
   c.add(policy("a", "api", selector({{"app", "api"}}), Types::ingress,
                {rule({pods({{"app", "web"}})}, {named_port("grpc")})}));
-  const Reachability engine(c.inventory);
+  const Program engine(c.inventory);
 
-  SUBCASE("resolve") {
-    CHECK(engine.resolve(ip("10.0.0.5")) == w(web));
-    CHECK(engine.resolve(ip("fd00::5")) == w(web));
-    CHECK(engine.resolve(ip("8.8.8.8")) == ext("8.8.8.8"));
+  SUBCASE("resolve: a pod named by an address keeps its family") {
+    FlowEndpoint v4 = w(web);
+    v4.family = npcheck::model::IpFamily::v4;
+    FlowEndpoint v6 = w(web);
+    v6.family = npcheck::model::IpFamily::v6;
+    CHECK(engine.addresses().resolve(ip("10.0.0.5")) == v4);
+    CHECK(engine.addresses().resolve(ip("fd00::5")) == v6);
+    CHECK(engine.addresses().resolve(ip("8.8.8.8")) == ext("8.8.8.8"));
   }
   SUBCASE("workloads behave like their template's pods") {
     CHECK(engine.allowed(w(web), w(deploy)).to_string() == "TCP 9000");
@@ -356,7 +362,50 @@ TEST_CASE("Reachability::endpoints") {
   }
 }
 
-TEST_CASE("Reachability::evaluate") {
+TEST_CASE("Program::families") {
+  // A flow carries one IP family; an ipBlock matches a pod only through its
+  // address of that family.
+  ClusterBuilder c;
+  c.ns("a");
+  const auto dual = c.pod("a", "dual", {{"app", "dual"}}, {.ips = {"10.0.0.5", "fd00::5"}});
+  const auto v4 = c.pod("a", "v4", {{"app", "v4"}}, {.ips = {"10.0.0.6"}});
+  const auto v6 = c.pod("a", "v6", {{"app", "v6"}}, {.ips = {"fd00::7"}});
+  const auto dual_db = c.pod("a", "db", {{"app", "db"}}, {.ips = {"10.0.0.9", "fd00::9"}});
+  const auto tmpl = c.pod("a", "tmpl", {{"app", "t"}}, {.kind = WorkloadKind::deployment});
+  c.add(policy("a", "db", selector({{"app", "db"}}), Types::ingress,
+               {rule({ip_block("fd00::/64")}, {tcp(5432)})}));
+  const Program engine(c.inventory);
+
+  SUBCASE("an IPv4 flow never carries the IPv6 address") {
+    const FlowEndpoint from_v4 = engine.addresses().resolve(ip("10.0.0.5"));
+    CHECK(engine.allowed(from_v4, w(dual_db)).empty());
+    const FlowEndpoint from_v6 = engine.addresses().resolve(ip("fd00::5"));
+    CHECK(engine.allowed(from_v6, w(dual_db)).to_string() == "TCP 5432");
+  }
+  SUBCASE("pod to pod: the union over the families both have") {
+    const auto result = engine.evaluate(w(dual), w(dual_db));
+    CHECK(result.allowed.to_string() == "TCP 5432");
+    REQUIRE(result.by_family.size() == 2);
+    CHECK(result.by_family[0].family == npcheck::model::IpFamily::v4);
+    CHECK(result.by_family[0].allowed.empty());
+    CHECK(result.by_family[1].allowed.to_string() == "TCP 5432");
+    // IPv4 only: no IPv6 flow exists.
+    CHECK(engine.allowed(w(v4), w(dual_db)).empty());
+    CHECK(engine.allowed(w(v6), w(dual_db)).to_string() == "TCP 5432");
+  }
+  SUBCASE("no family in common: nothing passes") {
+    const auto result = engine.evaluate(w(v4), w(v6));
+    CHECK(result.no_common_family);
+    CHECK(result.allowed.empty());
+  }
+  SUBCASE("a template without addresses takes the other end's families") {
+    CHECK(engine.allowed(w(tmpl), w(v6)).is_all());
+    CHECK(engine.allowed(w(tmpl), w(dual_db)).empty()); // its address matches no block
+    CHECK(engine.allowed(ext("fd00::1"), w(tmpl)).is_all());
+  }
+}
+
+TEST_CASE("Program::evaluate") {
   ClusterBuilder c;
   c.ns("a").ns("b");
   const auto web = c.pod("a", "web", {{"app", "web"}});
@@ -366,31 +415,40 @@ TEST_CASE("Reachability::evaluate") {
                {rule({pods({{"app", "nobody"}})}), rule({namespaces({})}, {tcp(80)}),
                 rule({}, {tcp(80), tcp(443)})}));
   c.add(policy("b", "out", selector(), Types::egress, {}, {rule({}, {port(Protocol::tcp, 1, 100)})}));
-  const Reachability engine(c.inventory);
+  const Program engine(c.inventory);
   const auto result = engine.evaluate(w(client), w(web));
 
   CHECK(result.allowed.to_string() == "TCP 80");
   CHECK(result.always == AlwaysAllowed::no);
-  CHECK(result.ingress.isolated);
-  CHECK(result.ingress.policies == std::vector<std::size_t>{0, 1});
-  REQUIRE(result.ingress.rules.size() == 2);
-  CHECK(result.ingress.rules[0].policy == 1);
-  CHECK(result.ingress.rules[0].direction == Direction::ingress);
-  CHECK(result.ingress.rules[0].rule == 1);
-  CHECK(result.ingress.rules[0].allowed.to_string() == "TCP 80");
-  CHECK(result.ingress.rules[1].rule == 2);
-  CHECK(result.ingress.rules[1].allowed.to_string() == "TCP 80,443");
+  CHECK(result.ingress.isolated());
+  CHECK(result.ingress.isolating == std::vector<npcheck::analyzer::PolicyId>{0, 1});
+  // The rules that admit something, in policy then rule order, then what
+  // isolation refuses.
+  REQUIRE(result.ingress.decisions.size() == 3);
+  const Decision& first = result.ingress.decisions[0];
+  CHECK(first.by == Decision::By::rule);
+  CHECK(engine.rule(first.rule).policy == 1);
+  CHECK(engine.rule(first.rule).direction == Direction::ingress);
+  CHECK(engine.rule(first.rule).index == 1);
+  CHECK(first.connections.to_string() == "TCP 80");
+  CHECK(engine.rule(result.ingress.decisions[1].rule).index == 2);
+  CHECK(result.ingress.decisions[1].connections.to_string() == "TCP 80,443");
+  CHECK(result.ingress.decisions[2].by == Decision::By::isolation);
+  CHECK(result.ingress.decisions[2].connections ==
+        (ConnectionSet::all() - result.ingress.allowed));
   CHECK(result.ingress.allowed.to_string() == "TCP 80,443");
-  CHECK(result.egress.isolated);
-  CHECK(result.egress.policies == std::vector<std::size_t>{2});
-  REQUIRE(result.egress.rules.size() == 1);
-  CHECK(result.egress.rules[0].direction == Direction::egress);
+  CHECK(result.egress.isolated());
+  CHECK(result.egress.isolating == std::vector<npcheck::analyzer::PolicyId>{2});
+  REQUIRE(result.egress.decisions.size() == 2);
+  CHECK(engine.rule(result.egress.decisions[0].rule).direction == Direction::egress);
   CHECK(result.egress.allowed.to_string() == "TCP 1-100");
 
   SUBCASE("non-isolated side") {
     const auto back = engine.evaluate(w(web), w(client));
-    CHECK_FALSE(back.egress.isolated);
-    CHECK(back.egress.policies.empty());
+    CHECK_FALSE(back.egress.isolated());
+    CHECK(back.egress.isolating.empty());
+    REQUIRE(back.egress.decisions.size() == 1);
+    CHECK(back.egress.decisions[0].by == Decision::By::default_allow);
     CHECK(back.egress.allowed.is_all());
     CHECK(back.allowed.is_all());
   }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Randomized comparison of the reachability engine with the naive reference
+// Randomized comparison of the scalar evaluator with the naive reference
 // evaluator (support/naive_evaluator.hpp), written straight from
 // spec/semantics.md: no interval sets, no index, no precomputation. Seeds
 // are fixed, so every run checks the same few hundred small clusters.
 
-#include <npcheck/analyzer/reachability.hpp>
+#include <npcheck/analyzer/program.hpp>
 
 #include <npcheck/model/inventory.hpp>
 
@@ -33,7 +33,7 @@ using RefEnd = naive::End;
 
 TEST_SUITE_BEGIN("analyzer");
 
-TEST_CASE("Reachability::property") {
+TEST_CASE("Program::evaluate agrees with the naive evaluator") {
   const std::vector<std::uint16_t> probe_ports = [] {
     std::vector<std::uint16_t> ports;
     for (std::uint16_t p = 1; p <= 30; ++p) {
@@ -50,7 +50,7 @@ TEST_CASE("Reachability::property") {
   for (unsigned seed = 1; seed <= 300; ++seed) {
     testing::RandomCluster generate(seed);
     const model::Inventory inventory = generate.cluster();
-    const analyzer::Reachability engine(inventory);
+    const analyzer::Program engine(inventory);
     const int flows = 20;
     for (int f = 0; f < flows; ++f) {
       analyzer::FlowEndpoint src;
@@ -79,26 +79,26 @@ TEST_CASE("Reachability::property") {
         const std::size_t b = generate.chance(10) ? a : random_workload();
         src = analyzer::FlowEndpoint::of_workload(a);
         dst = analyzer::FlowEndpoint::of_workload(b);
-        ref_src = {&inventory.workloads[a], {}};
-        ref_dst = {&inventory.workloads[b], {}};
+        ref_src = {&inventory.workloads[a], {}, {}};
+        ref_dst = {&inventory.workloads[b], {}, {}};
         break;
       }
       case 1: {
         const std::size_t a = random_workload();
         const model::IpAddress ip = random_ip();
         src = analyzer::FlowEndpoint::of_workload(a);
-        dst = engine.resolve(ip);
-        ref_src = {&inventory.workloads[a], {}};
+        dst = engine.addresses().resolve(ip);
+        ref_src = {&inventory.workloads[a], {}, {}};
         ref_dst = naive::resolve(inventory, ip);
         break;
       }
       default: {
         const std::size_t b = random_workload();
         const model::IpAddress ip = random_ip();
-        src = engine.resolve(ip);
+        src = engine.addresses().resolve(ip);
         dst = analyzer::FlowEndpoint::of_workload(b);
         ref_src = naive::resolve(inventory, ip);
-        ref_dst = {&inventory.workloads[b], {}};
+        ref_dst = {&inventory.workloads[b], {}, {}};
         break;
       }
       }

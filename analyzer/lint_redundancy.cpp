@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Redundant rules (NP301) and policies (NP302), decided exactly on the
+// program. A rule R of NetworkPolicy P is redundant iff, for every pod s that
+// P selects, what R admits for s (per peer: the port classes it opens; named
+// ports resolved on the destination, which is s for ingress and the peer for
+// egress) is also admitted by the other active rules of the same direction of
+// the policies isolating s. The policies are visited from last to first and
+// a redundant rule is deactivated before the next one is looked at, so that
+// removing every reported rule together changes nothing (of two identical
+// rules only the later one is reported). A policy is reported as a whole when
+// the rules of the other policies cover all its rules admit and every pod it
+// selects is isolated in each of its directions by another active policy.
+//
+// The work is done over the partition (partition.hpp), not over pods: pods of
+// one endpoint class are selected by the same policies and resolve named
+// ports alike, so the pods P selects are visited as groups of classes with
+// the same isolating policies, and peers as classes. A flow has one family:
+// peers whose families never meet the selected pods' are left out.
+
+#include "lint_context.hpp"
+
+#include <npcheck/analyzer/partition.hpp>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace npcheck::analyzer::lint_detail {
+
+namespace {
+
+using PortBits = std::vector<std::uint64_t>; // one bit per port class
+
+// The selected pods of a group: the endpoint classes isolated in direction
+// by exactly the same policies (and, for ingress, resolving named ports
+// alike: they are the destination).
+struct Group {
+  Direction direction = Direction::ingress;
+  ClassId representative = 0;
+  std::vector<PolicyId> policies; // ascending
+};
+
+class Redundancy {
+public:
+  explicit Redundancy(Context& context)
+      : m_context(context), m_program(context.program()), m_partition(m_program),
+        m_words((m_partition.port_class_count() + 63) / 64) {
+    if (m_partition.dual_stack()) {
+      m_worlds = {model::IpFamily::v4, model::IpFamily::v6};
+    } else {
+      m_worlds = {std::nullopt};
+    }
+    m_peer_classes.resize(m_worlds.size());
+    for (auto& cache : m_peer_classes) {
+      cache.resize(m_program.peer_set_count());
+    }
+    m_rule_active.assign(m_program.rules().size(), true);
+    m_policy_active.assign(m_program.policies().size(), true);
+    make_groups();
+  }
+
+  void run() {
+    for (std::size_t p = m_context.policy_count(); p-- > 0;) {
+      const PolicyId id = static_cast<PolicyId>(p);
+      const CompiledPolicy& policy = m_program.policy(id);
+      const bool has_rules = !policy.rules[0].empty() || !policy.rules[1].empty();
+      if (m_context.selected(p).empty() || !has_rules) {
+        continue;
+      }
+      const model::NetworkPolicy& source = m_context.policy(p);
+      std::set<RuleId> contributors;
+      if (policy_redundant(id, contributors)) {
+        m_policy_active[id] = false;
+        for (const auto& list : policy.rules) {
+          for (RuleId r : list) {
+            m_rule_active[r] = false;
+          }
+        }
+        m_context.add("NP302", LintSeverity::warning, source.where, source.display_name(),
+                      "the policy changes nothing: every pod it selects is isolated by other "
+                      "policies too, and all its rules allow is also allowed by " +
+                          contributor_list(contributors),
+                      "delete the policy, or narrow the rules that cover it");
+        continue;
+      }
+      for (std::size_t d = 2; d-- > 0;) {
+        const std::vector<RuleId>& list = policy.rules[d];
+        for (auto it = list.rbegin(); it != list.rend(); ++it) {
+          contributors.clear();
+          if (!rule_redundant(*it, contributors)) {
+            continue;
+          }
+          m_rule_active[*it] = false;
+          const CompiledRule& rule = m_program.rule(*it);
+          m_context.add("NP301", LintSeverity::warning, m_context.rule_of(*it).where,
+                        source.display_name(),
+                        rule_path(rule.direction, rule.index) +
+                            ": redundant: everything it allows for the selected pods is also "
+                            "allowed by " +
+                            contributor_list(contributors),
+                        "delete the rule, or make it differ from the rules that cover it");
+        }
+      }
+    }
+  }
+
+private:
+  void make_groups() {
+    const std::size_t classes = m_partition.workload_class_count();
+    for (Direction direction : k_directions) {
+      std::vector<std::vector<PolicyId>> isolating(classes);
+      for (PolicyId p : m_program.tier(TierKind::network_policy, direction)) {
+        for (ClassId c : m_partition.selection_classes(m_program.policy(p).subject)) {
+          isolating[c].push_back(p);
+        }
+      }
+      std::map<std::pair<std::vector<PolicyId>, std::vector<std::pair<std::uint32_t, PortClassId>>>,
+               std::size_t>
+          ids;
+      for (ClassId c = 0; c < classes; ++c) {
+        if (isolating[c].empty()) {
+          continue;
+        }
+        std::vector<std::pair<std::uint32_t, PortClassId>> named;
+        if (direction == Direction::ingress) {
+          const auto resolved = m_partition.class_named(c);
+          named.assign(resolved.begin(), resolved.end());
+        }
+        const auto [it, inserted] = ids.emplace(std::make_pair(isolating[c], std::move(named)), m_groups.size());
+        if (inserted) {
+          m_groups.push_back(Group{direction, c, isolating[c]});
+          for (PolicyId p : isolating[c]) {
+            m_groups_of_policy[p].push_back(it->second);
+          }
+        }
+      }
+    }
+  }
+
+  const std::vector<ClassId>& peer_classes(PeerSetId peers, std::size_t world) {
+    std::optional<std::vector<ClassId>>& cached = m_peer_classes[world][peers];
+    if (!cached) {
+      if (m_worlds[world]) {
+        cached = m_partition.peer_classes(peers, *m_worlds[world]);
+      } else {
+        std::vector<ClassId> v4 = m_partition.peer_classes(peers, model::IpFamily::v4);
+        const std::vector<ClassId> v6 = m_partition.peer_classes(peers, model::IpFamily::v6);
+        v4.insert(v4.end(), v6.begin(), v6.end());
+        std::sort(v4.begin(), v4.end());
+        v4.erase(std::unique(v4.begin(), v4.end()), v4.end());
+        cached = std::move(v4);
+      }
+    }
+    return *cached;
+  }
+
+  // The port classes rule admits towards destination class.
+  PortBits admits(RuleId rule, ClassId destination) const {
+    PortBits bits(m_words, 0);
+    const PortFilterId filter = m_program.rule(rule).ports;
+    for (PortClassId k = 0; k < m_partition.port_class_count(); ++k) {
+      if (m_partition.admits(filter, k, destination)) {
+        bits[k / 64] |= std::uint64_t{1} << (k % 64);
+      }
+    }
+    return bits;
+  }
+
+  bool has_named(RuleId rule) const {
+    return !m_partition.filter_named(m_program.rule(rule).ports).empty();
+  }
+
+  // Whether a peer class can be on a flow with the group's pods in a world.
+  bool meets(ClassId peer, ClassId self, std::size_t world) const {
+    const Families a = m_partition.families(peer);
+    const Families b = m_partition.families(self);
+    if (m_worlds[world]) {
+      return !a.known() || a.has(*m_worlds[world]);
+    }
+    return !a.known() || !b.known() || (a.v4 && b.v4) || (a.v6 && b.v6);
+  }
+
+  // Whether, in one group and world, what each rule of `checked` admits is
+  // admitted by the active rules of the group's policies outside `excluded`
+  // (policies) and other than the checked rules themselves. Collects the
+  // covering rules in contributors; sets admits_any when a checked rule
+  // admits something.
+  bool covered(const Group& group, std::size_t world, const std::vector<RuleId>& checked,
+               const std::set<PolicyId>& excluded, std::set<RuleId>& contributors, bool& admits_any) {
+    const ClassId self = group.representative;
+    if (m_worlds[world]) {
+      const Families families = m_partition.families(self);
+      if (families.known() && !families.has(*m_worlds[world])) {
+        return true; // the pods of the group have no flow of this family
+      }
+    }
+    const bool ingress = group.direction == Direction::ingress;
+    std::vector<RuleId> others;
+    for (PolicyId p : group.policies) {
+      if (!m_policy_active[p] || excluded.count(p) != 0) {
+        continue;
+      }
+      for (RuleId r : m_program.policy(p).rules[index_of(group.direction)]) {
+        if (m_rule_active[r] && std::find(checked.begin(), checked.end(), r) == checked.end()) {
+          others.push_back(r);
+        }
+      }
+    }
+    // What the checked rules need, per peer class.
+    std::map<ClassId, PortBits> need;
+    bool everything = false;
+    for (RuleId r : checked) {
+      if (m_program.peer_set(m_program.rule(r).peers).everything) {
+        everything = true;
+        continue;
+      }
+      for (ClassId w : peer_classes(m_program.rule(r).peers, world)) {
+        if (!meets(w, self, world)) {
+          continue;
+        }
+        PortBits bits = admits(r, ingress ? self : w);
+        PortBits& slot = need.try_emplace(w, PortBits(m_words, 0)).first->second;
+        for (std::size_t i = 0; i < m_words; ++i) {
+          slot[i] |= bits[i];
+        }
+      }
+    }
+    // Peers an "everything" rule needs: every class. Those that no other
+    // rule names specifically get only the other "everything" rules, alike
+    // unless named ports resolve on them (egress): one stands for the rest.
+    std::set<ClassId> specific;
+    if (everything) {
+      for (RuleId r : others) {
+        if (!m_program.peer_set(m_program.rule(r).peers).everything) {
+          const std::vector<ClassId>& classes = peer_classes(m_program.rule(r).peers, world);
+          specific.insert(classes.begin(), classes.end());
+        }
+      }
+      bool per_class = false;
+      for (RuleId r : checked) {
+        per_class = per_class || (!ingress && has_named(r));
+      }
+      for (RuleId r : others) {
+        per_class = per_class || (!ingress && has_named(r));
+      }
+      std::optional<ClassId> stand_in;
+      for (ClassId w = 0; w < m_partition.class_count(); ++w) {
+        if (!meets(w, self, world)) {
+          continue;
+        }
+        if (specific.count(w) == 0 && !per_class) {
+          if (stand_in) {
+            continue;
+          }
+          stand_in = w;
+        }
+        for (RuleId r : checked) {
+          if (!m_program.peer_set(m_program.rule(r).peers).everything) {
+            continue;
+          }
+          PortBits bits = admits(r, ingress ? self : w);
+          PortBits& slot = need.try_emplace(w, PortBits(m_words, 0)).first->second;
+          for (std::size_t i = 0; i < m_words; ++i) {
+            slot[i] |= bits[i];
+          }
+        }
+      }
+    }
+    // Subtract what the other rules admit.
+    for (auto& [w, bits] : need) {
+      bool any = false;
+      for (std::uint64_t word : bits) {
+        any = any || word != 0;
+      }
+      if (!any) {
+        continue;
+      }
+      admits_any = true;
+      for (RuleId r : others) {
+        const PeerSet& peers = m_program.peer_set(m_program.rule(r).peers);
+        if (!peers.everything) {
+          const std::vector<ClassId>& classes = peer_classes(m_program.rule(r).peers, world);
+          if (!std::binary_search(classes.begin(), classes.end(), w)) {
+            continue;
+          }
+        }
+        const PortBits got = admits(r, ingress ? self : w);
+        bool overlap = false;
+        for (std::size_t i = 0; i < m_words; ++i) {
+          overlap = overlap || (bits[i] & got[i]) != 0;
+          bits[i] &= ~got[i];
+        }
+        if (overlap) {
+          contributors.insert(r);
+        }
+      }
+      for (std::uint64_t word : bits) {
+        if (word != 0) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  bool rule_redundant(RuleId rule, std::set<RuleId>& contributors) {
+    const PolicyId policy = m_program.rule(rule).policy;
+    bool admits_any = false;
+    for (std::size_t g : m_groups_of_policy[policy]) {
+      if (m_groups[g].direction != m_program.rule(rule).direction) {
+        continue;
+      }
+      for (std::size_t world = 0; world < m_worlds.size(); ++world) {
+        if (!covered(m_groups[g], world, {rule}, {}, contributors, admits_any)) {
+          return false;
+        }
+      }
+    }
+    return admits_any;
+  }
+
+  bool policy_redundant(PolicyId policy, std::set<RuleId>& contributors) {
+    const CompiledPolicy& compiled = m_program.policy(policy);
+    bool admits_any = false;
+    for (std::size_t g : m_groups_of_policy[policy]) {
+      const Group& group = m_groups[g];
+      // Every selected pod stays isolated by another active policy.
+      const bool isolated_elsewhere =
+          std::any_of(group.policies.begin(), group.policies.end(),
+                      [&](PolicyId q) { return q != policy && m_policy_active[q]; });
+      if (!isolated_elsewhere) {
+        return false;
+      }
+      const std::vector<RuleId>& checked = compiled.rules[index_of(group.direction)];
+      for (std::size_t world = 0; world < m_worlds.size(); ++world) {
+        if (!covered(group, world, checked, {policy}, contributors, admits_any)) {
+          return false;
+        }
+      }
+    }
+    return admits_any;
+  }
+
+  std::string contributor_list(const std::set<RuleId>& contributors) const {
+    std::vector<RuleId> sorted(contributors.begin(), contributors.end());
+    std::sort(sorted.begin(), sorted.end(), [this](RuleId a, RuleId b) {
+      return location_less(m_context.rule_of(a).where, m_context.rule_of(b).where);
+    });
+    std::vector<std::string> names;
+    for (RuleId r : sorted) {
+      names.push_back(m_context.rule_name(r));
+    }
+    return list(names);
+  }
+
+  Context& m_context;
+  const Program& m_program;
+  const Partition m_partition;
+  const std::size_t m_words;
+  std::vector<std::optional<model::IpFamily>> m_worlds;
+  std::vector<std::vector<std::optional<std::vector<ClassId>>>> m_peer_classes; // [world][peer set]
+  std::vector<Group> m_groups;
+  std::map<PolicyId, std::vector<std::size_t>> m_groups_of_policy;
+  std::vector<bool> m_rule_active;
+  std::vector<bool> m_policy_active;
+};
+
+} // namespace
+
+void check_redundancy(Context& context) {
+  if (!context.enabled("NP301") && !context.enabled("NP302")) {
+    return;
+  }
+  Redundancy(context).run();
+}
+
+} // namespace npcheck::analyzer::lint_detail

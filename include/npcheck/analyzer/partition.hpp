@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The partition of a program's world into pieces that every policy treats
+// alike, for the bulk consumers (matrix, check, lint, diff):
+//  - endpoint classes: workloads that every subject, every peer set and every
+//    named port treats alike form one class; the address space is cut at
+//    every edge of every address block into atoms, and atoms contained in
+//    the same peer sets form one external class (of one family when some
+//    workload has known addresses, since a flow carries one family);
+//  - port classes: each protocol's ports cut at every edge of every numeric
+//    port filter and at every port a named port resolves to, and pieces that
+//    every filter treats alike merged.
+// Computed from the program's materialized selections; classes are numbered
+// workload classes first (in order of their first workload), then external
+// classes (in order of their first address, IPv4 first).
+
+#include <npcheck/analyzer/address_set.hpp>
+#include <npcheck/analyzer/endpoint.hpp>
+#include <npcheck/analyzer/port_set.hpp>
+#include <npcheck/analyzer/program.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+namespace npcheck::analyzer {
+
+using ClassId = std::uint32_t;
+using PortClassId = std::uint32_t;
+
+class Partition {
+public:
+  explicit Partition(const Program& program);
+
+  const Program& program() const { return m_program; }
+
+  std::size_t class_count() const { return m_class_families.size(); }
+  std::size_t workload_class_count() const { return m_workload_classes; }
+  bool is_external(ClassId cls) const { return cls >= m_workload_classes; }
+  ClassId class_of_workload(std::size_t workload) const { return m_workload_class[workload]; }
+  // The workloads of a workload class, ascending.
+  const std::vector<std::uint32_t>& workloads(ClassId cls) const { return m_class_workloads[cls]; }
+  // The maximal address ranges of an external class, IPv4 first, ascending.
+  const std::vector<AddressRange>& ranges(ClassId cls) const {
+    return m_external_ranges[cls - m_workload_classes];
+  }
+  // The families a class's endpoints use (none known: any).
+  Families families(ClassId cls) const { return m_class_families[cls]; }
+  // Whether some workload has addresses of both families.
+  bool dual_stack() const { return m_dual_stack; }
+  // The external class holding ip.
+  ClassId class_of_address(const model::IpAddress& ip) const;
+  // The address atoms (maximal ranges that every peer set treats alike,
+  // before atoms are merged into classes), with their class, ascending.
+  const std::vector<std::pair<AddressRange, ClassId>>& atoms() const { return m_atoms; }
+
+  // Peer sets containing a class (by selector, or by an address of family;
+  // an external class by its addresses), ascending. "Everything" peer sets
+  // are not listed.
+  std::span<const PeerSetId> peer_sets_of(ClassId cls, model::IpFamily family) const;
+  // The classes of a peer set's members for a flow of family (an external
+  // class only for its own family), ascending; every class for everything.
+  std::vector<ClassId> peer_classes(PeerSetId peers, model::IpFamily family) const;
+  // The workload classes of a selection's members, ascending.
+  const std::vector<ClassId>& selection_classes(SelectionId selection) const;
+
+  std::size_t port_class_count() const { return m_port_classes.size(); }
+  const ConnectionSet& port_class(PortClassId k) const { return m_port_classes[k]; }
+  // Whether a port filter admits port class k whatever the destination
+  // (all ports, or its numeric part).
+  bool covers(PortFilterId filter, PortClassId k) const {
+    return m_covers[filter * m_port_classes.size() + k];
+  }
+  // The distinct named ports of every filter ("named port ids").
+  std::size_t named_port_count() const { return m_named_ports.size(); }
+  const NamedPort& named_port(std::uint32_t id) const { return m_named_ports[id]; }
+  // The named port ids of a filter, ascending.
+  std::span<const std::uint32_t> filter_named(PortFilterId filter) const {
+    return m_filter_named[filter];
+  }
+  // What the named ports resolve to on the pods of a workload class: (named
+  // port id, port class), ascending.
+  std::span<const std::pair<std::uint32_t, PortClassId>> class_named(ClassId cls) const;
+  // The classes on whose pods named port id resolves into port class k.
+  std::span<const ClassId> named_classes(std::uint32_t id, PortClassId k) const {
+    return m_named_classes[id * m_port_classes.size() + k];
+  }
+  // Whether a filter admits port class k on the pods of class cls.
+  bool admits(PortFilterId filter, PortClassId k, ClassId cls) const;
+
+private:
+  void classify_workloads();
+  void classify_addresses();
+  void split_ports();
+
+  const Program& m_program;
+  std::vector<ClassId> m_workload_class;
+  std::vector<std::vector<std::uint32_t>> m_class_workloads;
+  std::size_t m_workload_classes = 0;
+  std::vector<std::vector<AddressRange>> m_external_ranges;
+  std::vector<std::pair<AddressRange, ClassId>> m_atoms;
+  std::vector<Families> m_class_families;
+  bool m_dual_stack = false;
+  // Per class and family (v4, v6): peer sets containing it.
+  std::vector<std::array<std::vector<PeerSetId>, 2>> m_class_peer_sets;
+  std::vector<std::vector<ClassId>> m_selection_classes;
+  // Distinct named ports of all filters, and per class what they resolve to.
+  std::vector<NamedPort> m_named_ports;
+  std::vector<std::vector<std::uint32_t>> m_filter_named; // per filter: named port ids
+  // Per workload class: (named port id, resolved protocol and port), sorted.
+  std::vector<std::vector<std::pair<std::uint32_t, std::pair<model::Protocol, std::uint16_t>>>>
+      m_class_named_values;
+  std::vector<std::vector<std::pair<std::uint32_t, PortClassId>>> m_class_named;
+  std::vector<std::vector<ClassId>> m_named_classes; // [id * port classes + k]
+  std::vector<ConnectionSet> m_port_classes;
+  std::vector<bool> m_covers; // [filter * port classes + k]
+};
+
+} // namespace npcheck::analyzer
