@@ -185,7 +185,7 @@ nlohmann::json endpoint_json(const CheckEndpoint& e, const model::Inventory& inv
   switch (e.endpoint.kind) {
   case EndpointKind::workload: {
     const model::Workload& w = inventory.workloads[e.endpoint.workload];
-    j["kind"] = model::to_string(w.kind);
+    j["kind"] = w.kind_name();
     j["namespace"] = w.namespace_name;
     j["name"] = w.name;
     break;
@@ -330,6 +330,7 @@ void write_check_json(std::ostream& out, const CheckReport& report) {
   doc["expectations"] = std::move(list);
   doc["passed"] = report.passed;
   doc["failed"] = report.failed;
+  add_unmodelled_policies(doc, inventory);
   out << doc.dump(2) << '\n';
 }
 

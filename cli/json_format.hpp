@@ -17,6 +17,14 @@ namespace npcheck::cli {
 // nothing allowed are omitted.
 nlohmann::json connections_json(const analyzer::ConnectionSet& set);
 
+// Inventory::unmodelled_policies as [{"kind", "group", "count"}], sorted;
+// null when there are none.
+nlohmann::json unmodelled_policies_json(const model::Inventory& inventory);
+
+// Sets doc["unmodelled_policies"] when the inventory has some: every JSON
+// output says which policies of other APIs its answer leaves out.
+void add_unmodelled_policies(nlohmann::json& doc, const model::Inventory& inventory);
+
 // One side of a flow: {"isolated", "policies": [{namespace, name, location}],
 // "rules": [{policy, direction, index, location, allowed}], "allowed"}.
 nlohmann::json side_json(const analyzer::DirectionResult& side, const model::Inventory& inventory);

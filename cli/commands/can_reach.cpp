@@ -178,7 +178,7 @@ nlohmann::json endpoint_json(const analyzer::FlowEndpoint& e, const model::Inven
   switch (e.kind) {
   case analyzer::EndpointKind::workload: {
     const model::Workload& w = inventory.workloads[e.workload];
-    j["kind"] = model::to_string(w.kind);
+    j["kind"] = w.kind_name();
     j["namespace"] = w.namespace_name;
     j["name"] = w.name;
     j["id"] = w.display_name();
@@ -203,13 +203,17 @@ nlohmann::json endpoint_json(const analyzer::FlowEndpoint& e, const model::Inven
 }
 
 int run_can_reach(const CanReachOptions& options, Output& io) {
-  std::optional<model::Inventory> inventory = load_inventory(options.input, io);
+  // A pod named by --from or --to stays itself when a snapshot's pods fold.
+  InputOptions input = options.input;
+  note_named_pod(options.from, input.default_namespace, input.kept_apart);
+  note_named_pod(options.to, input.default_namespace, input.kept_apart);
+  std::optional<model::Inventory> inventory = load_inventory(input, io);
   if (!inventory) {
     return static_cast<int>(ExitCode::input_error);
   }
   analyzer::Reachability engine(*inventory);
-  analyzer::FlowEndpoint src = parse_endpoint(options.from, "--from", engine);
-  analyzer::FlowEndpoint dst = parse_endpoint(options.to, "--to", engine);
+  analyzer::FlowEndpoint src = parse_endpoint(options.from, "--from", engine, input.default_namespace);
+  analyzer::FlowEndpoint dst = parse_endpoint(options.to, "--to", engine, input.default_namespace);
   std::optional<Query> query = parse_query(options, dst, *inventory);
   analyzer::FlowResult result = engine.evaluate(src, dst);
 
@@ -241,6 +245,7 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
     }
     j["egress"] = side_json(result.egress, *inventory);
     j["ingress"] = side_json(result.ingress, *inventory);
+    add_unmodelled_policies(j, *inventory);
     io.out << j.dump(2) << '\n';
   } else if (options.explain) {
     io.out << "from: " << src_name << '\n' << "to:   " << dst_name << '\n';
@@ -269,10 +274,12 @@ Runner setup_can_reach(CLI::App& app) {
   auto options = std::make_shared<CanReachOptions>();
   CLI::App* command = app.add_subcommand("can-reach", "Answer one question: can SRC reach DST, and why");
   add_input_options(*command, options->input);
-  command->add_option("--from", options->from, "Source: NAMESPACE/NAME, NAMESPACE/KIND/NAME or an IP address")
+  command->add_option("--from", options->from,
+                      "Source: NAME (in the -n namespace), NAMESPACE/NAME, NAMESPACE/KIND/NAME or an IP address")
       ->required()
       ->type_name("SRC");
-  command->add_option("--to", options->to, "Destination: NAMESPACE/NAME, NAMESPACE/KIND/NAME or an IP address")
+  command->add_option("--to", options->to,
+                      "Destination: NAME (in the -n namespace), NAMESPACE/NAME, NAMESPACE/KIND/NAME or an IP address")
       ->required()
       ->type_name("DST");
   command->add_option("--port", options->port,

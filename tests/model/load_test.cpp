@@ -274,7 +274,10 @@ TEST_CASE("load::workloads") {
   std::string text;
   for (const char* kind : {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
                            "ReplicationController"}) {
-    text += std::string("---\napiVersion: apps/v1\nkind: ") + kind + R"(
+    const std::string api = std::string(kind) == "Job"                     ? "batch/v1"
+                            : std::string(kind) == "ReplicationController" ? "v1"
+                                                                           : "apps/v1";
+    text += "---\napiVersion: " + api + "\nkind: " + kind + R"(
 metadata:
   name: w
   labels:
@@ -335,7 +338,8 @@ spec:
 
 TEST_CASE("load::owner_references") {
   const auto owned = [](const char* kind, const char* name, const char* refs) {
-    return std::string("---\napiVersion: apps/v1\nkind: ") + kind + "\nmetadata:\n  name: " + name +
+    const std::string api = std::string(kind) == "Pod" ? "v1" : std::string(kind) == "Job" ? "batch/v1" : "apps/v1";
+    return "---\napiVersion: " + api + "\nkind: " + kind + "\nmetadata:\n  name: " + name +
            "\n  ownerReferences: " + refs + "\nspec:\n  template:\n    metadata: {labels: {app: web}}\n";
   };
   const std::string deployment = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
@@ -352,12 +356,16 @@ TEST_CASE("load::owner_references") {
     // Its controller is not in the input; not the controller (no controller: true).
     CHECK(find_workload(inv, "other") != nullptr);
     CHECK(find_workload(inv, "web-2") != nullptr);
-    // Pods always stay: they have their own addresses and nodes.
-    REQUIRE(find_workload(inv, "web-1-abc") != nullptr);
-    REQUIRE(find_workload(inv, "web-1-abc")->controller);
-    CHECK_EQ(find_workload(inv, "web-1-abc")->controller->name, "web-1");
+    // The pod folds into the Deployment at the top of its owner chain, whose
+    // template it replaces.
+    CHECK(find_workload(inv, "web-1-abc") == nullptr);
+    REQUIRE(find_workload(inv, "web") != nullptr);
+    CHECK_EQ(find_workload(inv, "web")->display_name(), "default/web[Deployment]");
+    REQUIRE_EQ(find_workload(inv, "web")->pods.size(), 1);
+    CHECK_EQ(find_workload(inv, "web")->pods[0].name, "web-1-abc");
     CHECK_EQ(inv.loaded_kinds.at("ReplicaSet"), 3);
-    CHECK_EQ(inv.folded_kinds, std::map<std::string, int>{{"ReplicaSet", 1}});
+    CHECK_EQ(inv.folded_kinds, std::map<std::string, int>{{"Pod", 1}, {"ReplicaSet", 1}});
+    CHECK_EQ(inv.replaced_kinds, std::map<std::string, int>{{"Deployment", 1}});
   }
   SUBCASE("uids must match where both are given") {
     const std::string with_uid = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, uid: u2}\n"
@@ -452,8 +460,8 @@ metadata: {name: c}
 kind: Deploy
 metadata: {name: d}
 ---
-apiVersion: extensions/v2
-kind: NetworkPolicy
+apiVersion: stable.example.com/v1
+kind: CronTab
 metadata: {name: n}
 )",
                               "other.yaml");
@@ -464,7 +472,7 @@ metadata: {name: n}
   CHECK_EQ(inv.documents, 5);
   CHECK_EQ(inv.skipped_kinds,
            std::map<std::string, int>{{"Deploy", 1},
-                                      {"extensions/v2 NetworkPolicy", 1},
+                                      {"stable.example.com/v1 CronTab", 1},
                                       {"v1 ConfigMap", 1},
                                       {"v1 Service", 2}});
 }
