@@ -23,9 +23,9 @@
 //     statefulset.kubernetes.io/pod-name, ...) are ignored unless a policy's
 //     pod selector or kept_apart.label_keys reads them. Pods that disagree all
 //     stay apart, with an info message saying on what.
-//  4. The workloads on a folded or kept pod's chain that are in the input
-//     (the Deployment's template) are replaced by the pods, which are what
-//     runs.
+//  4. The workloads on a pod's chain that are in the input (the
+//     Deployment's template) are replaced by the pods, which are what runs,
+//     whether the pods fold or not (--pods).
 // A folded workload's answers are those its pods share: traffic between a
 // pod and its own node, always allowed, counts only when all its pods run on
 // one node; an info message says so when that can matter.
@@ -114,9 +114,7 @@ public:
   void run() {
     std::vector<bool> drop(m_inv.workloads.size(), false);
     leave_out_controlled(drop);
-    if (m_options.fold_pods) {
-      fold_pods(drop);
-    }
+    fold_pods(drop);
     std::vector<Workload> kept;
     kept.reserve(m_inv.workloads.size() + m_folded.size());
     for (std::size_t i = 0; i < m_inv.workloads.size(); ++i) {
@@ -281,7 +279,7 @@ private:
           ++m_inv.replaced_kinds[m_inv.workloads[object].kind_name()];
         }
       }
-      if (pod.host_network || kept_apart(pod)) {
+      if (!m_options.fold_pods || pod.host_network || kept_apart(pod)) {
         continue;
       }
       ObjectKey key{pod.namespace_name, chain.top.kind, chain.top.name};

@@ -11,8 +11,9 @@
 namespace npcheck::model::detail {
 
 // Leaves out the objects of inv.workloads (sorted, without duplicates) that
-// stand for the same pods as another one and folds the Pods of each
-// controller into one workload (unless options.fold_pods is false); keeps
+// stand for the same pods as another one (templates whose pods are in the
+// input too) and folds the Pods of each controller into one workload (unless
+// options.fold_pods is false); keeps
 // inv.workloads sorted and records what it did in inv.folded_kinds,
 // inv.replaced_kinds and inv.infos.
 void fold_workloads(Inventory& inv, const LoadOptions& options);

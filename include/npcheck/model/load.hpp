@@ -47,7 +47,8 @@ struct LoadOptions {
   // The subcommand that hints name ("helm template DIR | npcheck lint -f -").
   std::string command = "validate";
   // Fold the Pods of one controller into one workload (a live snapshot);
-  // false shows every Pod on its own (--pods).
+  // false shows every Pod on its own (--pods). Either way a workload whose
+  // pods are in the input is replaced by them.
   bool fold_pods = true;
   PodsKeptApart kept_apart;
 };
