@@ -297,6 +297,11 @@ private:
         }
       }
       const auto& [ns, kind, name] = key;
+      if (auto same = m_objects.find(key); same != m_objects.end() && !drop[same->second]) {
+        // An object of that name that is not the pods' owner (another uid):
+        // a folded workload would take its name.
+        continue;
+      }
       if (!disagreement.empty()) {
         const Workload& pod = m_inv.workloads[members.front()];
         m_inv.infos.push_back(Diagnostic{
