@@ -125,6 +125,12 @@ bool is_unmodelled_policy(std::string_view group, std::string_view kind) {
                      [&](const PolicyKind& p) { return p.group == group && p.kind == kind; });
 }
 
+bool is_kind_name(std::string_view text) {
+  auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+  return !text.empty() && letter(text.front()) &&
+         std::all_of(text.begin(), text.end(), [&](char c) { return letter(c) || (c >= '0' && c <= '9'); });
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) {

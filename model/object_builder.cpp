@@ -589,7 +589,7 @@ private:
         pod_template && pod_template->type == RawType::map ? field(pod_template, "spec") : nullptr;
     const RawNode* containers =
         pod_spec && pod_spec->type == RawType::map ? field(pod_spec, "containers") : nullptr;
-    if (!containers || containers->type != RawType::seq) {
+    if (!containers || containers->type != RawType::seq || !is_kind_name(kind)) {
       return false;
     }
     const std::size_t before = m_result.objects.size();

@@ -32,6 +32,7 @@
 #include "pod_folding.hpp"
 
 #include "api_kinds.hpp"
+#include "object_builder.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -234,16 +235,19 @@ private:
   // What two signatures disagree on, for the info message.
   static std::string difference(const Signature& a, const Signature& b) {
     std::set<std::string> keys;
-    for (const auto& [key, value] : a.labels) {
-      auto it = std::find_if(b.labels.begin(), b.labels.end(), [&](const auto& e) { return e.first == key; });
-      if (it == b.labels.end() || it->second != value) {
-        keys.insert(key);
+    // (Entries, not structured bindings: lambdas may not capture those in C++20.)
+    for (const Labels::Entry& entry : a.labels) {
+      auto it = std::find_if(b.labels.begin(), b.labels.end(),
+                             [&](const Labels::Entry& e) { return e.first == entry.first; });
+      if (it == b.labels.end() || it->second != entry.second) {
+        keys.insert(entry.first);
       }
     }
-    for (const auto& [key, value] : b.labels) {
-      auto it = std::find_if(a.labels.begin(), a.labels.end(), [&](const auto& e) { return e.first == key; });
+    for (const Labels::Entry& entry : b.labels) {
+      auto it = std::find_if(a.labels.begin(), a.labels.end(),
+                             [&](const Labels::Entry& e) { return e.first == entry.first; });
       if (it == a.labels.end()) {
-        keys.insert(key);
+        keys.insert(entry.first);
       }
     }
     std::string text;
@@ -297,6 +301,11 @@ private:
         }
       }
       const auto& [ns, kind, name] = key;
+      if (check_dns_subdomain(name) != "" || !is_kind_name(kind)) {
+        // Owner references are not checked by the API server beyond being
+        // non-empty: a name that is no object name names no workload.
+        continue;
+      }
       if (auto same = m_objects.find(key); same != m_objects.end() && !drop[same->second]) {
         // An object of that name that is not the pods' owner (another uid):
         // a folded workload would take its name.

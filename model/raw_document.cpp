@@ -25,6 +25,7 @@
 #include <optional>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace npcheck::model::detail {
 
@@ -59,6 +60,12 @@ public:
     m_doc.nodes.push_back(std::move(node));
     attach(index);
     return index;
+  }
+
+  // Attaches a node an alias repeats.
+  void attach_alias(std::uint32_t index) {
+    m_aliased.insert(index);
+    attach(index);
   }
 
   void attach(std::uint32_t index) {
@@ -186,7 +193,7 @@ private:
       }
       return slots[it->second];
     };
-    auto merge_from = [&](std::uint32_t source, const RawNode& at) {
+    auto merge_from = [&](std::uint32_t source, const RawNode& at, bool through_alias) {
       const RawNode& from = m_doc.nodes[source];
       if (std::find(m_stack.begin(), m_stack.end(), source) != m_stack.end()) {
         map_problem(at, "a merge key ('<<') merges a mapping that contains it");
@@ -196,10 +203,14 @@ private:
         map_problem(at, "a merge key ('<<') needs a mapping or a list of mappings");
         return;
       }
+      // A mapping written in place is merged once and costs what its text
+      // does; one reached through an alias may be merged any number of
+      // times, so its entries count against the alias limit.
+      const bool repeat = through_alias;
       for (std::uint32_t i = 0; i + 1 < from.child_count; i += 2) {
         const std::uint32_t key = m_doc.children[from.first_child + i];
         set(m_doc.nodes[key].value, key, m_doc.children[from.first_child + i + 1]);
-        if (++m_merged > m_max_merged) {
+        if (repeat && ++m_merged > m_max_merged) {
           within_limit = false;
           return;
         }
@@ -210,13 +221,15 @@ private:
       const std::uint32_t value = items[i + 1];
       if (m_doc.nodes[key].type == RawType::scalar && m_doc.nodes[key].kind == ScalarKind::merge) {
         const RawNode& merged = m_doc.nodes[value];
+        const bool value_aliased = m_aliased.count(value) != 0;
         if (merged.type == RawType::seq) {
           // Earlier mappings of the list take precedence: merge them last.
           for (std::uint32_t j = merged.child_count; j-- > 0 && within_limit;) {
-            merge_from(m_doc.children[merged.first_child + j], m_doc.nodes[key]);
+            const std::uint32_t source = m_doc.children[merged.first_child + j];
+            merge_from(source, m_doc.nodes[key], value_aliased || m_aliased.count(source) != 0);
           }
         } else {
-          merge_from(value, m_doc.nodes[key]);
+          merge_from(value, m_doc.nodes[key], value_aliased);
         }
         continue;
       }
@@ -255,7 +268,8 @@ private:
   RawDocument& m_doc;
   int m_max_depth;
   std::size_t m_max_merged;
-  std::size_t m_merged = 0;
+  std::size_t m_merged = 0; // entries merged from mappings reached through aliases
+  std::unordered_set<std::uint32_t> m_aliased; // nodes an alias repeats
   std::vector<std::uint32_t> m_stack;
   std::vector<std::vector<std::uint32_t>> m_frames;
 };
@@ -300,7 +314,7 @@ public:
     if (it == m_anchors.end()) {
       m_builder->add(make(RawType::null, mark));
     } else {
-      m_builder->attach(it->second);
+      m_builder->attach_alias(it->second);
     }
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,

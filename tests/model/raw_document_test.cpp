@@ -84,6 +84,27 @@ TEST_CASE("raw_document::merge_keys") {
     options.limits.max_alias_nodes = 10000;
     CHECK(load_string(text, "input.yaml", options).ok());
   }
+  SUBCASE("a chain of mappings each merging the one before is bounded too") {
+    std::string text = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  annotations:\n    m0: &m0 {k: v}\n";
+    for (int i = 1; i <= 3000; ++i) {
+      text += "    m" + std::to_string(i) + ": &m" + std::to_string(i) + " {<<: *m" + std::to_string(i - 1) +
+              ", k" + std::to_string(i) + ": v}\n";
+    }
+    LoadOptions options;
+    options.limits.max_alias_nodes = 100000;
+    CHECK_EQ(errors(load_string(text, "input.yaml", options)),
+             "input.yaml:453:11: error: YAML aliases repeat more than 100000 nodes in this document (raise the "
+             "limit with --max-alias-nodes)\n");
+  }
+  SUBCASE("mappings written in place merge freely") {
+    std::string text = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  annotations:\n";
+    for (int i = 0; i < 100; ++i) {
+      text += "    m" + std::to_string(i) + ": {<<: {a: b, c: d}, e: f}\n";
+    }
+    LoadOptions options;
+    options.limits.max_alias_nodes = 0;
+    CHECK_EQ(errors(load_string(text, "input.yaml", options)), "");
+  }
 }
 
 TEST_CASE("raw_document::duplicate_keys") {
