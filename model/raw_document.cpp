@@ -182,16 +182,37 @@ private:
       bool written = false; // an explicit entry of this mapping set it
     };
     std::vector<Slot> slots;
+    // Most mappings are small: a linear search, and a hash index past that.
+    constexpr std::size_t k_linear = 16;
+    // (Owned keys: spelling a key adds a node, which may move the others.)
     std::unordered_map<std::string, std::size_t> by_key;
-    bool within_limit = true;
-    auto set = [&](const std::string& text, std::uint32_t key, std::uint32_t value) -> Slot& {
-      auto [it, inserted] = by_key.emplace(text, slots.size());
-      if (inserted) {
-        slots.push_back(Slot{key, value, false});
-      } else {
-        slots[it->second].value = value;
+    auto find = [&](std::string_view text) -> std::optional<std::size_t> {
+      if (slots.size() <= k_linear) {
+        for (std::size_t i = 0; i < slots.size(); ++i) {
+          if (m_doc.nodes[slots[i].key].value == text) {
+            return i;
+          }
+        }
+        return std::nullopt;
       }
-      return slots[it->second];
+      auto it = by_key.find(std::string(text));
+      return it == by_key.end() ? std::nullopt : std::optional<std::size_t>(it->second);
+    };
+    bool within_limit = true;
+    auto set = [&](std::uint32_t key, std::uint32_t value) -> Slot& {
+      if (std::optional<std::size_t> at = find(m_doc.nodes[key].value)) {
+        slots[*at].value = value;
+        return slots[*at];
+      }
+      slots.push_back(Slot{key, value, false});
+      if (slots.size() == k_linear + 1) {
+        for (std::size_t i = 0; i < slots.size(); ++i) {
+          by_key.emplace(m_doc.nodes[slots[i].key].value, i);
+        }
+      } else if (slots.size() > k_linear + 1) {
+        by_key.emplace(m_doc.nodes[key].value, slots.size() - 1);
+      }
+      return slots.back();
     };
     auto merge_from = [&](std::uint32_t source, const RawNode& at, bool through_alias) {
       const RawNode& from = m_doc.nodes[source];
@@ -209,7 +230,7 @@ private:
       const bool repeat = through_alias;
       for (std::uint32_t i = 0; i + 1 < from.child_count; i += 2) {
         const std::uint32_t key = m_doc.children[from.first_child + i];
-        set(m_doc.nodes[key].value, key, m_doc.children[from.first_child + i + 1]);
+        set(key, m_doc.children[from.first_child + i + 1]);
         if (repeat && ++m_merged > m_max_merged) {
           within_limit = false;
           return;
@@ -245,15 +266,15 @@ private:
         key_node = static_cast<std::uint32_t>(m_doc.nodes.size());
         m_doc.nodes.push_back(std::move(spelt));
       }
-      auto found = by_key.find(*text);
-      if (found != by_key.end() && slots[found->second].written) {
-        const RawNode& first = m_doc.nodes[slots[found->second].key];
+      std::optional<std::size_t> found = find(*text);
+      if (found && slots[*found].written) {
+        const RawNode& first = m_doc.nodes[slots[*found].key];
         map_problem(m_doc.nodes[key], "duplicate key '" + *text + "' (first at line " +
                                           std::to_string(first.line) + ", column " +
                                           std::to_string(first.column) + ")");
         continue;
       }
-      Slot& slot = set(*text, key_node, value);
+      Slot& slot = set(key_node, value);
       slot.key = key_node;
       slot.written = true;
     }
