@@ -175,7 +175,47 @@ private:
   }
 
   // The entries of a mapping as go-yaml v2 decodes it (see RawDocument).
+  // The common case: every key a plain string, no merge key. Nothing to
+  // rewrite, only duplicates to find. Returns false when the general path
+  // is needed.
+  bool finish_plain_map(const std::vector<std::uint32_t>& items) {
+    for (std::size_t i = 0; i < items.size(); i += 2) {
+      const RawNode& key = m_doc.nodes[items[i]];
+      if (key.type != RawType::scalar || key.kind != ScalarKind::string) {
+        return false;
+      }
+    }
+    auto duplicate = [&](std::size_t first, std::size_t second) {
+      const RawNode& a = m_doc.nodes[items[first]];
+      map_problem(m_doc.nodes[items[second]], "duplicate key '" + a.value + "' (first at line " +
+                                                  std::to_string(a.line) + ", column " +
+                                                  std::to_string(a.column) + ")");
+    };
+    if (items.size() <= 32) {
+      for (std::size_t j = 2; j < items.size(); j += 2) {
+        for (std::size_t i = 0; i < j; i += 2) {
+          if (m_doc.nodes[items[i]].value == m_doc.nodes[items[j]].value) {
+            duplicate(i, j);
+            break;
+          }
+        }
+      }
+      return true;
+    }
+    std::unordered_map<std::string_view, std::size_t> seen; // no node is added here
+    for (std::size_t j = 0; j < items.size(); j += 2) {
+      auto [it, inserted] = seen.emplace(m_doc.nodes[items[j]].value, j);
+      if (!inserted) {
+        duplicate(it->second, j);
+      }
+    }
+    return true;
+  }
+
   bool finish_map(std::vector<std::uint32_t>& items) {
+    if (finish_plain_map(items)) {
+      return true;
+    }
     struct Slot {
       std::uint32_t key;   // node of the key, spelt as JSON
       std::uint32_t value;
