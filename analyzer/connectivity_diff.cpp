@@ -95,12 +95,12 @@ ConnectivityDiff diff_connectivity(const model::Inventory& base_inventory, const
         continue;
       }
       const model::Workload& w = inventory.workloads[endpoint.workload];
-      DiffEndpoint& d = workloads[Key{w.namespace_name, w.name, model::to_string(w.kind)}];
+      DiffEndpoint& d = workloads[Key{w.namespace_name, w.name, w.kind_name()}];
       d.kind = MatrixEndpointKind::workload;
       d.id = w.display_name();
       d.namespace_name = w.namespace_name;
       d.name = w.name;
-      d.kind_name = model::to_string(w.kind);
+      d.kind_name = w.kind_name();
       (is_base ? d.base : d.head) = e;
     }
   };

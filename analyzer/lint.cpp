@@ -33,7 +33,7 @@ constexpr LintCheck k_checks[] = {
     {"NP000", "invalid-manifest", LintSeverity::error,
      "the manifest fails validation (as npcheck validate reports it)"},
     {"NP001", "manifest-warning", LintSeverity::warning,
-     "a validation warning: unknown field, deprecated apiVersion, undefined namespace"},
+     "a validation warning: unknown field or kind, undefined namespace, skipped chart"},
     {"NP101", "policy-selects-nothing", LintSeverity::warning,
      "spec.podSelector selects no pod of the policy's namespace"},
     {"NP102", "peer-selects-nothing", LintSeverity::warning,
@@ -173,7 +173,7 @@ std::string peer_path(Direction direction, std::size_t rule, std::size_t peer) {
 }
 
 std::string workload_object(const model::Workload& w) {
-  return std::string(model::to_string(w.kind)) + ' ' + w.namespace_name + '/' + w.name;
+  return w.kind_name() + ' ' + w.namespace_name + '/' + w.name;
 }
 
 bool location_less(const model::SourceLocation& a, const model::SourceLocation& b) {

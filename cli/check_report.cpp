@@ -237,6 +237,7 @@ void write_check_json(std::ostream& out, const CheckReport& report) {
   doc["expectations"] = std::move(list);
   doc["passed"] = report.passed;
   doc["failed"] = report.failed;
+  add_unmodelled_policies(doc, inventory);
   out << doc.dump(2) << '\n';
 }
 

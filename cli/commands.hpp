@@ -24,19 +24,41 @@ struct Output {
   std::ostream& err;
 };
 
-// -f/-n/-v and the loader limits, present on every command.
+// -f/-n/-v/--exclude/--pods and the loader limits, present on every command.
 struct InputOptions {
   std::vector<std::string> files;
   std::vector<std::string> display_paths; // see model::LoadOptions
   std::string default_namespace = "default";
+  std::vector<std::string> exclude;
+  bool pods = false; // --pods: no folding of a snapshot's pods
   bool verbose = false;
   bool quiet = false;
   model::LoadLimits limits;
+  std::string command;              // the subcommand, named in hints
+  model::PodsKeptApart kept_apart;  // pods a question names
+  std::string label;                // "base"/"head" when a command reads two inputs
 };
 
-void add_input_options(CLI::App& command, InputOptions& options);
+// What -n means on a command: the default namespace everywhere; on matrix,
+// where --namespace filters, only -n and --default-namespace set it.
+enum class NamespaceOption { default_namespace, short_only };
+
+void add_input_options(CLI::App& command, InputOptions& options,
+                       NamespaceOption ns = NamespaceOption::default_namespace);
 // The same without -f, for commands that name their inputs otherwise (diff).
-void add_load_options(CLI::App& command, InputOptions& options);
+void add_load_options(CLI::App& command, InputOptions& options,
+                      NamespaceOption ns = NamespaceOption::default_namespace);
+
+// The loader's options for these input options.
+model::LoadOptions load_options(const InputOptions& options);
+
+// Prints what loading found besides errors: warnings (unless -q, or lint,
+// which reports them as findings) and infos (unless -q), the policies of
+// other APIs that every answer leaves out (always), and with -v what was
+// skipped.
+enum class LoadWarnings { print, as_findings };
+void print_load_notes(const model::Inventory& inventory, const InputOptions& options, Output& io,
+                      LoadWarnings warnings = LoadWarnings::print);
 
 // Loads and validates; prints diagnostics to err. Returns nullopt when the
 // manifests have errors (the command then exits 2).

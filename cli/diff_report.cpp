@@ -125,7 +125,8 @@ void write_diff_text(std::ostream& out, const ConnectivityDiff& diff) {
   out << summary(diff) << '\n';
 }
 
-void write_diff_json(std::ostream& out, const ConnectivityDiff& diff) {
+void write_diff_json(std::ostream& out, const ConnectivityDiff& diff, const model::Inventory& base,
+                     const model::Inventory& head) {
   nlohmann::json doc;
   auto endpoint_list = [&](const std::vector<std::size_t>& list) {
     nlohmann::json j = nlohmann::json::array();
@@ -169,6 +170,13 @@ void write_diff_json(std::ostream& out, const ConnectivityDiff& diff) {
                     {"connections_changed", diff.count(ChangeKind::changed)},
                     {"endpoints_added", diff.added_endpoints.size()},
                     {"endpoints_removed", diff.removed_endpoints.size()}};
+  if (!base.unmodelled_policies.empty() || !head.unmodelled_policies.empty()) {
+    auto list = [](const model::Inventory& inventory) {
+      nlohmann::json j = unmodelled_policies_json(inventory);
+      return j.is_null() ? nlohmann::json::array() : j;
+    };
+    doc["unmodelled_policies"] = {{"base", list(base)}, {"head", list(head)}};
+  }
   out << doc.dump(2) << '\n';
 }
 

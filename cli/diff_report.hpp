@@ -5,6 +5,7 @@
 // terminals, JSON for scripts, Markdown for a pull-request comment.
 
 #include <npcheck/analyzer/connectivity_diff.hpp>
+#include <npcheck/model/inventory.hpp>
 
 #include <cstddef>
 #include <iosfwd>
@@ -17,7 +18,10 @@ namespace npcheck::cli {
 std::string diff_endpoint_name(const analyzer::DiffEndpoint& endpoint);
 
 void write_diff_text(std::ostream& out, const analyzer::ConnectivityDiff& diff);
-void write_diff_json(std::ostream& out, const analyzer::ConnectivityDiff& diff);
+// base and head: the two versions, for the policies of other APIs their
+// answers leave out (unmodelled_policies).
+void write_diff_json(std::ostream& out, const analyzer::ConnectivityDiff& diff,
+                     const model::Inventory& base, const model::Inventory& head);
 // max_rows bounds each table (0: no bound); the rest is counted.
 void write_diff_markdown(std::ostream& out, const analyzer::ConnectivityDiff& diff, std::size_t max_rows);
 

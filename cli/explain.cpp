@@ -227,7 +227,7 @@ nlohmann::json endpoint_json(const analyzer::FlowEndpoint& e, const model::Inven
   switch (e.kind) {
   case analyzer::EndpointKind::workload: {
     const model::Workload& w = inventory.workloads[e.workload];
-    j["kind"] = model::to_string(w.kind);
+    j["kind"] = w.kind_name();
     j["namespace"] = w.namespace_name;
     j["name"] = w.name;
     j["id"] = w.display_name();

@@ -3,8 +3,9 @@
 // A snapshot of paths at a git revision, without a second checkout: for each
 // path, find its work tree (git rev-parse --show-toplevel), then
 // `git archive REV -- <path relative to the top>` into a tar file and unpack
-// it into a temporary directory. git's own error text is kept for the
-// message when a step fails.
+// it into a temporary directory. A path that does not exist at the revision
+// is an empty directory there (the change adds it). git's own error text is
+// kept for the message when a step fails.
 #include "git_snapshot.hpp"
 
 #include <npcheck/model/error.hpp>
@@ -109,6 +110,16 @@ GitSnapshot::GitSnapshot(const std::string& revision, const std::vector<std::str
       const fs::path tree = fs::path(m_root) / std::to_string(i);
       const fs::path tar = fs::path(m_root) / (std::to_string(i) + ".tar");
       fs::create_directories(tree);
+      const bool top_level = rel.empty() || rel == ".";
+      if (!top_level &&
+          run("git -C " + quote(top.output) + " cat-file -e " + quote(commit.output + ':' + rel)).status != 0) {
+        // A path the change adds (a new policies folder) was empty at the
+        // base: everything in it is new.
+        fs::create_directories(tree / rel);
+        m_paths.push_back((tree / rel).string());
+        m_git_names.push_back(revision + ':' + rel);
+        continue;
+      }
       Result archive = run("git -C " + quote(top.output) + " archive --format=tar -o " +
                            quote(tar.string()) + ' ' + quote(commit.output) +
                            (rel.empty() || rel == "." ? std::string() : " -- " + quote(rel)));

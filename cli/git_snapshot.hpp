@@ -10,9 +10,9 @@
 namespace npcheck::cli {
 
 // The given paths as they were at a git revision, extracted into a fresh
-// temporary directory that the destructor removes. Each path must lie in a
-// git work tree; throws model::Error naming --base-ref when git cannot
-// provide it.
+// temporary directory that the destructor removes; a path that did not exist
+// at the revision is an empty directory. Each path must lie in a git work
+// tree; throws model::Error naming --base-ref when git cannot provide it.
 class GitSnapshot {
 public:
   GitSnapshot(const std::string& revision, const std::vector<std::string>& paths);

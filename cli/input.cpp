@@ -5,24 +5,32 @@
 
 namespace npcheck::cli {
 
-void add_input_options(CLI::App& command, InputOptions& options) {
+void add_input_options(CLI::App& command, InputOptions& options, NamespaceOption ns) {
   command.add_option("-f,--filename", options.files,
-                     "Manifest file or directory (walked recursively for .yaml, .yml, .json); "
+                     "Manifest file or directory (walked recursively for .yaml, .yml, .json, "
+                     "leaving out hidden paths, Helm charts and kustomizations); "
                      "'-' reads standard input; repeatable")
       ->required()
       ->type_name("PATH");
-  add_load_options(command, options);
+  add_load_options(command, options, ns);
 }
 
-void add_load_options(CLI::App& command, InputOptions& options) {
-  command.add_option("-n,--namespace", options.default_namespace,
-                     "Namespace for objects that name none")
+void add_load_options(CLI::App& command, InputOptions& options, NamespaceOption ns) {
+  options.command = command.get_name();
+  command
+      .add_option(ns == NamespaceOption::default_namespace ? "-n,--namespace,--default-namespace"
+                                                           : "-n,--default-namespace",
+                  options.default_namespace,
+                  "Default namespace: of objects that name none, and of bare names (--from web)")
       ->capture_default_str()
       ->type_name("NS");
-  command.add_option("--default-namespace", options.default_namespace,
-                     "Same as -n (the one spelling that every command accepts)")
-      ->type_name("NS");
-  command.add_flag("-v,--verbose", options.verbose, "Also report skipped kinds on stderr");
+  command.add_option("--exclude", options.exclude,
+                     "Leave out walked paths (and named ones) whose path or name matches GLOB; repeatable")
+      ->type_name("GLOB");
+  command.add_flag("--pods", options.pods,
+                   "Show the pods of a live snapshot one by one instead of folding them into their workload");
+  command.add_flag("-v,--verbose", options.verbose,
+                   "Also report skipped kinds, documents and paths on stderr");
   command.add_flag("-q,--quiet", options.quiet, "Do not print warnings");
   // The limits against hostile input, apart from the everyday options.
   const std::string limits = "Input limits";
@@ -41,24 +49,52 @@ void add_load_options(CLI::App& command, InputOptions& options) {
       ->type_name("N")
       ->group(limits);
   command.add_option("--max-alias-nodes", options.limits.max_alias_nodes,
-                     "Most nodes YAML aliases may repeat in one document")
+                     "Most nodes YAML aliases and merge keys may repeat in one document")
       ->capture_default_str()
       ->type_name("N")
       ->group(limits);
 }
 
-std::optional<model::Inventory> load_inventory(const InputOptions& options, Output& io) {
-  model::LoadOptions load_options;
-  load_options.default_namespace = options.default_namespace;
-  load_options.limits = options.limits;
-  load_options.display_paths = options.display_paths;
-  model::Inventory inventory = model::load_paths(options.files, load_options);
+model::LoadOptions load_options(const InputOptions& options) {
+  model::LoadOptions load;
+  load.default_namespace = options.default_namespace;
+  load.limits = options.limits;
+  load.display_paths = options.display_paths;
+  load.exclude = options.exclude;
+  load.command = options.command.empty() ? "validate" : options.command;
+  load.fold_pods = !options.pods;
+  load.kept_apart = options.kept_apart;
+  return load;
+}
+
+void print_load_notes(const model::Inventory& inventory, const InputOptions& options, Output& io,
+                      LoadWarnings warnings) {
   if (!options.quiet) {
     for (const model::Diagnostic& d : inventory.warnings) {
+      if (warnings == LoadWarnings::print) {
+        io.err << d.to_string() << '\n';
+      }
+    }
+    for (const model::Diagnostic& d : inventory.infos) {
       io.err << d.to_string() << '\n';
     }
   }
-  if (options.verbose && !inventory.skipped_kinds.empty()) {
+  // Not silenced by -q: without it, the answer would look complete.
+  if (!inventory.unmodelled_policies.empty()) {
+    io.err << "npcheck: warning: " << (options.label.empty() ? "the input" : "the " + options.label)
+           << " has policies of other APIs that also decide traffic; npcheck does not model them "
+              "and every answer here leaves them out: ";
+    bool first = true;
+    for (const auto& [kind, count] : inventory.unmodelled_policies) {
+      io.err << (first ? "" : ", ") << count << ' ' << kind.first << " (" << kind.second << ')';
+      first = false;
+    }
+    io.err << '\n';
+  }
+  if (!options.verbose) {
+    return;
+  }
+  if (!inventory.skipped_kinds.empty()) {
     int total = 0;
     for (const auto& [kind, count] : inventory.skipped_kinds) {
       total += count;
@@ -69,6 +105,28 @@ std::optional<model::Inventory> load_inventory(const InputOptions& options, Outp
       io.err << "  " << kind << ": " << count << '\n';
     }
   }
+  if (!inventory.non_objects.empty()) {
+    int total = 0;
+    for (const auto& [file, count] : inventory.non_objects) {
+      total += count;
+    }
+    io.err << "npcheck: skipped " << total << " document" << (total == 1 ? "" : "s")
+           << " of walked files that are not Kubernetes objects (neither apiVersion nor kind):\n";
+    for (const auto& [file, count] : inventory.non_objects) {
+      io.err << "  " << file << ": " << count << '\n';
+    }
+  }
+  if (!inventory.skipped_paths.empty()) {
+    io.err << "npcheck: left out of the directory walk:\n";
+    for (const std::string& path : inventory.skipped_paths) {
+      io.err << "  " << path << '\n';
+    }
+  }
+}
+
+std::optional<model::Inventory> load_inventory(const InputOptions& options, Output& io) {
+  model::Inventory inventory = model::load_paths(options.files, load_options(options));
+  print_load_notes(inventory, options, io);
   for (const model::Diagnostic& d : inventory.errors) {
     io.err << d.to_string() << '\n';
   }

@@ -19,4 +19,21 @@ nlohmann::json connections_json(const analyzer::ConnectionSet& set) {
   return j;
 }
 
+nlohmann::json unmodelled_policies_json(const model::Inventory& inventory) {
+  if (inventory.unmodelled_policies.empty()) {
+    return nullptr;
+  }
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& [kind, count] : inventory.unmodelled_policies) {
+    list.push_back({{"kind", kind.first}, {"group", kind.second}, {"count", count}});
+  }
+  return list;
+}
+
+void add_unmodelled_policies(nlohmann::json& doc, const model::Inventory& inventory) {
+  if (!inventory.unmodelled_policies.empty()) {
+    doc["unmodelled_policies"] = unmodelled_policies_json(inventory);
+  }
+}
+
 } // namespace npcheck::cli

@@ -6,6 +6,7 @@
 // can-reach, check and diff.
 
 #include <npcheck/analyzer/port_set.hpp>
+#include <npcheck/model/inventory.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -14,5 +15,13 @@ namespace npcheck::cli {
 // {"TCP": [[lo, hi], ...], "UDP": [...], "SCTP": [...]}; protocols with
 // nothing allowed are omitted.
 nlohmann::json connections_json(const analyzer::ConnectionSet& set);
+
+// Inventory::unmodelled_policies as [{"kind", "group", "count"}], sorted;
+// null when there are none.
+nlohmann::json unmodelled_policies_json(const model::Inventory& inventory);
+
+// Sets doc["unmodelled_policies"] when the inventory has some: every JSON
+// output says which policies of other APIs its answer leaves out.
+void add_unmodelled_policies(nlohmann::json& doc, const model::Inventory& inventory);
 
 } // namespace npcheck::cli

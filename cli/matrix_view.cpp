@@ -418,7 +418,7 @@ void write_matrix_json(const MatrixView& view, const Matrix& matrix,
       buffer += "{\"id\": " + json_string(endpoint.id);
       if (endpoint.kind == MatrixEndpointKind::workload) {
         const model::Workload& workload = inventory.workloads[endpoint.workload];
-        buffer += ", \"kind\": " + json_string(model::to_string(workload.kind));
+        buffer += ", \"kind\": " + json_string(workload.kind_name());
         buffer += ", \"namespace\": " + json_string(workload.namespace_name);
         buffer += ", \"name\": " + json_string(workload.name);
         buffer += ", \"labels\": {";
@@ -454,6 +454,15 @@ void write_matrix_json(const MatrixView& view, const Matrix& matrix,
   }
   if (any_group) {
     buffer += "\n  ],\n";
+  }
+  if (!inventory.unmodelled_policies.empty()) {
+    // As json_format.hpp's unmodelled_policies_json() writes it.
+    buffer += "  \"unmodelled_policies\": [";
+    for (const auto& [kind, count] : inventory.unmodelled_policies) {
+      buffer += (buffer.back() == '[' ? "" : ", ") + std::string("{\"count\": ") + std::to_string(count) +
+                ", \"group\": " + json_string(kind.second) + ", \"kind\": " + json_string(kind.first) + "}";
+    }
+    buffer += "],\n";
   }
   buffer += "  \"connections\": [";
   std::vector<std::string> ids;

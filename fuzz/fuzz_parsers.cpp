@@ -419,6 +419,10 @@ apiVersion: apps/v1
 kind: StatefulSet
 metadata: {name: api, namespace: b}
 ---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+---
 apiVersion: v1
 kind: Pod
 metadata: {name: host, namespace: b}
@@ -433,7 +437,7 @@ status: {addresses: [{type: InternalIP, address: 192.168.0.1}, {type: InternalIP
     model::LoadOptions options;
     options.threads = 1;
     model::Inventory result = model::load_string(text, "endpoints.yaml", options);
-    if (!result.ok() || result.workloads.size() != 5) {
+    if (!result.ok() || result.workloads.size() != 6) {
       fail("the endpoint inventory does not load");
     }
     return result;
@@ -454,7 +458,7 @@ void check_endpoint(std::string_view text) {
       fail("parse_endpoint(" + quoted(text) + ") error does not name the option: " + error);
     }
   }
-  // The reference: an IP resolves; NS/NAME and NS/KIND/NAME look up workloads
+  // The reference: an IP resolves; NAME, NS/NAME and NS/KIND/NAME look up workloads
   // (a Pod wins over workloads of its name); anything else is an error.
   std::optional<analyzer::FlowEndpoint> want;
   if (const std::optional<model::IpAddress> ip = model::IpAddress::parse(text)) {
@@ -470,12 +474,14 @@ void check_endpoint(std::string_view text) {
       start = slash + 1;
     }
     std::optional<model::WorkloadKind> kind;
-    const bool shaped = (parts.size() == 2 || (parts.size() == 3 && (kind = model::parse_workload_kind(parts[1])))) &&
+    // A bare NAME is looked up in the default namespace.
+    const std::string_view ns = parts.size() == 1 ? std::string_view("default") : parts.front();
+    const bool shaped = (parts.size() <= 2 || (parts.size() == 3 && (kind = model::parse_workload_kind(parts[1])))) &&
                         !parts.front().empty() && !parts.back().empty();
     std::vector<std::size_t> found;
     for (std::size_t i = 0; shaped && i < inventory.workloads.size(); ++i) {
       const model::Workload& w = inventory.workloads[i];
-      if (w.namespace_name == parts.front() && w.name == parts.back() && (!kind || w.kind == *kind)) {
+      if (w.namespace_name == ns && w.name == parts.back() && (!kind || w.kind == *kind)) {
         found.push_back(i);
       }
     }

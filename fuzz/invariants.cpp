@@ -145,7 +145,20 @@ void check_valid_inventory(const model::Inventory& inventory) {
   for (const model::Workload& w : inventory.workloads) {
     const std::string what = w.display_name();
     require(reference::dns_label(w.namespace_name), what, "invalid namespace accepted");
-    require(reference::dns_subdomain(w.name), what, "invalid name accepted");
+    if (w.generated_name) {
+      // "<generateName>*": the prefix is checked as the API server does,
+      // with a trailing '-' allowed.
+      require(!w.name.empty() && w.name.back() == '*', what, "a generated name without its '*'");
+      std::string prefix = w.name.substr(0, w.name.size() - 1);
+      if (!prefix.empty() && prefix.back() == '-') {
+        prefix.back() = 'a';
+      }
+      require(reference::dns_subdomain(prefix), what, "invalid generateName accepted");
+    } else {
+      require(reference::dns_subdomain(w.name), what, "invalid name accepted");
+    }
+    require((w.kind == model::WorkloadKind::custom) == !w.custom_kind.empty(), what,
+            "custom_kind set for a known kind or missing for a custom one");
     require(namespaces.count(w.namespace_name) == 1, what, "namespace missing from the inventory");
     check_labels(w.labels, what);
     std::set<std::string> port_names;
@@ -157,13 +170,31 @@ void check_valid_inventory(const model::Inventory& inventory) {
       }
     }
     check_sorted_unique(w.pod_ips, [](const model::IpAddress& ip) { return ip; }, what + " pod IPs");
-    if (w.kind != model::WorkloadKind::pod) {
+    if (w.kind == model::WorkloadKind::pod) {
+      require(w.pods.empty(), what, "a Pod with folded pods");
+    } else if (w.pods.empty()) {
       require(w.pod_ips.empty() && !w.host_ip, what, "a workload template with pod IPs");
+    } else {
+      // Folded pods: their addresses, nodes only when shared, sorted names.
+      std::vector<model::IpAddress> ips;
+      for (const model::PodMember& pod : w.pods) {
+        require(reference::dns_subdomain(pod.name), what, "a folded pod with an invalid name");
+        ips.insert(ips.end(), pod.pod_ips.begin(), pod.pod_ips.end());
+        require(w.node_name.empty() || pod.node_name == w.node_name, what, "a node its pods do not share");
+        require(!w.host_ip || pod.host_ip == w.host_ip, what, "a host IP its pods do not share");
+      }
+      std::sort(ips.begin(), ips.end());
+      ips.erase(std::unique(ips.begin(), ips.end()), ips.end());
+      require(ips == w.pod_ips, what, "pod IPs that are not its pods' addresses");
+      check_sorted_unique(w.pods, [](const model::PodMember& pod) { return pod.name; }, what + " pods");
     }
   }
   check_sorted_unique(
       inventory.workloads,
-      [](const model::Workload& w) { return std::make_tuple(w.namespace_name, w.name, w.kind); },
+      [](const model::Workload& w) {
+        return std::make_tuple(w.namespace_name, w.name, w.kind, w.custom_kind,
+                               w.generated_name ? w.where.to_string() : std::string());
+      },
       "workloads");
   for (const model::NetworkPolicy& policy : inventory.policies) {
     const std::string what = policy.display_name();

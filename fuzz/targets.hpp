@@ -31,4 +31,9 @@ int fuzz_parsers(const std::uint8_t* data, std::size_t size);
 // every port and address boundary, and Matrix::compute with both.
 int fuzz_engine(const std::uint8_t* data, std::size_t size);
 
+// The YAML scalar resolver (go-yaml v2's rules, model/yaml_scalar.hpp)
+// against an independent regex-based transcription: plain and tagged
+// scalars, mapping keys, and a port through a tiny NetworkPolicy.
+int fuzz_scalar(const std::uint8_t* data, std::size_t size);
+
 } // namespace npcheck::fuzz

@@ -53,6 +53,7 @@ constexpr KindName k_kind_names[] = {
     {WorkloadKind::job, "Job"},
     {WorkloadKind::cron_job, "CronJob"},
     {WorkloadKind::replication_controller, "ReplicationController"},
+    {WorkloadKind::custom, "custom"},
 };
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -75,19 +76,21 @@ const char* to_string(WorkloadKind kind) {
 
 std::optional<WorkloadKind> parse_workload_kind(std::string_view text) {
   for (const KindName& entry : k_kind_names) {
-    if (iequals(text, entry.name)) {
+    if (entry.kind != WorkloadKind::custom && iequals(text, entry.name)) {
       return entry.kind;
     }
   }
   return std::nullopt;
 }
 
+std::string Workload::kind_name() const {
+  return kind == WorkloadKind::custom ? custom_kind : std::string(to_string(kind));
+}
+
 std::string Workload::display_name() const {
   std::string text = namespace_name + '/' + name;
   if (kind != WorkloadKind::pod) {
-    text += '[';
-    text += to_string(kind);
-    text += ']';
+    text += '[' + kind_name() + ']';
   }
   return text;
 }

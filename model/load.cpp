@@ -13,7 +13,10 @@
 #include <npcheck/model/load.hpp>
 
 #include "object_builder.hpp"
+#include "pod_folding.hpp"
 #include "raw_document.hpp"
+
+#include <fnmatch.h>
 
 #include <algorithm>
 #include <atomic>
@@ -37,6 +40,14 @@ namespace {
 struct SourceText {
   std::shared_ptr<const std::string> name;
   std::string text;
+  bool walked = false; // found by walking a directory
+};
+
+// What gathering the inputs found besides their texts.
+struct Gathered {
+  std::vector<SourceText> sources;
+  std::vector<Diagnostic> warnings;
+  std::vector<std::string> skipped_paths;
 };
 
 bool has_manifest_extension(const fs::path& path) {
@@ -80,31 +91,114 @@ SourceText read_stdin(const LoadLimits& limits) {
   return SourceText{std::move(name), std::move(text)};
 }
 
-// The name of a file found under directory arg, when arg is shown as shown:
-// the walk yields arg's own spelling followed by the path below it.
-std::string display_name(const fs::path& file, const std::string& arg, const std::string& shown) {
-  std::string name = file.string();
-  if (shown == arg || name.rfind(arg, 0) != 0) {
-    return name;
+// shown + '/' + below, as a path below a directory shown as shown.
+std::string join_display(const std::string& shown, const std::string& below) {
+  if (below.empty()) {
+    return shown;
   }
-  std::string below = name.substr(arg.size());
-  below.erase(0, below.find_first_not_of('/'));
   if (shown.empty() || shown.back() == '/' || shown.back() == ':') {
     return shown + below;
   }
   return shown + '/' + below;
 }
 
-std::vector<SourceText> gather(const std::vector<std::string>& paths,
-                               const std::vector<std::string>& display_paths, const LoadLimits& limits) {
-  std::vector<SourceText> sources;
+bool excluded(const std::vector<std::string>& patterns, const std::string& path, const std::string& name) {
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
+    return fnmatch(pattern.c_str(), path.c_str(), 0) == 0 || fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
+  });
+}
+
+// Walks one directory given on the command line as a repository (see
+// load.hpp): sorted by name at every level, which is the order of whole
+// paths compared component by component.
+class Walker {
+public:
+  Walker(const LoadOptions& options, Gathered& out) : m_options(options), m_out(out) {}
+
+  void walk(const fs::path& dir, const std::string& below, const std::string& shown) {
+    const std::string here = join_display(shown, below);
+    if (skip_rendered(dir, here)) {
+      return;
+    }
+    std::error_code ec;
+    std::vector<fs::directory_entry> entries;
+    fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      entries.push_back(*it);
+    }
+    if (ec) {
+      throw Error(SourceLocation{std::make_shared<const std::string>(here), 0, 0},
+                  "cannot read directory: " + ec.message());
+    }
+    std::sort(entries.begin(), entries.end(), [](const fs::directory_entry& a, const fs::directory_entry& b) {
+      return a.path().filename() < b.path().filename();
+    });
+    for (const fs::directory_entry& entry : entries) {
+      const std::string name = entry.path().filename().string();
+      const std::string relative = below.empty() ? name : below + '/' + name;
+      const std::string display = join_display(shown, relative);
+      if (name.front() == '.') {
+        m_out.skipped_paths.push_back(display + " (hidden)");
+        continue;
+      }
+      if (excluded(m_options.exclude, relative, name)) {
+        m_out.skipped_paths.push_back(display + " (--exclude)");
+        continue;
+      }
+      std::error_code entry_ec;
+      if (entry.is_directory(entry_ec) && !entry.is_symlink(entry_ec)) {
+        walk(entry.path(), relative, shown);
+      } else if (entry.is_regular_file(entry_ec) && has_manifest_extension(entry.path())) {
+        SourceText source = read_file(display, entry.path(), m_options.limits);
+        source.walked = true;
+        m_out.sources.push_back(std::move(source));
+      }
+    }
+  }
+
+private:
+  // A Helm chart or a kustomization holds inputs to a renderer, not the
+  // objects it produces: one warning with the command that renders it.
+  bool skip_rendered(const fs::path& dir, const std::string& shown) {
+    std::error_code ec;
+    const char* what = nullptr;
+    std::string render;
+    if (fs::is_regular_file(dir / "Chart.yaml", ec)) {
+      what = "a Helm chart: its templates are YAML only once rendered";
+      render = "helm template " + shown;
+    } else {
+      for (const char* name : {"kustomization.yaml", "kustomization.yml", "Kustomization"}) {
+        if (fs::is_regular_file(dir / name, ec)) {
+          what = "a kustomization: its files are what kustomize reads, not the objects it writes";
+          render = "kubectl kustomize " + shown;
+          break;
+        }
+      }
+    }
+    if (!what) {
+      return false;
+    }
+    m_out.warnings.push_back(Diagnostic{
+        Severity::warning, SourceLocation{std::make_shared<const std::string>(shown), 0, 0}, "",
+        std::string("skipped ") + what + "; read it with: " + render + " | npcheck " +
+            m_options.command + " -f -"});
+    m_out.skipped_paths.push_back(shown + (render.rfind("helm", 0) == 0 ? " (Helm chart)" : " (kustomization)"));
+    return true;
+  }
+
+  const LoadOptions& m_options;
+  Gathered& m_out;
+};
+
+Gathered gather(const std::vector<std::string>& paths, const LoadOptions& options) {
+  Gathered out;
   bool stdin_read = false;
   for (std::size_t i = 0; i < paths.size(); ++i) {
     const std::string& arg = paths[i];
-    const std::string& shown = i < display_paths.size() ? display_paths[i] : arg;
+    const std::string& shown = i < options.display_paths.size() ? options.display_paths[i] : arg;
     if (arg == "-") {
       if (!stdin_read) {
-        sources.push_back(read_stdin(limits));
+        out.sources.push_back(read_stdin(options.limits));
         stdin_read = true;
       }
       continue;
@@ -116,27 +210,19 @@ std::vector<SourceText> gather(const std::vector<std::string>& paths,
       throw Error(SourceLocation{std::make_shared<const std::string>(shown), 0, 0},
                   "no such file or directory");
     }
+    const std::string name = path.filename().empty() ? path.parent_path().filename().string()
+                                                     : path.filename().string();
+    if (excluded(options.exclude, arg, name)) {
+      out.skipped_paths.push_back(shown + " (--exclude)");
+      continue;
+    }
     if (fs::is_directory(status)) {
-      std::vector<fs::path> files;
-      fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
-      for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && has_manifest_extension(it->path())) {
-          files.push_back(it->path());
-        }
-      }
-      if (ec) {
-        throw Error(SourceLocation{std::make_shared<const std::string>(shown), 0, 0},
-                    "cannot read directory: " + ec.message());
-      }
-      std::sort(files.begin(), files.end());
-      for (const fs::path& file : files) {
-        sources.push_back(read_file(display_name(file, arg, shown), file, limits));
-      }
+      Walker(options, out).walk(path, "", shown);
     } else {
-      sources.push_back(read_file(shown, path, limits));
+      out.sources.push_back(read_file(shown, path, options.limits));
     }
   }
-  return sources;
+  return out;
 }
 
 template <typename T>
@@ -174,34 +260,18 @@ void finalize(Inventory& inv, const LoadOptions& options) {
   dedupe(inv.policies,
          [](const NetworkPolicy& p) { return std::make_pair(p.namespace_name, p.name); },
          [](const NetworkPolicy& p) { return p.display_name(); });
+  // Objects named by generateName are distinct whatever their prefix.
   dedupe(inv.workloads,
-         [](const Workload& w) { return std::make_tuple(w.namespace_name, w.name, w.kind); },
-         [](const Workload& w) { return std::string(to_string(w.kind)) + ' ' + w.namespace_name + '/' + w.name; });
+         [](const Workload& w) {
+           return std::make_tuple(w.namespace_name, w.name, w.kind, w.custom_kind,
+                                  w.generated_name ? w.where.to_string() : std::string());
+         },
+         [](const Workload& w) { return w.kind_name() + ' ' + w.namespace_name + '/' + w.name; });
 
-  // A ReplicaSet controlled by a Deployment in the input, or a Job by a
-  // CronJob, stands for the pods its controller stands for: leave it out.
-  // Matching uids, where both are given: a ReplicaSet left over from an
-  // earlier Deployment of the same name is not that Deployment's.
-  std::map<std::tuple<std::string, std::string, WorkloadKind>, std::string> controllers;
-  for (const Workload& w : inv.workloads) {
-    if (w.kind == WorkloadKind::deployment || w.kind == WorkloadKind::cron_job) {
-      controllers.emplace(std::make_tuple(w.namespace_name, w.name, w.kind), w.uid);
-    }
-  }
-  std::erase_if(inv.workloads, [&](const Workload& w) {
-    if (!w.controller ||
-        !((w.kind == WorkloadKind::replica_set && w.controller->kind == WorkloadKind::deployment) ||
-          (w.kind == WorkloadKind::job && w.controller->kind == WorkloadKind::cron_job))) {
-      return false;
-    }
-    auto it = controllers.find(std::make_tuple(w.namespace_name, w.controller->name, w.controller->kind));
-    if (it == controllers.end() ||
-        (!it->second.empty() && !w.controller->uid.empty() && it->second != w.controller->uid)) {
-      return false;
-    }
-    ++inv.folded_kinds[to_string(w.kind)];
-    return true;
-  });
+  // Objects standing for the same pods as another object of the input
+  // (kubectl get all): ReplicaSets of a Deployment, Jobs of a CronJob, Pods
+  // of any controller.
+  detail::fold_workloads(inv, options);
 
   // Namespaces that objects live in but no manifest defines.
   std::map<std::string, SourceLocation> referenced;
@@ -230,17 +300,20 @@ void finalize(Inventory& inv, const LoadOptions& options) {
                                       "namespace is used but not defined; assuming it exists with "
                                       "only the label kubernetes.io/metadata.name=" + name});
   }
-  (void)options;
 }
 
 } // namespace
 
 namespace {
 
-Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& options) {
+Inventory load_sources(Gathered& gathered, const LoadOptions& options) {
+  std::vector<SourceText>& sources = gathered.sources;
   std::vector<detail::Chunk> chunks;
   for (const SourceText& source : sources) {
     std::vector<detail::Chunk> more = detail::split_documents(source.name, source.text);
+    for (detail::Chunk& chunk : more) {
+      chunk.walked = source.walked;
+    }
     chunks.insert(chunks.end(), more.begin(), more.end());
   }
   std::vector<detail::ChunkResult> results(chunks.size());
@@ -258,6 +331,7 @@ Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& opti
       detail::parse_chunk(chunks[i], options.limits, docs, results[i].errors);
       for (const detail::RawDocument& doc : docs) {
         detail::build_objects(doc, chunks[i].file, options.default_namespace, options.limits,
+                              chunks[i].walked ? detail::Strictness::walked : detail::Strictness::strict,
                               results[i]);
       }
       built.fetch_add(results[i].objects.size(), std::memory_order_relaxed);
@@ -279,6 +353,8 @@ Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& opti
 
   Inventory inv;
   inv.files = static_cast<int>(sources.size());
+  inv.warnings = std::move(gathered.warnings);
+  inv.skipped_paths = std::move(gathered.skipped_paths);
   std::size_t objects = 0;
   for (detail::ChunkResult& r : results) {
     if (objects > options.limits.max_objects) {
@@ -292,8 +368,15 @@ Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& opti
     for (const auto& [kind, count] : r.skipped_kinds) {
       inv.skipped_kinds[kind] += count;
     }
+    for (const auto& [kind, count] : r.unmodelled_policies) {
+      inv.unmodelled_policies[kind] += count;
+    }
+    if (r.non_objects > 0) {
+      inv.non_objects[*chunks[static_cast<std::size_t>(&r - results.data())].file] += r.non_objects;
+    }
     std::move(r.errors.begin(), r.errors.end(), std::back_inserter(inv.errors));
     std::move(r.warnings.begin(), r.warnings.end(), std::back_inserter(inv.warnings));
+    std::move(r.infos.begin(), r.infos.end(), std::back_inserter(inv.infos));
     for (detail::Object& object : r.objects) {
       std::visit(
           [&inv](auto&& o) {
@@ -308,7 +391,7 @@ Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& opti
               ++inv.loaded_kinds["NetworkPolicy"];
               inv.policies.push_back(std::move(o));
             } else {
-              ++inv.loaded_kinds[to_string(o.kind)];
+              ++inv.loaded_kinds[o.kind_name()];
               inv.workloads.push_back(std::move(o));
             }
           },
@@ -328,8 +411,8 @@ Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& opti
 } // namespace
 
 Inventory load_paths(const std::vector<std::string>& paths, const LoadOptions& options) {
-  std::vector<SourceText> sources = gather(paths, options.display_paths, options.limits);
-  return load_sources(sources, options);
+  Gathered gathered = gather(paths, options);
+  return load_sources(gathered, options);
 }
 
 Inventory load_string(std::string_view text, const std::string& file_name, const LoadOptions& options) {
@@ -337,9 +420,9 @@ Inventory load_string(std::string_view text, const std::string& file_name, const
   if (text.size() > options.limits.max_file_bytes) {
     throw Error(SourceLocation{name, 0, 0}, too_large(options.limits.max_file_bytes));
   }
-  std::vector<SourceText> sources;
-  sources.push_back(SourceText{std::move(name), std::string(text)});
-  return load_sources(sources, options);
+  Gathered gathered;
+  gathered.sources.push_back(SourceText{std::move(name), std::string(text)});
+  return load_sources(gathered, options);
 }
 
 } // namespace npcheck::model

@@ -7,11 +7,13 @@
 // Kubernetes spelling (spec.ingress[0].ports[1].endPort). All problems of an
 // object are reported, not just the first. Unknown fields in the parts of a
 // known kind that npcheck models give a warning with a "did you mean" hint.
-// Scalars follow sigs.k8s.io/yaml (YAML 1.1 through JSON): an unquoted 80 is
-// a number and an unquoted true, yes or on is a boolean, so a string field
-// written that way is a type error just as kubectl apply would report it.
+// Scalars are typed as kubectl types them (yaml_scalar.hpp, go-yaml v2 through
+// sigs.k8s.io/yaml): an unquoted 80 is a number and an unquoted true, yes or
+// on is a boolean, so a string field written that way is a type error just as
+// kubectl apply would report it; a UID such as 74effb20-09dc-... is a string.
 #include "object_builder.hpp"
 
+#include "api_kinds.hpp"
 #include "field_path.hpp"
 
 #include <npcheck/model/suggest.hpp>
@@ -27,77 +29,26 @@ namespace npcheck::model::detail {
 namespace {
 
 
-bool looks_like_yaml11_bool(std::string_view v) {
-  static const char* const k_words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-                                        "true", "True", "TRUE", "false", "False", "FALSE",
-                                        "on", "On", "ON", "off", "Off", "OFF"};
-  return std::any_of(std::begin(k_words), std::end(k_words),
-                     [&](const char* w) { return v == w; });
+// What a scalar is, for "expected X, found Y (quote it)".
+const char* scalar_kind_name(ScalarKind kind) {
+  switch (kind) {
+  case ScalarKind::boolean:
+    return "a boolean";
+  case ScalarKind::integer:
+  case ScalarKind::floating:
+    return "a number";
+  case ScalarKind::null:
+    return "null";
+  case ScalarKind::string:
+  case ScalarKind::timestamp:
+  case ScalarKind::merge:
+    break;
+  }
+  return "a string";
 }
 
-// An integer as sigs.k8s.io/yaml (go-yaml v2, YAML 1.1) reads a plain scalar:
-// underscores are dropped, 0x is hex, 0b binary, 0o or a leading 0 octal, so
-// "0120" is 80 and "0x50" is 80, as kubectl sends them.
-std::optional<long> yaml11_int(std::string_view text) {
-  std::string v;
-  for (char c : text) {
-    if (c != '_') {
-      v += c;
-    }
-  }
-  std::size_t i = 0;
-  bool negative = false;
-  if (!v.empty() && (v[0] == '-' || v[0] == '+')) {
-    negative = v[0] == '-';
-    i = 1;
-  }
-  int base = 10;
-  if (v.size() > i + 2 && v[i] == '0' && (v[i + 1] == 'x' || v[i + 1] == 'X')) {
-    base = 16;
-    i += 2;
-  } else if (v.size() > i + 2 && v[i] == '0' && (v[i + 1] == 'b' || v[i + 1] == 'B')) {
-    base = 2;
-    i += 2;
-  } else if (v.size() > i + 2 && v[i] == '0' && (v[i + 1] == 'o' || v[i + 1] == 'O')) {
-    base = 8;
-    i += 2;
-  } else if (v.size() > i + 1 && v[i] == '0' &&
-             v.find_first_not_of("01234567", i) == std::string::npos) {
-    base = 8;
-    i += 1;
-  }
-  long value = 0;
-  const char* first = v.data() + i;
-  const char* last = v.data() + v.size();
-  auto [end, ec] = std::from_chars(first, last, value, base);
-  if (first == last || ec != std::errc{} || end != last) {
-    return std::nullopt;
-  }
-  return negative ? -value : value;
-}
-
-bool looks_like_number(std::string_view v) {
-  if (v.empty()) {
-    return false;
-  }
-  if (yaml11_int(v)) {
-    return true;
-  }
-  std::size_t i = (v[0] == '-' || v[0] == '+') ? 1 : 0;
-  bool digit = false;
-  bool dot = false;
-  for (; i < v.size(); ++i) {
-    if (v[i] >= '0' && v[i] <= '9') {
-      digit = true;
-    } else if (v[i] == '.' && !dot) {
-      dot = true;
-    } else if ((v[i] == 'e' || v[i] == 'E') && digit) {
-      return true;
-    } else {
-      return false;
-    }
-  }
-  return digit;
+bool is_string_kind(ScalarKind kind) {
+  return kind == ScalarKind::string || kind == ScalarKind::timestamp || kind == ScalarKind::merge;
 }
 
 // The fields of the parts of Pods and workloads that npcheck reads: a typo
@@ -126,21 +77,37 @@ const Fields k_container_fields = {
 class Builder {
 public:
   Builder(const RawDocument& doc, const std::shared_ptr<const std::string>& file,
-          const std::string& default_namespace, const LoadLimits& limits, ChunkResult& result)
+          const std::string& default_namespace, const LoadLimits& limits, Strictness strictness,
+          ChunkResult& result)
       : m_doc(doc), m_file(file), m_default_namespace(default_namespace), m_result(result),
         m_max_alias_nodes(limits.max_alias_nodes), m_max_objects(limits.max_objects),
-        m_reached(doc.nodes.size(), false) {}
+        m_strictness(strictness), m_reached(doc.nodes.size(), false) {}
 
   void build_document() {
     if (m_doc.empty) {
       return;
     }
     const RawNode& root = m_doc.node(m_doc.root);
-    if (root.type == RawType::null) {
+    if (root.type == RawType::null && m_doc.problems.empty()) {
+      return;
+    }
+    if (m_strictness == Strictness::walked && !looks_like_object(root)) {
+      // A CI workflow, Helm values, package.json...: not a manifest.
+      ++m_result.non_objects;
       return;
     }
     ++m_result.documents;
-    build_object(root, Path{});
+    if (!m_doc.problems.empty()) {
+      // kubectl refuses the whole document: report why, build nothing.
+      m_object = object_label(root);
+      for (const RawProblem& problem : m_doc.problems) {
+        m_result.errors.push_back(Diagnostic{
+            Severity::error, SourceLocation{m_file, problem.line, problem.column}, m_object,
+            problem.path.empty() ? problem.message : problem.path + ": " + problem.message});
+      }
+      return;
+    }
+    build_object(root, Path{}, {});
   }
 
 private:
@@ -227,45 +194,61 @@ private:
       error(*node, path, std::string("expected a string, found ") + type_name(*node));
       return std::nullopt;
     }
-    if (node->plain && (looks_like_number(node->value) || looks_like_yaml11_bool(node->value))) {
+    if (!is_string_kind(node->kind)) {
       error(*node, path,
-            "expected a string, found " +
-                std::string(looks_like_number(node->value) ? "a number" : "a boolean") + " '" +
+            std::string("expected a string, found ") + scalar_kind_name(node->kind) + " '" +
                 node->value + "' (quote it)");
       return std::nullopt;
     }
     return node->value;
   }
+  // An integer field: a number the JSON sent to the API server writes as an
+  // integer (so 80, 0x50, 0120, 8_0 and 80.0 are 80).
   std::optional<long> as_int(const RawNode* node, const Path& path) {
     if (!node || node->type == RawType::null) {
       return std::nullopt;
     }
     const std::string& v = node->value;
-    std::optional<long> value = yaml11_int(v);
-    bool digits = value.has_value();
-    if (node->type != RawType::scalar || !node->plain || !digits) {
-      if (node->type != RawType::scalar) {
-        error(*node, path, std::string("expected an integer, found ") + type_name(*node));
-      } else if (!node->plain && digits) {
+    if (node->type != RawType::scalar) {
+      error(*node, path, std::string("expected an integer, found ") + type_name(*node));
+      return std::nullopt;
+    }
+    if (is_string_kind(node->kind)) {
+      if (is_json_integer(resolve_plain(v))) {
         error(*node, path, "expected an integer, found a string '" + v + "' (remove the quotes)");
       } else {
         error(*node, path, "expected an integer, found '" + v + "'");
       }
       return std::nullopt;
     }
-    return *value;
+    if (node->kind != ScalarKind::integer && node->kind != ScalarKind::floating) {
+      error(*node, path, std::string("expected an integer, found ") + scalar_kind_name(node->kind) +
+                             " '" + v + "'");
+      return std::nullopt;
+    }
+    ResolvedScalar resolved = resolve_plain(v);
+    if (node->kind == ScalarKind::floating && resolved.kind == ScalarKind::integer) {
+      resolved.kind = ScalarKind::floating; // !!float 80 is still 80
+      resolved.float_value = resolved.is_unsigned ? static_cast<double>(resolved.uint_value)
+                                                  : static_cast<double>(resolved.int_value);
+    }
+    if (!is_json_integer(resolved)) {
+      error(*node, path, "expected an integer, found '" + v + "'");
+      return std::nullopt;
+    }
+    std::optional<std::int64_t> value = integer_value(resolved);
+    if (!value) {
+      error(*node, path, "'" + v + "' is out of range");
+      return std::nullopt;
+    }
+    return static_cast<long>(*value);
   }
   std::optional<bool> as_bool(const RawNode* node, const Path& path) {
     if (!node || node->type == RawType::null) {
       return std::nullopt;
     }
-    if (node->type == RawType::scalar && node->plain) {
-      if (node->value == "true" || node->value == "True" || node->value == "TRUE") {
-        return true;
-      }
-      if (node->value == "false" || node->value == "False" || node->value == "FALSE") {
-        return false;
-      }
+    if (node->type == RawType::scalar && node->kind == ScalarKind::boolean) {
+      return resolve_plain(node->value).boolean;
     }
     error(*node, path, "expected true or false, found '" + node->value + "'");
     return std::nullopt;
@@ -323,14 +306,7 @@ private:
     return labels;
   }
 
-  struct Meta {
-    std::string name;
-    std::string namespace_name;
-    Labels labels;
-    bool ok = false;
-  };
-
-  // metadata.ownerReferences: the controller entry, if it is a workload.
+  // metadata.ownerReferences: the controller entry.
   std::optional<Controller> read_controller(const RawNode* node, const Path& path) {
     std::optional<Controller> result;
     const RawNode* refs = as_seq(node, path);
@@ -356,41 +332,105 @@ private:
         error(*ref, p, "only one owner reference may be the controller");
         continue;
       }
-      std::optional<WorkloadKind> wk = parse_workload_kind(*kind);
-      if (wk && *kind == to_string(*wk)) {
-        result = Controller{*wk, *name, uid.value_or("")};
-      }
+      result = Controller{*kind, *name, uid.value_or("")};
     }
     return result;
   }
 
+  // Whether a document of a walked file is meant as a Kubernetes object: a
+  // mapping with apiVersion or kind.
+  bool looks_like_object(const RawNode& root) const {
+    return root.type == RawType::map && (field(&root, "apiVersion") || field(&root, "kind"));
+  }
+
+  // "Kind ns/name" of a document's object as far as it can be read, for
+  // problems found before the object is (empty when it has no kind).
+  std::string object_label(const RawNode& root) const {
+    const RawNode* kind = field(&root, "kind");
+    if (!kind || kind->type != RawType::scalar) {
+      return {};
+    }
+    const RawNode* md = field(&root, "metadata");
+    const RawNode* name = field(md, "name");
+    const RawNode* ns = field(md, "namespace");
+    std::string label = kind->value;
+    if (name && name->type == RawType::scalar) {
+      const bool cluster = kind->value == "Namespace" || kind->value == "Node";
+      label += ' ';
+      if (!cluster) {
+        label += (ns && ns->type == RawType::scalar && !ns->value.empty() ? ns->value
+                                                                           : m_default_namespace) +
+                 '/';
+      }
+      label += name->value;
+    }
+    return label;
+  }
+
+  struct Meta {
+    std::string name;
+    std::string namespace_name;
+    Labels labels;
+    bool generated_name = false;
+    bool ok = false;
+  };
+
+  // metadata: name (or generateName, shown as "<generateName>*"),
+  // namespace, labels. list_item names the object's place in a List when
+  // it has no name.
   Meta read_metadata(const RawNode& root, const std::string& kind, bool namespaced,
-                     bool dns_label_name) {
+                     bool dns_label_name, const std::string& list_item = {}) {
     Meta meta;
     Path path = Path{}.field("metadata");
     const RawNode* md_node = field(&root, "metadata");
     const RawNode* md = as_map(md_node, path);
     std::optional<std::string> name = as_string(field(md, "name"), path.field("name"));
+    std::optional<std::string> generate_name;
+    if (!name || name->empty()) {
+      generate_name = as_string(field(md, "generateName"), path.field("generateName"));
+      if (generate_name && generate_name->empty()) {
+        generate_name.reset();
+      }
+    }
     std::optional<std::string> ns;
     if (namespaced) {
       ns = as_string(field(md, "namespace"), path.field("namespace"));
     }
     meta.namespace_name = ns && !ns->empty() ? *ns : m_default_namespace;
-    m_object = kind + ' ' + (namespaced ? meta.namespace_name + '/' : std::string()) +
-               (name ? *name : std::string("<unnamed>"));
+    const std::string shown_name =
+        name && !name->empty() ? *name
+        : generate_name       ? *generate_name + '*'
+                              : "<unnamed>" + (list_item.empty() ? std::string() : " (" + list_item + ")");
+    m_object = kind + ' ' + (namespaced ? meta.namespace_name + '/' : std::string()) + shown_name;
     check_fields(md, path, k_object_meta_fields);
-    if (!name || name->empty()) {
+    if ((!name || name->empty()) && !generate_name) {
       error(md ? *md : root, path.field("name"), "required field is missing");
       return meta;
     }
-    meta.name = *name;
-    std::string why = dns_label_name ? check_dns_label(*name) : check_dns_subdomain(*name);
-    if (!why.empty()) {
-      error(*field(md, "name"), path.field("name"), "invalid name '" + *name + "': " + why);
-      return meta;
+    if (generate_name) {
+      // Validated as a prefix, as the API server does: a trailing '-' is fine.
+      std::string prefix = *generate_name;
+      if (prefix.back() == '-') {
+        prefix.back() = 'a';
+      }
+      std::string why = dns_label_name ? check_dns_label(prefix) : check_dns_subdomain(prefix);
+      if (!why.empty()) {
+        error(*field(md, "generateName"), path.field("generateName"),
+              "invalid generateName '" + *generate_name + "': " + why);
+        return meta;
+      }
+      meta.name = shown_name;
+      meta.generated_name = true;
+    } else {
+      meta.name = *name;
+      std::string why = dns_label_name ? check_dns_label(*name) : check_dns_subdomain(*name);
+      if (!why.empty()) {
+        error(*field(md, "name"), path.field("name"), "invalid name '" + *name + "': " + why);
+        return meta;
+      }
     }
     if (ns) {
-      why = check_dns_label(*ns);
+      std::string why = check_dns_label(*ns);
       if (!why.empty()) {
         error(*field(md, "namespace"), path.field("namespace"),
               "invalid namespace '" + *ns + "': " + why);
@@ -403,7 +443,16 @@ private:
   }
 
   // ---- objects ----------------------------------------------------------
-  void build_object(const RawNode& root, const Path& path) {
+
+  // What a List's items default to: the item kind of a typed list (PodList:
+  // Pod) and the list's apiVersion; empty for a plain List.
+  struct ListDefaults {
+    std::string kind;
+    std::string api_version;
+    std::string item; // "items[3]", for messages
+  };
+
+  void build_object(const RawNode& root, const Path& path, const ListDefaults& list) {
     // Aliases share nodes; a node built twice came through an alias. Building
     // it again would only repeat the object, and Lists of aliased Lists would
     // grow exponentially (an alias bomb).
@@ -418,41 +467,137 @@ private:
       return;
     }
     m_object.clear();
-    std::optional<std::string> kind = as_string(field(&root, "kind"), Path{}.field("kind"));
-    std::optional<std::string> api = as_string(field(&root, "apiVersion"), Path{}.field("apiVersion"));
-    if (!kind || kind->empty()) {
-      error(root, Path{}.field("kind"), "required field is missing");
-      return;
+    const RawNode* kind_node = field(&root, "kind");
+    const RawNode* api_node = field(&root, "apiVersion");
+    std::optional<std::string> kind = as_string(kind_node, path.field("kind"));
+    std::optional<std::string> api = as_string(api_node, path.field("apiVersion"));
+    const bool kind_absent = !kind_node || kind_node->type == RawType::null || (kind && kind->empty());
+    const bool api_absent = !api_node || api_node->type == RawType::null || (api && api->empty());
+    if (kind_absent && !list.kind.empty()) {
+      kind = list.kind;
     }
-    if (kind->size() >= 4 && kind->compare(kind->size() - 4, 4, "List") == 0) {
-      const RawNode* items = as_seq(field(&root, "items"), Path{}.field("items"));
-      if (items) {
-        for (std::uint32_t i = 0; i < items->child_count; ++i) {
-          if (m_result.objects.size() > m_max_objects) {
-            return; // the loader reports --max-objects
-          }
-          build_object(m_doc.child(*items, i), path.field("items").item(i));
-        }
+    if (api_absent && !list.api_version.empty()) {
+      api = list.api_version;
+    }
+    if (!kind || kind->empty()) {
+      if (kind_absent) {
+        error(root, path.field("kind"),
+              list.item.empty() ? "required field is missing"
+                                : "required field is missing (an item of a List names its kind; "
+                                  "only typed lists such as PodList give their items one)");
       }
       return;
     }
-    if (*kind == "Namespace") {
-      build_namespace(root);
-    } else if (*kind == "Node") {
-      build_node(root);
-    } else if (*kind == "NetworkPolicy" && api &&
-               (*api == "networking.k8s.io/v1" || *api == "extensions/v1beta1")) {
-      build_policy(root, *api);
-    } else if (std::optional<WorkloadKind> wk = parse_workload_kind(*kind);
-               wk && (*kind == to_string(*wk))) {
-      build_workload(root, *wk);
+    if (kind->size() >= 4 && kind->compare(kind->size() - 4, 4, "List") == 0 &&
+        field(&root, "items")) {
+      // A List (kubectl get -o yaml) or a typed list (PodList, as the API
+      // returns it): items of a typed list may omit kind and apiVersion.
+      ListDefaults items_default;
+      if (*kind != "List") {
+        items_default.kind = kind->substr(0, kind->size() - 4);
+        items_default.api_version = api.value_or("");
+      }
+      Path items_path = path.field("items");
+      const RawNode* items = as_seq(field(&root, "items"), items_path);
+      for (std::uint32_t i = 0; items && i < items->child_count; ++i) {
+        if (m_result.objects.size() > m_max_objects) {
+          return; // the loader reports --max-objects
+        }
+        items_default.item = "items[" + std::to_string(i) + "]";
+        build_object(m_doc.child(*items, i), items_path.item(i), items_default);
+      }
+      return;
+    }
+    const std::string api_version = api.value_or("");
+    const std::string group(api_group(api_version));
+    const RawNode& api_at = api_node ? *api_node : root;
+    if (is_unmodelled_policy(group, *kind)) {
+      ++m_result.unmodelled_policies[{*kind, group}];
+      return;
+    }
+    if (const ModelledKind* known = find_modelled_kind(*kind)) {
+      const std::string expected = "(expected " + std::string(known->api_version) + ")";
+      const std::string_view known_group = api_group(known->api_version);
+      const bool retired = std::find(known->retired_groups.begin(), known->retired_groups.end(),
+                                     group) != known->retired_groups.end();
+      if (api_version == known->api_version) {
+        build_known(root, *kind, list.item);
+      } else if (api_version.empty()) {
+        m_object = object_label(root);
+        error(api_at, path.field("apiVersion"), "required field is missing " + expected);
+      } else if (retired || is_kubernetes_group(group) || edit_distance(group, known_group) <= 2) {
+        m_object = object_label(root);
+        error(api_at, path.field("apiVersion"),
+              "'" + api_version + "' is not served for " + *kind + " " + expected);
+      } else if (!build_custom_workload(root, *kind, group, list.item)) {
+        // A custom resource of another API group that reuses the name.
+        m_object = object_label(root);
+        warning(api_at, path.field("apiVersion"),
+                *kind + " of API group '" + group + "' is not the Kubernetes " + *kind + " (" +
+                    std::string(known->api_version) + "); the object is skipped");
+        ++m_result.skipped_kinds[api_version + ' ' + *kind];
+      }
+      return;
+    }
+    if (const ModelledKind* known = find_modelled_kind_ignoring_case(*kind)) {
+      if (is_kubernetes_group(group) || edit_distance(group, api_group(known->api_version)) == 0) {
+        m_object = object_label(root);
+        error(kind_node ? *kind_node : root, path.field("kind"),
+              "unknown kind '" + *kind + "' (kinds are case-sensitive: did you mean '" +
+                  std::string(known->kind) + "'?)");
+        return;
+      }
+    }
+    if (build_custom_workload(root, *kind, group, list.item)) {
+      return;
+    }
+    if (std::optional<std::string> meant = misspelt_kind(*kind)) {
+      m_object = object_label(root);
+      warning(kind_node ? *kind_node : root, path.field("kind"),
+              "unknown kind '" + *kind + "' (did you mean '" + *meant + "'?); the object is skipped");
+    }
+    ++m_result.skipped_kinds[(api_version.empty() ? std::string() : api_version + ' ') + *kind];
+  }
+
+  void build_known(const RawNode& root, const std::string& kind, const std::string& list_item) {
+    if (kind == "Namespace") {
+      build_namespace(root, list_item);
+    } else if (kind == "Node") {
+      build_node(root, list_item);
+    } else if (kind == "NetworkPolicy") {
+      build_policy(root, list_item);
     } else {
-      ++m_result.skipped_kinds[(api ? *api + ' ' : std::string()) + *kind];
+      build_workload(root, *parse_workload_kind(kind), kind, list_item);
     }
   }
 
-  void build_namespace(const RawNode& root) {
-    Meta meta = read_metadata(root, "Namespace", false, true);
+  // Any other kind whose spec.template is a pod template (spec.template.spec
+  // .containers is a list) is a workload too, shown with its kind as
+  // written; returns whether root was one.
+  bool build_custom_workload(const RawNode& root, const std::string& kind, const std::string& group,
+                             const std::string& list_item) {
+    const RawNode* spec = field(&root, "spec");
+    const RawNode* pod_template = spec && spec->type == RawType::map ? field(spec, "template") : nullptr;
+    const RawNode* pod_spec =
+        pod_template && pod_template->type == RawType::map ? field(pod_template, "spec") : nullptr;
+    const RawNode* containers =
+        pod_spec && pod_spec->type == RawType::map ? field(pod_spec, "containers") : nullptr;
+    if (!containers || containers->type != RawType::seq || !is_kind_name(kind)) {
+      return false;
+    }
+    const std::size_t before = m_result.objects.size();
+    build_workload(root, WorkloadKind::custom, kind, list_item);
+    if (m_result.objects.size() != before) {
+      m_result.infos.push_back(Diagnostic{
+          Severity::info, at(root), m_object,
+          "read as a workload: its spec.template is a pod template (" +
+              (group.empty() ? std::string("core") : group) + " kind " + kind + ")"});
+    }
+    return true;
+  }
+
+  void build_namespace(const RawNode& root, const std::string& list_item) {
+    Meta meta = read_metadata(root, "Namespace", false, true, list_item);
     if (!meta.ok) {
       return;
     }
@@ -464,8 +609,8 @@ private:
     m_result.objects.emplace_back(std::move(ns));
   }
 
-  void build_node(const RawNode& root) {
-    Meta meta = read_metadata(root, "Node", false, false);
+  void build_node(const RawNode& root, const std::string& list_item) {
+    Meta meta = read_metadata(root, "Node", false, false, list_item);
     if (!meta.ok) {
       return;
     }
@@ -585,15 +730,20 @@ private:
     read_pod_spec(field(pod_template, "spec"), tpl.field("spec"), w);
   }
 
-  void build_workload(const RawNode& root, WorkloadKind kind) {
-    Meta meta = read_metadata(root, to_string(kind), true, false);
+  void build_workload(const RawNode& root, WorkloadKind kind, const std::string& kind_name,
+                      const std::string& list_item) {
+    Meta meta = read_metadata(root, kind_name, true, false, list_item);
     if (!meta.ok) {
       return;
     }
     Workload w;
     w.kind = kind;
+    if (kind == WorkloadKind::custom) {
+      w.custom_kind = kind_name;
+    }
     w.namespace_name = meta.namespace_name;
     w.name = meta.name;
+    w.generated_name = meta.generated_name;
     {
       Path md_path = Path{}.field("metadata");
       const RawNode* md = field(&root, "metadata");
@@ -851,9 +1001,11 @@ private:
                 "unknown protocol '" + *protocol + "' (expected TCP, UDP or SCTP)");
         }
       }
+      // port is an IntOrString: a JSON number is a port number, a string a
+      // named port, anything else an error.
       const RawNode* port_node = field(entry, "port");
       if (port_node && port_node->type == RawType::scalar) {
-        if (port_node->plain && looks_like_number(port_node->value)) {
+        if (port_node->kind == ScalarKind::integer || port_node->kind == ScalarKind::floating) {
           if (std::optional<long> number = as_int(port_node, p.field("port"))) {
             if (*number < 1 || *number > 65535) {
               error(*port_node, p.field("port"),
@@ -862,7 +1014,7 @@ private:
               port.port = static_cast<std::uint16_t>(*number);
             }
           }
-        } else if (port_node->plain && looks_like_yaml11_bool(port_node->value)) {
+        } else if (port_node->kind == ScalarKind::boolean) {
           // kubectl reads an unquoted yes/no/on/off/y/n as a boolean, not a name.
           error(*port_node, p.field("port"),
                 "expected a port number or name, found a boolean '" + port_node->value + "' (quote it)");
@@ -928,16 +1080,12 @@ private:
     return rules;
   }
 
-  void build_policy(const RawNode& root, const std::string& api) {
-    Meta meta = read_metadata(root, "NetworkPolicy", true, false);
+  void build_policy(const RawNode& root, const std::string& list_item) {
+    Meta meta = read_metadata(root, "NetworkPolicy", true, false, list_item);
     if (!meta.ok) {
       return;
     }
     check_fields(&root, Path{}, {"apiVersion", "kind", "metadata", "spec", "status"});
-    if (api != "networking.k8s.io/v1") {
-      warning(*field(&root, "apiVersion"), Path{}.field("apiVersion"),
-              "'" + api + "' is deprecated; read as networking.k8s.io/v1");
-    }
     NetworkPolicy policy;
     policy.namespace_name = meta.namespace_name;
     policy.name = meta.name;
@@ -1002,6 +1150,7 @@ private:
   std::unordered_set<const RawNode*> m_built;
   std::size_t m_max_alias_nodes;
   std::size_t m_max_objects; // a List stops building its items past it
+  Strictness m_strictness;
   std::size_t m_alias_nodes = 0;
   bool m_alias_limit_hit = false;
   std::vector<bool> m_reached; // by node index: reached through some container
@@ -1011,8 +1160,8 @@ private:
 
 void build_objects(const RawDocument& doc, const std::shared_ptr<const std::string>& file,
                    const std::string& default_namespace, const LoadLimits& limits,
-                   ChunkResult& result) {
-  Builder(doc, file, default_namespace, limits, result).build_document();
+                   Strictness strictness, ChunkResult& result) {
+  Builder(doc, file, default_namespace, limits, strictness, result).build_document();
 }
 
 } // namespace npcheck::model::detail

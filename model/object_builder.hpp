@@ -23,14 +23,22 @@ struct ChunkResult {
   std::vector<Object> objects;
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> warnings;
+  std::vector<Diagnostic> infos;
   std::map<std::string, int> skipped_kinds;
+  std::map<std::pair<std::string, std::string>, int> unmodelled_policies;
+  int non_objects = 0; // documents of a walked file that are not objects
   int documents = 0;
 };
+
+// How a document is read. A file found by walking a directory may hold
+// documents that are no Kubernetes objects at all (neither apiVersion nor
+// kind): they are counted, not errors. Named files and stdin are strict.
+enum class Strictness { strict, walked };
 
 // Builds every object of doc (a List's items one by one) into result.
 void build_objects(const RawDocument& doc, const std::shared_ptr<const std::string>& file,
                    const std::string& default_namespace, const LoadLimits& limits,
-                   ChunkResult& result);
+                   Strictness strictness, ChunkResult& result);
 
 // Validation of names and label syntax, shared with the selector checks.
 // Each returns an empty string when valid, else why not.

@@ -8,7 +8,10 @@
 // node instead of copies, so an alias bomb costs nothing. Documents whose
 // first significant byte is '{' or '[' go through nlohmann-json's SAX parser,
 // which is several times faster than any YAML parser on the same bytes; a
-// counting iterator gives it line and column positions.
+// counting iterator gives it line and column positions. Scalars are typed as
+// kubectl types them (yaml_scalar.hpp); when a mapping closes, its keys are
+// spelt as the JSON keys kubectl sends, merge keys are expanded as go-yaml v2
+// expands them, and duplicate keys become problems of the document.
 #include "raw_document.hpp"
 
 #include <nlohmann/json.hpp>
@@ -18,8 +21,11 @@
 #include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace npcheck::model::detail {
 
@@ -40,10 +46,13 @@ namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-// Builds a RawDocument from a stream of events; shared by the YAML and JSON paths.
+// Builds a RawDocument from a stream of events; shared by the YAML and JSON
+// paths. Mappings are finished when they close: keys are spelt as JSON
+// strings, merge keys expanded and duplicate keys reported (RawDocument).
 class TreeBuilder {
 public:
-  TreeBuilder(RawDocument& doc, int max_depth) : m_doc(doc), m_max_depth(max_depth) {}
+  TreeBuilder(RawDocument& doc, const LoadLimits& limits)
+      : m_doc(doc), m_max_depth(limits.max_depth), m_max_merged(limits.max_alias_nodes) {}
 
   // Returns the new node's index, attached to the open container if any.
   std::uint32_t add(RawNode node) {
@@ -51,6 +60,12 @@ public:
     m_doc.nodes.push_back(std::move(node));
     attach(index);
     return index;
+  }
+
+  // Attaches a node an alias repeats.
+  void attach_alias(std::uint32_t index) {
+    m_aliased.insert(index);
+    attach(index);
   }
 
   void attach(std::uint32_t index) {
@@ -80,21 +95,242 @@ public:
     return true;
   }
 
-  void close() {
+  // Returns false when merge keys repeat more entries than the alias limit.
+  bool close() {
     std::uint32_t index = m_stack.back();
     std::vector<std::uint32_t>& items = m_frames[m_stack.size() - 1];
+    bool within_limit = true;
+    if (m_doc.nodes[index].type == RawType::map) {
+      within_limit = finish_map(items);
+    }
     RawNode& node = m_doc.nodes[index];
     node.first_child = static_cast<std::uint32_t>(m_doc.children.size());
     node.child_count = static_cast<std::uint32_t>(items.size());
     m_doc.children.insert(m_doc.children.end(), items.begin(), items.end());
     m_stack.pop_back();
+    return within_limit;
   }
 
   std::size_t depth() const { return m_stack.size(); }
 
+  // A problem at node, with the path of the node last attached.
+  void problem(const RawNode& node, std::string message) {
+    m_doc.problems.push_back(RawProblem{node.line, node.column, path_of_last(m_stack.size()),
+                                        std::move(message)});
+  }
+
 private:
+  // The field path of the node last attached to the first depth open
+  // containers (a key names itself).
+  std::string path_of_last(std::size_t depth) const {
+    std::string path;
+    for (std::size_t d = 0; d < depth; ++d) {
+      const std::vector<std::uint32_t>& frame = m_frames[d];
+      if (frame.empty()) {
+        break;
+      }
+      if (m_doc.nodes[m_stack[d]].type == RawType::seq) {
+        path += '[' + std::to_string(frame.size() - 1) + ']';
+        continue;
+      }
+      const std::size_t key = frame.size() % 2 == 1 ? frame.size() - 1 : frame.size() - 2;
+      if (!path.empty()) {
+        path += '.';
+      }
+      path += m_doc.nodes[frame[key]].value;
+    }
+    return path;
+  }
+
+  void map_problem(const RawNode& at, std::string message) {
+    m_doc.problems.push_back(
+        RawProblem{at.line, at.column, path_of_last(m_stack.size() - 1), std::move(message)});
+  }
+
+  // The JSON spelling of a mapping key (sigs.k8s.io/yaml), or nullopt after
+  // reporting why the key cannot be one.
+  std::optional<std::string> key_text(const RawNode& key) {
+    if (key.type == RawType::null) {
+      map_problem(key, "a null mapping key cannot be sent as JSON (kubectl refuses it)");
+      return std::nullopt;
+    }
+    if (key.type != RawType::scalar) {
+      map_problem(key, "a mapping or a list cannot be a mapping key (kubectl refuses it)");
+      return std::nullopt;
+    }
+    if (key.kind == ScalarKind::string || key.kind == ScalarKind::timestamp) {
+      return key.value;
+    }
+    ResolvedScalar resolved = resolve_plain(key.value);
+    if (key.kind == ScalarKind::floating && resolved.kind == ScalarKind::integer) {
+      resolved.kind = ScalarKind::floating; // !!float 1
+      resolved.float_value = resolved.is_unsigned ? static_cast<double>(resolved.uint_value)
+                                                  : static_cast<double>(resolved.int_value);
+    }
+    std::optional<std::string> text = json_key(resolved, key.value);
+    if (!text) {
+      map_problem(key, "mapping key '" + key.value + "' cannot be sent as JSON (kubectl refuses it)");
+    }
+    return text;
+  }
+
+  // The entries of a mapping as go-yaml v2 decodes it (see RawDocument).
+  // The common case: every key a plain string, no merge key. Nothing to
+  // rewrite, only duplicates to find. Returns false when the general path
+  // is needed.
+  bool finish_plain_map(const std::vector<std::uint32_t>& items) {
+    for (std::size_t i = 0; i < items.size(); i += 2) {
+      const RawNode& key = m_doc.nodes[items[i]];
+      if (key.type != RawType::scalar || key.kind != ScalarKind::string) {
+        return false;
+      }
+    }
+    auto duplicate = [&](std::size_t first, std::size_t second) {
+      const RawNode& a = m_doc.nodes[items[first]];
+      map_problem(m_doc.nodes[items[second]], "duplicate key '" + a.value + "' (first at line " +
+                                                  std::to_string(a.line) + ", column " +
+                                                  std::to_string(a.column) + ")");
+    };
+    if (items.size() <= 32) {
+      for (std::size_t j = 2; j < items.size(); j += 2) {
+        for (std::size_t i = 0; i < j; i += 2) {
+          if (m_doc.nodes[items[i]].value == m_doc.nodes[items[j]].value) {
+            duplicate(i, j);
+            break;
+          }
+        }
+      }
+      return true;
+    }
+    std::unordered_map<std::string_view, std::size_t> seen; // no node is added here
+    for (std::size_t j = 0; j < items.size(); j += 2) {
+      auto [it, inserted] = seen.emplace(m_doc.nodes[items[j]].value, j);
+      if (!inserted) {
+        duplicate(it->second, j);
+      }
+    }
+    return true;
+  }
+
+  bool finish_map(std::vector<std::uint32_t>& items) {
+    if (finish_plain_map(items)) {
+      return true;
+    }
+    struct Slot {
+      std::uint32_t key;   // node of the key, spelt as JSON
+      std::uint32_t value;
+      bool written = false; // an explicit entry of this mapping set it
+    };
+    std::vector<Slot> slots;
+    // Most mappings are small: a linear search, and a hash index past that.
+    constexpr std::size_t k_linear = 16;
+    // (Owned keys: spelling a key adds a node, which may move the others.)
+    std::unordered_map<std::string, std::size_t> by_key;
+    auto find = [&](std::string_view text) -> std::optional<std::size_t> {
+      if (slots.size() <= k_linear) {
+        for (std::size_t i = 0; i < slots.size(); ++i) {
+          if (m_doc.nodes[slots[i].key].value == text) {
+            return i;
+          }
+        }
+        return std::nullopt;
+      }
+      auto it = by_key.find(std::string(text));
+      return it == by_key.end() ? std::nullopt : std::optional<std::size_t>(it->second);
+    };
+    bool within_limit = true;
+    auto set = [&](std::uint32_t key, std::uint32_t value) -> Slot& {
+      if (std::optional<std::size_t> at = find(m_doc.nodes[key].value)) {
+        slots[*at].value = value;
+        return slots[*at];
+      }
+      slots.push_back(Slot{key, value, false});
+      if (slots.size() == k_linear + 1) {
+        for (std::size_t i = 0; i < slots.size(); ++i) {
+          by_key.emplace(m_doc.nodes[slots[i].key].value, i);
+        }
+      } else if (slots.size() > k_linear + 1) {
+        by_key.emplace(m_doc.nodes[key].value, slots.size() - 1);
+      }
+      return slots.back();
+    };
+    auto merge_from = [&](std::uint32_t source, const RawNode& at, bool through_alias) {
+      const RawNode& from = m_doc.nodes[source];
+      if (std::find(m_stack.begin(), m_stack.end(), source) != m_stack.end()) {
+        map_problem(at, "a merge key ('<<') merges a mapping that contains it");
+        return;
+      }
+      if (from.type != RawType::map) {
+        map_problem(at, "a merge key ('<<') needs a mapping or a list of mappings");
+        return;
+      }
+      // A mapping written in place is merged once and costs what its text
+      // does; one reached through an alias may be merged any number of
+      // times, so its entries count against the alias limit.
+      const bool repeat = through_alias;
+      for (std::uint32_t i = 0; i + 1 < from.child_count; i += 2) {
+        const std::uint32_t key = m_doc.children[from.first_child + i];
+        set(key, m_doc.children[from.first_child + i + 1]);
+        if (repeat && ++m_merged > m_max_merged) {
+          within_limit = false;
+          return;
+        }
+      }
+    };
+    for (std::size_t i = 0; i + 1 < items.size() && within_limit; i += 2) {
+      const std::uint32_t key = items[i];
+      const std::uint32_t value = items[i + 1];
+      if (m_doc.nodes[key].type == RawType::scalar && m_doc.nodes[key].kind == ScalarKind::merge) {
+        const RawNode& merged = m_doc.nodes[value];
+        const bool value_aliased = m_aliased.count(value) != 0;
+        if (merged.type == RawType::seq) {
+          // Earlier mappings of the list take precedence: merge them last.
+          for (std::uint32_t j = merged.child_count; j-- > 0 && within_limit;) {
+            const std::uint32_t source = m_doc.children[merged.first_child + j];
+            merge_from(source, m_doc.nodes[key], value_aliased || m_aliased.count(source) != 0);
+          }
+        } else {
+          merge_from(value, m_doc.nodes[key], value_aliased);
+        }
+        continue;
+      }
+      std::optional<std::string> text = key_text(m_doc.nodes[key]);
+      if (!text) {
+        continue;
+      }
+      std::uint32_t key_node = key;
+      if (*text != m_doc.nodes[key].value || m_doc.nodes[key].kind != ScalarKind::string) {
+        RawNode spelt = m_doc.nodes[key];
+        spelt.kind = ScalarKind::string;
+        spelt.value = *text;
+        key_node = static_cast<std::uint32_t>(m_doc.nodes.size());
+        m_doc.nodes.push_back(std::move(spelt));
+      }
+      std::optional<std::size_t> found = find(*text);
+      if (found && slots[*found].written) {
+        const RawNode& first = m_doc.nodes[slots[*found].key];
+        map_problem(m_doc.nodes[key], "duplicate key '" + *text + "' (first at line " +
+                                          std::to_string(first.line) + ", column " +
+                                          std::to_string(first.column) + ")");
+        continue;
+      }
+      Slot& slot = set(key_node, value);
+      slot.key = key_node;
+      slot.written = true;
+    }
+    items.clear();
+    for (const Slot& slot : slots) {
+      items.push_back(slot.key);
+      items.push_back(slot.value);
+    }
+    return within_limit;
+  }
+
   RawDocument& m_doc;
   int m_max_depth;
+  std::size_t m_max_merged;
+  std::size_t m_merged = 0; // entries merged from mappings reached through aliases
+  std::unordered_set<std::uint32_t> m_aliased; // nodes an alias repeats
   std::vector<std::uint32_t> m_stack;
   std::vector<std::vector<std::uint32_t>> m_frames;
 };
@@ -107,10 +343,15 @@ struct LimitExceeded {
   std::string message;
 };
 
+std::string alias_limit_message(std::size_t limit) {
+  return "YAML aliases repeat more than " + std::to_string(limit) +
+         " nodes in this document (raise the limit with --max-alias-nodes)";
+}
+
 class YamlEvents : public YAML::EventHandler {
 public:
-  YamlEvents(std::vector<RawDocument>& out, int line_offset, int max_depth)
-      : m_out(out), m_line_offset(line_offset), m_max_depth(max_depth) {}
+  YamlEvents(std::vector<RawDocument>& out, int line_offset, const LoadLimits& limits)
+      : m_out(out), m_line_offset(line_offset), m_limits(limits) {}
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     // yaml-cpp 0.7 never consumes a ',' after a top-level flow collection
@@ -121,7 +362,7 @@ public:
     }
     m_last_document_start = mark.pos;
     m_out.emplace_back();
-    m_builder.emplace(m_out.back(), m_max_depth);
+    m_builder.emplace(m_out.back(), m_limits);
     m_anchors.clear();
   }
   void OnDocumentEnd() override { m_builder.reset(); }
@@ -134,26 +375,46 @@ public:
     if (it == m_anchors.end()) {
       m_builder->add(make(RawType::null, mark));
     } else {
-      m_builder->attach(it->second);
+      m_builder->attach_alias(it->second);
     }
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     RawNode node = make(RawType::scalar, mark);
-    node.plain = tag == "?";
     node.value = value;
-    remember(anchor, m_builder->add(std::move(node)));
+    std::string error;
+    // yaml-cpp reports "?" for a plain scalar without a tag and "!" for a
+    // quoted one (or the non-specific tag "!"), other tags in long form.
+    if (tag == "?") {
+      node.kind = value == "<<" ? ScalarKind::merge : resolve_plain(value).kind;
+    } else if (tag != "!") {
+      TaggedScalar tagged = resolve_tagged(tag, value);
+      node.kind = tagged.value.kind;
+      if (short_tag(tag) == "!!binary") {
+        node.value = std::move(tagged.binary);
+      }
+      error = std::move(tagged.error);
+    }
+    if (node.kind == ScalarKind::null) {
+      node.type = RawType::null;
+      node.value.clear();
+    }
+    const std::uint32_t index = m_builder->add(std::move(node));
+    remember(anchor, index);
+    if (!error.empty()) {
+      m_builder->problem(m_out.back().nodes[index], error);
+    }
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
     open(RawType::seq, mark, anchor);
   }
-  void OnSequenceEnd() override { m_builder->close(); }
+  void OnSequenceEnd() override { close(); }
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
     open(RawType::map, mark, anchor);
   }
-  void OnMapEnd() override { m_builder->close(); }
+  void OnMapEnd() override { close(); }
 
 private:
   RawNode make(RawType type, const YAML::Mark& mark) const {
@@ -166,10 +427,20 @@ private:
   void open(RawType type, const YAML::Mark& mark, YAML::anchor_t anchor) {
     if (!m_builder->open(type, mark.line + m_line_offset, mark.column + 1)) {
       throw LimitExceeded{mark.line + m_line_offset, mark.column + 1,
-                          "nesting deeper than " + std::to_string(m_max_depth) +
+                          "nesting deeper than " + std::to_string(m_limits.max_depth) +
                               " levels (raise the limit with --max-depth)"};
     }
-    remember(anchor, static_cast<std::uint32_t>(m_out.back().nodes.size() - 1));
+    const auto index = static_cast<std::uint32_t>(m_out.back().nodes.size() - 1);
+    remember(anchor, index);
+    m_open_marks.push_back(index);
+  }
+  void close() {
+    const std::uint32_t index = m_open_marks.back();
+    m_open_marks.pop_back();
+    if (!m_builder->close()) {
+      const RawNode& node = m_out.back().nodes[index];
+      throw LimitExceeded{node.line, node.column, alias_limit_message(m_limits.max_alias_nodes)};
+    }
   }
   void remember(YAML::anchor_t anchor, std::uint32_t index) {
     if (anchor != YAML::NullAnchor) {
@@ -179,9 +450,10 @@ private:
 
   std::vector<RawDocument>& m_out;
   int m_line_offset;
-  int m_max_depth;
+  const LoadLimits& m_limits;
   std::optional<TreeBuilder> m_builder;
   std::unordered_map<YAML::anchor_t, std::uint32_t> m_anchors;
+  std::vector<std::uint32_t> m_open_marks;
   int m_last_document_start = -1;
 };
 
@@ -233,9 +505,9 @@ private:
 
 class JsonEvents : public nlohmann::json_sax<nlohmann::json> {
 public:
-  JsonEvents(RawDocument& doc, const TextPosition& position, int line_offset, int max_depth)
-      : m_builder(doc, max_depth), m_position(position), m_line_offset(line_offset),
-        m_max_depth(max_depth) {}
+  JsonEvents(RawDocument& doc, const TextPosition& position, int line_offset, const LoadLimits& limits)
+      : m_doc(doc), m_builder(doc, limits), m_position(position), m_line_offset(line_offset),
+        m_max_depth(limits.max_depth) {}
 
   bool null() override { return scalar_literal("null", 4, RawType::null); }
   bool boolean(bool value) override {
@@ -247,6 +519,7 @@ public:
   bool string(string_t& value) override {
     RawNode node = at_end(static_cast<int>(value.size()) + 2, false);
     node.type = RawType::scalar;
+    node.kind = ScalarKind::string;
     node.value = std::move(value);
     m_builder.add(std::move(node));
     return true;
@@ -255,7 +528,7 @@ public:
   bool start_object(std::size_t) override { return open(RawType::map); }
   bool key(string_t& value) override { return string(value); }
   bool end_object() override {
-    m_builder.close();
+    m_builder.close(); // JSON has no merge keys: never past a limit
     return true;
   }
   bool start_array(std::size_t) override { return open(RawType::seq); }
@@ -285,8 +558,8 @@ private:
   bool scalar_literal(const char* text, int length, RawType type) {
     RawNode node = at_end(length, false);
     node.type = type;
-    node.plain = true;
     if (type == RawType::scalar) {
+      node.kind = ScalarKind::boolean;
       node.value = text;
     }
     m_builder.add(std::move(node));
@@ -295,9 +568,15 @@ private:
   bool number(std::string text) {
     RawNode node = at_end(static_cast<int>(text.size()), true);
     node.type = RawType::scalar;
-    node.plain = true;
+    node.kind = resolve_plain(text).kind;
     node.value = std::move(text);
-    m_builder.add(std::move(node));
+    const bool in_range = node.kind == ScalarKind::integer || node.kind == ScalarKind::floating;
+    const RawNode& added = m_doc.nodes[m_builder.add(std::move(node))];
+    if (!in_range) {
+      // A number YAML would read as a string overflows a double: kubectl's
+      // JSON decoding refuses it.
+      m_builder.problem(added, "number '" + added.value + "' is out of range");
+    }
     return true;
   }
   bool open(RawType type) {
@@ -311,6 +590,7 @@ private:
     return true;
   }
 
+  RawDocument& m_doc;
   TreeBuilder m_builder;
   const TextPosition& m_position;
   int m_line_offset;
@@ -385,7 +665,7 @@ bool parse_json(const Chunk& chunk, const LoadLimits& limits, std::vector<RawDoc
       return true;
     }
     out.emplace_back();
-    JsonEvents events(out.back(), position, chunk.first_line, limits.max_depth);
+    JsonEvents events(out.back(), position, chunk.first_line, limits);
     CountingIterator first(position.at, &position);
     CountingIterator last(end, &position);
     bool ok = nlohmann::json::sax_parse(first, last, &events, nlohmann::json::input_format_t::json,
@@ -413,7 +693,7 @@ void parse_yaml(const Chunk& chunk, const LoadLimits& limits, std::vector<RawDoc
   // yaml-cpp reads from a std::istream; a stringbuf over the chunk's bytes is enough.
   std::string copy(chunk.text);
   std::istringstream stream(std::move(copy));
-  YamlEvents events(out, chunk.first_line, limits.max_depth);
+  YamlEvents events(out, chunk.first_line, limits);
   std::size_t first_new = out.size();
   try {
     YAML::Parser parser(stream);

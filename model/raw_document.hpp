@@ -5,6 +5,8 @@
 // positions. Built straight from parser events (no YAML::Node), walked once by
 // the object builder, then dropped. Private to the model layer.
 
+#include "yaml_scalar.hpp"
+
 #include <npcheck/model/error.hpp>
 #include <npcheck/model/load.hpp>
 
@@ -19,7 +21,11 @@ enum class RawType : std::uint8_t { null, scalar, map, seq };
 
 struct RawNode {
   RawType type = RawType::null;
-  bool plain = false; // scalar written without quotes (YAML) or a JSON number/bool
+  // A scalar's meaning to kubectl (yaml_scalar.hpp): a quoted YAML scalar or
+  // a JSON string is a string, a plain one what go-yaml v2 resolves it to, a
+  // tagged one what its tag makes of it. Mapping keys are always strings,
+  // spelt as the JSON kubectl sends ("yes:" is "true", "0x10:" is "16").
+  ScalarKind kind = ScalarKind::string;
   int line = 0;
   int column = 0;
   std::uint32_t first_child = 0; // map: key, value, key, value...; seq: items
@@ -27,11 +33,29 @@ struct RawNode {
   std::string value;
 };
 
+// Something in a document that kubectl refuses although it parses: a
+// duplicate mapping key, a merge key without mappings to merge, a key that
+// JSON cannot carry, a scalar its tag does not describe. The document is not
+// built; each problem is reported where it is, with its field path.
+struct RawProblem {
+  int line = 0;
+  int column = 0;
+  std::string path; // e.g. "spec.ingress[0]"; empty at the top
+  std::string message;
+};
+
+// A mapping's entries are stored after merge keys ("<<: *base") are
+// expanded as go-yaml v2 expands them: the merged mappings' entries (earlier
+// ones of a list taking precedence) and the explicit entries, a later one
+// replacing an earlier one of the same key, in document order. A key written
+// twice in one mapping is a RawProblem (kubectl's strict decoding rejects
+// the object; plain go-yaml would keep the last value).
 struct RawDocument {
   std::vector<RawNode> nodes;         // nodes[root] is the document's root
   std::vector<std::uint32_t> children; // child lists of maps and sequences
   std::uint32_t root = 0;
   bool empty = true;
+  std::vector<RawProblem> problems;
 
   const RawNode& node(std::uint32_t index) const { return nodes[index]; }
   // Map lookup: the value node for key, or nullptr.
@@ -47,6 +71,7 @@ struct Chunk {
   std::string_view text;
   int first_line = 1; // 1-based line of text[0] in the file
   bool json = false;
+  bool walked = false; // the file was found by walking a directory
 };
 
 // Splits a file's text into YAML documents at "---" lines; a text whose first

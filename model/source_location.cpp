@@ -31,7 +31,7 @@ std::string Diagnostic::to_string() const {
   if (!text.empty()) {
     text += ": ";
   }
-  text += severity == Severity::error ? "error: " : "warning: ";
+  text += severity == Severity::error ? "error: " : severity == Severity::warning ? "warning: " : "info: ";
   if (!object.empty()) {
     text += object + ": ";
   }

@@ -41,7 +41,7 @@ case_() {
 }
 case_ 'npcheck c' 'can-reach check completion'
 case_ 'npcheck li' 'lint'
-case_ 'npcheck check --ex' '--expect'
+case_ 'npcheck check --exp' '--expect'
 case_ 'npcheck check -o ' 'json junit text'
 case_ 'npcheck check --output=j' 'json junit'
 case_ 'npcheck lint --fail-on ' 'error info warning'

@@ -74,15 +74,19 @@ std::optional<PortQuery> parse_query(const CanReachOptions& options, const analy
 }
 
 int run_can_reach(const CanReachOptions& options, Output& io) {
-  std::optional<model::Inventory> inventory = load_inventory(options.input, io);
+  // A pod named by --from or --to stays itself when a snapshot's pods fold.
+  InputOptions input = options.input;
+  note_named_pod(options.from, input.default_namespace, input.kept_apart);
+  note_named_pod(options.to, input.default_namespace, input.kept_apart);
+  std::optional<model::Inventory> inventory = load_inventory(input, io);
   if (!inventory) {
     return static_cast<int>(ExitCode::input_error);
   }
   // The question first: a misspelt endpoint or port fails before any policy
   // is compiled.
   const analyzer::AddressBook addresses(*inventory);
-  const analyzer::FlowEndpoint src = parse_endpoint(options.from, "--from", *inventory, addresses);
-  const analyzer::FlowEndpoint dst = parse_endpoint(options.to, "--to", *inventory, addresses);
+  const analyzer::FlowEndpoint src = parse_endpoint(options.from, "--from", *inventory, addresses, input.default_namespace);
+  const analyzer::FlowEndpoint dst = parse_endpoint(options.to, "--to", *inventory, addresses, input.default_namespace);
   const std::optional<PortQuery> query = parse_query(options, dst, *inventory);
 
   const analyzer::Program program(*inventory);
@@ -103,6 +107,7 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
     j["reason"] = why;
     j["connections"] = connections_json(result.allowed);
     j["flow"] = flow_json(program, result);
+    add_unmodelled_policies(j, *inventory);
     io.out << j.dump(2) << '\n';
   } else if (options.explain) {
     io.out << "from: " << src_name << '\n' << "to:   " << dst_name << '\n';
@@ -130,10 +135,12 @@ Runner setup_can_reach(CLI::App& app) {
                   "  npcheck can-reach -f manifests/ --from shop/frontend --to shop/backend --port 8081\n"
                   "  npcheck can-reach -f manifests/ --from shop/frontend --to shop/backend --port http --explain\n"
                   "  npcheck can-reach -f manifests/ --from monitoring/prometheus --to kube-system/coredns");
-  command->add_option("--from", options->from, "Source: NAMESPACE/NAME, NAMESPACE/KIND/NAME or an IP address")
+  command->add_option("--from", options->from,
+                      "Source: NAME (in the -n namespace), NAMESPACE/NAME, NAMESPACE/KIND/NAME or an IP address")
       ->required()
       ->type_name("SRC");
-  command->add_option("--to", options->to, "Destination: NAMESPACE/NAME, NAMESPACE/KIND/NAME or an IP address")
+  command->add_option("--to", options->to,
+                      "Destination: NAME (in the -n namespace), NAMESPACE/NAME, NAMESPACE/KIND/NAME or an IP address")
       ->required()
       ->type_name("DST");
   command->add_option("--port", options->port,

@@ -57,13 +57,44 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// What the expectations name keeps a snapshot's pods apart: a pod named by
+// an expectation stays itself, a selector's label keys tell pods apart, and
+// kind: Pod turns folding off.
+void keep_named_pods(const std::vector<model::ExpectationFile>& files, InputOptions& input) {
+  auto note = [&input](const model::EndpointSpec& spec) {
+    if (spec.kind == model::WorkloadKind::pod) {
+      input.pods = true;
+    }
+    if (spec.name && (!spec.kind || spec.kind == model::WorkloadKind::pod)) {
+      input.kept_apart.names.emplace_back(spec.namespace_name.value_or(""), *spec.name);
+    }
+    if (spec.pod_selector) {
+      for (const auto& [key, value] : spec.pod_selector->match_labels.entries()) {
+        input.kept_apart.label_keys.push_back(key);
+      }
+      for (const model::Requirement& r : spec.pod_selector->match_expressions) {
+        input.kept_apart.label_keys.push_back(r.key);
+      }
+    }
+  };
+  for (const model::ExpectationFile& file : files) {
+    for (const model::Expectation& expectation : file.expectations) {
+      note(expectation.from);
+      note(expectation.to);
+    }
+  }
+}
+
 int check(const CheckOptions& options, Output& io) {
-  std::optional<model::Inventory> inventory = load_inventory(options.input, io);
   std::vector<model::ExpectationFile> files;
-  std::size_t errors = 0;
   for (const std::string& path : options.expect_files) {
     files.push_back(model::load_expectations(path, options.input.limits));
-    const model::ExpectationFile& file = files.back();
+  }
+  InputOptions input = options.input;
+  keep_named_pods(files, input);
+  std::optional<model::Inventory> inventory = load_inventory(input, io);
+  std::size_t errors = 0;
+  for (const model::ExpectationFile& file : files) {
     if (!options.input.quiet) {
       for (const model::Diagnostic& d : file.warnings) {
         io.err << d.to_string() << '\n';

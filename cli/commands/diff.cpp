@@ -62,8 +62,11 @@ int run_diff(const DiffOptions& options, Output& io) {
   // Warnings are about the new version; the base's were seen when it was merged.
   base_input.quiet = true;
   base_input.verbose = false;
+  base_input.label = "base";
+  InputOptions head_input = input_of(options, options.head);
+  head_input.label = "head";
   std::optional<model::Inventory> base = load_inventory(base_input, io);
-  std::optional<model::Inventory> head = load_inventory(input_of(options, options.head), io);
+  std::optional<model::Inventory> head = load_inventory(head_input, io);
   if (!base || !head) {
     return static_cast<int>(ExitCode::input_error);
   }
@@ -73,7 +76,7 @@ int run_diff(const DiffOptions& options, Output& io) {
   analyzer::Matrix head_matrix = analyzer::Matrix::compute(head_program);
   analyzer::ConnectivityDiff diff = analyzer::diff_connectivity(*base, base_matrix, *head, head_matrix);
   if (options.format == "json") {
-    write_diff_json(io.out, diff);
+    write_diff_json(io.out, diff, *base, *head);
   } else if (options.format == "md") {
     write_diff_markdown(io.out, diff, options.max_rows);
   } else {

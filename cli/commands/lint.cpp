@@ -5,6 +5,7 @@
 // reports them as findings (NP000) and lints the objects that remain. Only
 // input that cannot be read at all (model::Error) is exit status 2.
 #include "commands.hpp"
+#include "json_format.hpp"
 
 #include <npcheck/analyzer/lint.hpp>
 #include <npcheck/analyzer/program.hpp>
@@ -95,7 +96,7 @@ void print_text(const std::vector<Finding>& findings, std::ostream& out) {
       << count(counts[1], "warning") << ", " << counts[0] << " info\n";
 }
 
-void print_json(const std::vector<Finding>& findings, std::ostream& out) {
+void print_json(const std::vector<Finding>& findings, const model::Inventory& inventory, std::ostream& out) {
   nlohmann::json list = nlohmann::json::array();
   std::array<std::size_t, 3> counts{};
   for (const Finding& f : findings) {
@@ -115,10 +116,11 @@ void print_json(const std::vector<Finding>& findings, std::ostream& out) {
   nlohmann::json root;
   root["findings"] = std::move(list);
   root["summary"] = {{"error", counts[2]}, {"warning", counts[1]}, {"info", counts[0]}};
+  add_unmodelled_policies(root, inventory);
   out << root.dump(2) << '\n';
 }
 
-void print_sarif(const std::vector<Finding>& findings, std::ostream& out) {
+void print_sarif(const std::vector<Finding>& findings, const model::Inventory& inventory, std::ostream& out) {
   nlohmann::json rules = nlohmann::json::array();
   for (const analyzer::LintCheck& c : analyzer::lint_checks()) {
     rules.push_back({{"id", c.id},
@@ -153,11 +155,13 @@ void print_sarif(const std::vector<Finding>& findings, std::ostream& out) {
   nlohmann::json driver = {{"name", "npcheck"},
                            {"version", NPCHECK_VERSION},
                            {"rules", std::move(rules)}};
-  nlohmann::json sarif = {
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-      {"version", "2.1.0"},
-      {"runs", nlohmann::json::array({{{"tool", {{"driver", std::move(driver)}}},
-                                       {"results", std::move(results)}}})}};
+  nlohmann::json run = {{"tool", {{"driver", std::move(driver)}}}, {"results", std::move(results)}};
+  if (const nlohmann::json unmodelled = unmodelled_policies_json(inventory); !unmodelled.is_null()) {
+    run["properties"]["unmodelledPolicies"] = unmodelled;
+  }
+  nlohmann::json sarif = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                          {"version", "2.1.0"},
+                          {"runs", nlohmann::json::array({std::move(run)})}};
   out << sarif.dump(2) << '\n';
 }
 
@@ -171,23 +175,16 @@ int run_lint(const LintCommandOptions& options, Output& io) {
     }
     lint_options.disabled.push_back(c->id);
   }
-  model::LoadOptions load_options;
-  load_options.default_namespace = options.input.default_namespace;
-  load_options.limits = options.input.limits;
   // Diagnostics become findings here; model::Error (unreadable input) goes to run().
-  const model::Inventory inventory = model::load_paths(options.input.files, load_options);
-  if (options.input.verbose) {
-    for (const auto& [kind, count] : inventory.skipped_kinds) {
-      io.err << "npcheck: skipped " << count << " object" << (count == 1 ? "" : "s")
-             << " of kind " << kind << '\n';
-    }
-  }
+  model::LoadOptions loading = load_options(options.input);
+  const model::Inventory inventory = model::load_paths(options.input.files, loading);
+  print_load_notes(inventory, options.input, io, LoadWarnings::as_findings);
   const analyzer::Program program(inventory);
   const std::vector<Finding> findings = analyzer::lint(program, lint_options);
   if (options.format == "json") {
-    print_json(findings, io.out);
+    print_json(findings, inventory, io.out);
   } else if (options.format == "sarif") {
-    print_sarif(findings, io.out);
+    print_sarif(findings, inventory, io.out);
   } else {
     print_text(findings, io.out);
   }

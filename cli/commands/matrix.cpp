@@ -116,13 +116,12 @@ Runner setup_matrix(CLI::App& app) {
   auto options = std::make_shared<MatrixOptions>();
   CLI::App* command = app.add_subcommand(
       "matrix", "Print the connectivity of every pair of workloads and external address ranges");
-  add_input_options(*command, options->input);
+  // --namespace filters here; -n and --default-namespace set the default namespace.
+  add_input_options(*command, options->input, NamespaceOption::short_only);
   command->footer("Examples:\n"
                   "  npcheck matrix -f manifests/ --namespace shop\n"
                   "  npcheck matrix -f manifests/ --group -o md\n"
                   "  npcheck matrix -f manifests/ -o html --output-file matrix.html");
-  // --namespace filters here; the default namespace is --default-namespace.
-  command->remove_option(command->get_option("--namespace"));
   command->add_option("-o,--output", options->format, "Output format")
       ->check(CLI::IsMember({"text", "json", "csv", "md", "dot", "html"}))
       ->capture_default_str();

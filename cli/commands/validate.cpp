@@ -3,6 +3,8 @@
 #include "commands.hpp"
 
 #include <ostream>
+#include <string>
+#include <vector>
 
 namespace npcheck::cli {
 
@@ -30,11 +32,23 @@ int run_validate(const ValidateOptions& options, Output& io) {
          << inventory->documents << " document" << (inventory->documents == 1 ? "" : "s") << ")\n";
   for (const auto& [kind, count] : inventory->loaded_kinds) {
     io.out << "  " << kind << ": " << count;
+    std::vector<std::string> notes;
     if (auto folded = inventory->folded_kinds.find(kind); folded != inventory->folded_kinds.end()) {
-      io.out << " (" << folded->second << " left out: controlled by a "
-             << (kind == "Job" ? "CronJob" : "Deployment") << " in the input)";
+      const bool one = folded->second == 1;
+      notes.push_back(std::to_string(folded->second) +
+                      (kind == "Pod" ? (one ? " folded into its workload" : " folded into their workloads") +
+                                           std::string(", kept apart with --pods")
+                                     : std::string(" left out: controlled by a ") +
+                                           (kind == "Job" ? "CronJob" : "workload") + " in the input"));
     }
-    io.out << '\n';
+    if (auto replaced = inventory->replaced_kinds.find(kind); replaced != inventory->replaced_kinds.end()) {
+      notes.push_back(std::to_string(replaced->second) +
+                      (replaced->second == 1 ? " replaced by the pods it runs" : " replaced by the pods they run"));
+    }
+    for (std::size_t i = 0; i < notes.size(); ++i) {
+      io.out << (i == 0 ? " (" : "; ") << notes[i];
+    }
+    io.out << (notes.empty() ? "" : ")") << '\n';
   }
   int implied = 0;
   for (const model::Namespace& ns : inventory->namespaces) {
@@ -46,6 +60,23 @@ int run_validate(const ValidateOptions& options, Output& io) {
   if (skipped > 0) {
     io.out << "skipped " << skipped << " object" << (skipped == 1 ? "" : "s")
            << " of other kinds" << (options.input.verbose ? "" : " (-v lists them)") << '\n';
+  }
+  int unmodelled = 0;
+  for (const auto& [kind, count] : inventory->unmodelled_policies) {
+    unmodelled += count;
+  }
+  if (unmodelled > 0) {
+    io.out << "left out " << unmodelled << " polic" << (unmodelled == 1 ? "y" : "ies")
+           << " of other APIs that npcheck does not model (see the warning)\n";
+  }
+  int non_objects = 0;
+  for (const auto& [file, count] : inventory->non_objects) {
+    non_objects += count;
+  }
+  if (non_objects > 0) {
+    io.out << "skipped " << non_objects << " document" << (non_objects == 1 ? "" : "s")
+           << " that are not Kubernetes objects" << (options.input.verbose ? "" : " (-v lists them)")
+           << '\n';
   }
   std::size_t warnings = inventory->warnings.size();
   io.out << "valid";

@@ -64,12 +64,14 @@ TEST_CASE("fuzz::regressions") {
   SUBCASE("fuzz_load") { replay("regressions", "load", npcheck::fuzz::fuzz_load); }
   SUBCASE("fuzz_parsers") { replay("regressions", "parsers", npcheck::fuzz::fuzz_parsers); }
   SUBCASE("fuzz_engine") { replay("regressions", "engine", npcheck::fuzz::fuzz_engine); }
+  SUBCASE("fuzz_scalar") { replay("regressions", "scalar", npcheck::fuzz::fuzz_scalar); }
 }
 
 TEST_CASE("fuzz::corpus") {
   SUBCASE("fuzz_load") { CHECK(replay("corpus", "load", npcheck::fuzz::fuzz_load) > 0); }
   SUBCASE("fuzz_parsers") { CHECK(replay("corpus", "parsers", npcheck::fuzz::fuzz_parsers) > 0); }
   SUBCASE("fuzz_engine") { CHECK(replay("corpus", "engine", npcheck::fuzz::fuzz_engine) > 0); }
+  SUBCASE("fuzz_scalar") { CHECK(replay("corpus", "scalar", npcheck::fuzz::fuzz_scalar) > 0); }
 }
 
 // The fuzzers' findings, with the exact messages the fixes give.

@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -274,7 +277,10 @@ TEST_CASE("load::workloads") {
   std::string text;
   for (const char* kind : {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
                            "ReplicationController"}) {
-    text += std::string("---\napiVersion: apps/v1\nkind: ") + kind + R"(
+    const std::string api = std::string(kind) == "Job"                     ? "batch/v1"
+                            : std::string(kind) == "ReplicationController" ? "v1"
+                                                                           : "apps/v1";
+    text += "---\napiVersion: " + api + "\nkind: " + kind + R"(
 metadata:
   name: w
   labels:
@@ -335,7 +341,8 @@ spec:
 
 TEST_CASE("load::owner_references") {
   const auto owned = [](const char* kind, const char* name, const char* refs) {
-    return std::string("---\napiVersion: apps/v1\nkind: ") + kind + "\nmetadata:\n  name: " + name +
+    const std::string api = std::string(kind) == "Pod" ? "v1" : std::string(kind) == "Job" ? "batch/v1" : "apps/v1";
+    return "---\napiVersion: " + api + "\nkind: " + kind + "\nmetadata:\n  name: " + name +
            "\n  ownerReferences: " + refs + "\nspec:\n  template:\n    metadata: {labels: {app: web}}\n";
   };
   const std::string deployment = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
@@ -352,12 +359,16 @@ TEST_CASE("load::owner_references") {
     // Its controller is not in the input; not the controller (no controller: true).
     CHECK(find_workload(inv, "other") != nullptr);
     CHECK(find_workload(inv, "web-2") != nullptr);
-    // Pods always stay: they have their own addresses and nodes.
-    REQUIRE(find_workload(inv, "web-1-abc") != nullptr);
-    REQUIRE(find_workload(inv, "web-1-abc")->controller);
-    CHECK_EQ(find_workload(inv, "web-1-abc")->controller->name, "web-1");
+    // The pod folds into the Deployment at the top of its owner chain, whose
+    // template it replaces.
+    CHECK(find_workload(inv, "web-1-abc") == nullptr);
+    REQUIRE(find_workload(inv, "web") != nullptr);
+    CHECK_EQ(find_workload(inv, "web")->display_name(), "default/web[Deployment]");
+    REQUIRE_EQ(find_workload(inv, "web")->pods.size(), 1);
+    CHECK_EQ(find_workload(inv, "web")->pods[0].name, "web-1-abc");
     CHECK_EQ(inv.loaded_kinds.at("ReplicaSet"), 3);
-    CHECK_EQ(inv.folded_kinds, std::map<std::string, int>{{"ReplicaSet", 1}});
+    CHECK_EQ(inv.folded_kinds, std::map<std::string, int>{{"Pod", 1}, {"ReplicaSet", 1}});
+    CHECK_EQ(inv.replaced_kinds, std::map<std::string, int>{{"Deployment", 1}});
   }
   SUBCASE("uids must match where both are given") {
     const std::string with_uid = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, uid: u2}\n"
@@ -452,8 +463,8 @@ metadata: {name: c}
 kind: Deploy
 metadata: {name: d}
 ---
-apiVersion: extensions/v2
-kind: NetworkPolicy
+apiVersion: stable.example.com/v1
+kind: CronTab
 metadata: {name: n}
 )",
                               "other.yaml");
@@ -464,7 +475,7 @@ metadata: {name: n}
   CHECK_EQ(inv.documents, 5);
   CHECK_EQ(inv.skipped_kinds,
            std::map<std::string, int>{{"Deploy", 1},
-                                      {"extensions/v2 NetworkPolicy", 1},
+                                      {"stable.example.com/v1 CronTab", 1},
                                       {"v1 ConfigMap", 1},
                                       {"v1 Service", 2}});
 }
@@ -556,3 +567,221 @@ TEST_CASE("load::paths") {
     CHECK_FALSE(inv.workloads.empty());
   }
 }
+namespace {
+
+namespace fs = std::filesystem;
+
+// A temporary directory with files, removed at the end of the test.
+class TempTree {
+public:
+  TempTree() {
+    std::string temp = (fs::temp_directory_path() / "npcheck-load-test-XXXXXX").string();
+    REQUIRE(mkdtemp(temp.data()) != nullptr);
+    m_root = temp;
+  }
+  ~TempTree() {
+    std::error_code ec;
+    fs::remove_all(m_root, ec);
+  }
+  void write(const std::string& path, const std::string& text) const {
+    fs::create_directories((m_root / path).parent_path());
+    std::ofstream(m_root / path) << text;
+  }
+  std::string path(const std::string& below = "") const {
+    return below.empty() ? m_root.string() : (m_root / below).string();
+  }
+
+private:
+  fs::path m_root;
+};
+
+std::string without(const std::string& text, const std::string& prefix) {
+  std::string out = text;
+  for (std::size_t at = out.find(prefix); at != std::string::npos; at = out.find(prefix)) {
+    out.erase(at, prefix.size());
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("load::repository_walk") {
+  TempTree repo;
+  const std::string ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n";
+  repo.write("manifests/ns.yaml", ns);
+  repo.write(".github/workflows/ci.yml", "on: {push: {branches: [main]}}\njobs: {}\n");
+  repo.write(".hidden.yaml", "not: [valid");
+  repo.write("package.json", "{\"name\": \"shop\", \"private\": true}\n");
+  repo.write("config/settings.yaml", "server: {port: 8080}\n---\n- a\n- b\n");
+  repo.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+  repo.write("charts/web/templates/d.yaml", "{{ include \"x\" . }}\n");
+  repo.write("deploy/base/kustomization.yaml", "resources: [d.yaml]\n");
+  repo.write("deploy/base/d.yaml", ns);
+  repo.write("deploy/prod/Kustomization", "resources: [../base]\n");
+  repo.write("deploy/prod/patch.yaml", ns);
+  repo.write("tests/broken.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: Bad}\n");
+  repo.write("notes.txt", "not read");
+
+  LoadOptions options;
+  options.command = "lint";
+  options.exclude = {"tests"};
+  Inventory inv = npcheck::model::load_paths({repo.path()}, options);
+  CHECK_EQ(messages(inv.errors), "");
+  REQUIRE_EQ(inv.namespaces.size(), 1);
+  CHECK_EQ(inv.files, 3);
+  std::map<std::string, int> non_objects;
+  for (const auto& [file, count] : inv.non_objects) {
+    non_objects[without(file, repo.path() + "/")] = count;
+  }
+  CHECK_EQ(non_objects, std::map<std::string, int>{{"config/settings.yaml", 2}, {"package.json", 1}});
+  CHECK_EQ(without(messages(inv.warnings), repo.path() + "/"),
+           "charts/web: warning: skipped a Helm chart: its templates are YAML only once rendered; read it "
+           "with: helm template charts/web | npcheck lint -f -\n"
+           "deploy/base: warning: skipped a kustomization: its files are what kustomize reads, not the "
+           "objects it writes; read it with: kubectl kustomize deploy/base | npcheck lint -f -\n"
+           "deploy/prod: warning: skipped a kustomization: its files are what kustomize reads, not the "
+           "objects it writes; read it with: kubectl kustomize deploy/prod | npcheck lint -f -\n");
+  std::vector<std::string> skipped;
+  for (const std::string& path : inv.skipped_paths) {
+    skipped.push_back(without(path, repo.path() + "/"));
+  }
+  CHECK_EQ(skipped, std::vector<std::string>{".github (hidden)", ".hidden.yaml (hidden)", "charts/web (Helm chart)",
+                                             "deploy/base (kustomization)", "deploy/prod (kustomization)",
+                                             "tests (--exclude)"});
+
+  SUBCASE("named files are read strictly; a named hidden directory is walked") {
+    Inventory named = npcheck::model::load_paths({repo.path("package.json"), repo.path(".github")});
+    CHECK_EQ(without(messages(named.errors), repo.path() + "/"),
+             "package.json:1:1: error: kind: required field is missing\n");
+    CHECK_EQ(named.non_objects.size(), 1);
+  }
+  SUBCASE("--exclude matches names and paths below the walked directory") {
+    options.exclude = {"*.json", "config/*", "tests/broken.yaml"};
+    Inventory less = npcheck::model::load_paths({repo.path()}, options);
+    CHECK(less.ok());
+    CHECK(less.non_objects.empty());
+  }
+}
+
+TEST_CASE("load::typed_lists") {
+  Inventory inv = load_string(R"(apiVersion: v1
+kind: PodList
+items:
+- metadata: {name: a, namespace: shop}
+- kind: Pod
+  apiVersion: v1
+  metadata: {name: b, namespace: shop}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicyList
+items:
+- metadata: {name: p, namespace: shop}
+  spec: {podSelector: {}}
+---
+apiVersion: v1
+kind: List
+items:
+- metadata: {name: c, namespace: shop}
+)",
+                              "lists.yaml");
+  CHECK_EQ(messages(inv.errors), "lists.yaml:18:3: error: items[0].kind: required field is missing (an item of "
+                                 "a List names its kind; only typed lists such as PodList give their items one)\n");
+  CHECK_EQ(inv.workloads.size(), 2);
+  CHECK_EQ(inv.policies.size(), 1);
+}
+
+TEST_CASE("load::generate_name") {
+  Inventory inv = load_string(R"(apiVersion: batch/v1
+kind: Job
+metadata: {generateName: migrate-, namespace: shop}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {generateName: migrate-, namespace: shop}
+---
+apiVersion: v1
+kind: Pod
+metadata: {generateName: Bad-, namespace: shop}
+)",
+                              "jobs.yaml");
+  CHECK_EQ(messages(inv.errors), "jobs.yaml:11:26: error: Pod shop/Bad-*: metadata.generateName: invalid "
+                                 "generateName 'Bad-': must be a lowercase RFC 1123 subdomain: a-z, 0-9, '-' and "
+                                 "'.', starting and ending with an alphanumeric character\n");
+  REQUIRE_EQ(inv.workloads.size(), 2); // not duplicates of each other
+  CHECK_EQ(inv.workloads[0].display_name(), "shop/migrate-*[Job]");
+  CHECK(inv.workloads[0].generated_name);
+}
+
+TEST_CASE("load::custom_workloads") {
+  Inventory inv = load_string(R"(apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, ports: [{name: http, containerPort: 8080}]}]
+---
+apiVersion: apps.openshift.io/v1
+kind: DeploymentConfig
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: legacy}}
+    spec: {containers: [{name: web}]}
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: web, namespace: shop}
+spec: {template: {replicas: 3}}
+)",
+                              "custom.yaml");
+  CHECK(inv.ok());
+  REQUIRE_EQ(inv.workloads.size(), 2);
+  CHECK_EQ(inv.workloads[0].display_name(), "shop/web[DeploymentConfig]");
+  CHECK_EQ(inv.workloads[1].display_name(), "shop/web[Rollout]");
+  CHECK_EQ(inv.workloads[1].ports.at(0).name, "http");
+  CHECK_EQ(inv.loaded_kinds, std::map<std::string, int>{{"DeploymentConfig", 1}, {"Rollout", 1}});
+  CHECK_EQ(inv.skipped_kinds, std::map<std::string, int>{{"example.com/v1 Widget", 1}});
+  CHECK_EQ(messages(inv.infos),
+           "custom.yaml:1:1: info: Rollout shop/web: read as a workload: its spec.template is a pod template "
+           "(argoproj.io kind Rollout)\n"
+           "custom.yaml:10:1: info: DeploymentConfig shop/web: read as a workload: its spec.template is a pod "
+           "template (apps.openshift.io kind DeploymentConfig)\n");
+}
+
+TEST_CASE("load::unmodelled_policies") {
+  Inventory inv = load_string(R"(apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: a}
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: b, namespace: shop}
+---
+apiVersion: crd.projectcalico.org/v1
+kind: NetworkPolicy
+metadata: {name: c, namespace: shop}
+---
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: d}
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicies
+metadata: {name: e}
+)",
+                              "policies.yaml");
+  CHECK(inv.ok());
+  CHECK(inv.policies.empty());
+  using Kind = std::pair<std::string, std::string>;
+  CHECK_EQ(inv.unmodelled_policies, std::map<Kind, int>{{{"AdminNetworkPolicy", "policy.networking.k8s.io"}, 1},
+                                                        {{"CiliumClusterwideNetworkPolicy", "cilium.io"}, 1},
+                                                        {{"NetworkPolicy", "crd.projectcalico.org"}, 1},
+                                                        {{"NetworkPolicy", "projectcalico.org"}, 1}});
+  CHECK_EQ(messages(inv.warnings), "policies.yaml:18:7: warning: CiliumNetworkPolicies default/e: kind: unknown kind "
+                                   "'CiliumNetworkPolicies' (did you mean 'CiliumNetworkPolicy'?); the object is "
+                                   "skipped\n");
+}
+
+TEST_SUITE_END();

@@ -23,7 +23,7 @@ private:
   std::string m_message;
 };
 
-enum class Severity { error, warning };
+enum class Severity { error, warning, info };
 
 // One finding of loading or validation: where, which object, and what.
 // object is e.g. "NetworkPolicy default/api-allow" (empty when unknown);
@@ -34,7 +34,8 @@ struct Diagnostic {
   std::string object;
   std::string message;
 
-  // "file:line:col: error: NetworkPolicy ns/name: spec.x: message"
+  // "file:line:col: error: NetworkPolicy ns/name: spec.x: message" (or
+  // "warning:", "info:")
   std::string to_string() const;
 };
 

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace npcheck::model {
@@ -19,19 +20,38 @@ struct Inventory {
   std::vector<Node> nodes;
   std::vector<NetworkPolicy> policies;
 
-  // Objects read per kind (known kinds) and skipped per kind (unknown kinds).
+  // Objects read per kind (known kinds, custom workloads by their kind) and
+  // skipped per "apiVersion kind" (unknown kinds).
   std::map<std::string, int> loaded_kinds;
   std::map<std::string, int> skipped_kinds;
-  // ReplicaSets and Jobs left out because the Deployment or CronJob that
-  // controls them is in the input too (kubectl get all): per kind. They stand
-  // for the same pods as their controller (a rollout's old ReplicaSets for
-  // pods that no longer run).
+  // Objects that stand for the same pods as another object of the input and
+  // are left out, per kind (kubectl get all; see Workload): ReplicaSets
+  // controlled by a Deployment in the input and Jobs by a CronJob (a
+  // rollout's old ReplicaSets stand for pods that no longer run), and Pods
+  // folded into their workload ("Pod").
   std::map<std::string, int> folded_kinds;
+  // Workloads whose pods are in the input too, per kind: the pods replace
+  // their template, since they are what runs.
+  std::map<std::string, int> replaced_kinds;
+  // Policies of other APIs and engines (AdminNetworkPolicy, Calico, Cilium,
+  // ...) that also decide traffic but that npcheck does not model, per
+  // (kind, API group): every answer leaves them out, and says so.
+  std::map<std::pair<std::string, std::string>, int> unmodelled_policies;
+  // Documents of files found by walking a directory that are not Kubernetes
+  // objects (neither apiVersion nor kind: CI workflows, Helm values,
+  // package.json), per file.
+  std::map<std::string, int> non_objects;
+  // What a directory walk left out, for -v: hidden and --exclude'd paths,
+  // Helm charts and kustomizations (these also get a warning).
+  std::vector<std::string> skipped_paths;
   int files = 0;
   int documents = 0;
 
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> warnings;
+  // Facts worth saying that need no action (a custom resource read as a
+  // workload, pods folded across nodes).
+  std::vector<Diagnostic> infos;
 
   bool ok() const { return errors.empty(); }
   // The namespace called name, or nullptr.

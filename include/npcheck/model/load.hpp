@@ -2,10 +2,12 @@
 #pragma once
 
 #include <npcheck/model/inventory.hpp>
+#include <npcheck/model/ip_address.hpp>
 
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace npcheck::model {
@@ -20,6 +22,16 @@ struct LoadLimits {
   std::size_t max_alias_nodes = 1'000'000; // --max-alias-nodes
 };
 
+// Pods that stay individual endpoints although they would fold into their
+// workload: the ones a question names (can-reach --from, an expectation's
+// name), and pods that differ in a label an expectation selects on.
+struct PodsKeptApart {
+  // (namespace, name); an empty namespace matches every namespace.
+  std::vector<std::pair<std::string, std::string>> names;
+  std::vector<IpAddress> addresses;
+  std::vector<std::string> label_keys;
+};
+
 struct LoadOptions {
   std::string default_namespace = "default"; // -n/--namespace
   LoadLimits limits;
@@ -28,12 +40,31 @@ struct LoadOptions {
   // (a file found in a directory keeps its path below it); empty: as given.
   // diff --base-ref names a snapshot's files "REV:path".
   std::vector<std::string> display_paths;
+  // --exclude: fnmatch(3) patterns; a walked file or directory is left out
+  // when its path below the walked directory or its name matches one, a
+  // named path when its path as given or its name does.
+  std::vector<std::string> exclude;
+  // The subcommand that hints name ("helm template DIR | npcheck lint -f -").
+  std::string command = "validate";
+  // Fold the Pods of one controller into one workload (a live snapshot);
+  // false shows every Pod on its own (--pods). Either way a workload whose
+  // pods are in the input is replaced by them.
+  bool fold_pods = true;
+  PodsKeptApart kept_apart;
 };
 
 // Loads every path (file, directory walked recursively for .yaml/.yml/.json,
 // or "-" for stdin) and validates the objects. Problems with the content are
 // returned in Inventory::errors/warnings; throws Error only when a path
 // cannot be read at all.
+//
+// A directory is walked as a repository: hidden entries (a name starting
+// with '.') and --exclude'd ones are left out, a directory holding a Helm
+// chart (Chart.yaml) or a kustomization (kustomization.yaml) is left out with
+// a warning saying how to render it, and a document of a walked file that has
+// neither apiVersion nor kind is no Kubernetes object: it is counted
+// (Inventory::non_objects), not an error. Paths named on the command line
+// are read strictly.
 Inventory load_paths(const std::vector<std::string>& paths, const LoadOptions& options = {});
 
 // Loads one in-memory text as if it were the file called file_name; throws

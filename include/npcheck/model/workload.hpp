@@ -22,9 +22,12 @@ enum class WorkloadKind {
   job,
   cron_job,
   replication_controller,
+  // Any other kind whose spec.template is a pod template (Argo Rollouts'
+  // Rollout, OpenShift's DeploymentConfig, ...): Workload::custom_kind names it.
+  custom,
 };
 
-// The API kind name, e.g. "Deployment".
+// The API kind name, e.g. "Deployment" ("custom" for WorkloadKind::custom).
 const char* to_string(WorkloadKind kind);
 // Parses a kind name case-insensitively ("deployment", "Deployment", "deploy" is not accepted).
 std::optional<WorkloadKind> parse_workload_kind(std::string_view text);
@@ -36,16 +39,36 @@ struct ContainerPort {
 };
 
 // The controller an object names in metadata.ownerReferences (the entry
-// with controller: true), when it is a workload kind.
+// with controller: true).
 struct Controller {
-  WorkloadKind kind = WorkloadKind::deployment;
+  std::string kind; // as written, e.g. "ReplicaSet" or "Rollout"
   std::string name; // in the object's namespace
   std::string uid;  // empty when not given
 };
 
+// A Pod that a workload stands for in a live snapshot (see Workload::pods):
+// what it keeps of its own beyond what it shares with the workload.
+struct PodMember {
+  std::string name;
+  std::vector<IpAddress> pod_ips;
+  std::string node_name;             // empty when unknown
+  std::optional<IpAddress> host_ip;
+  SourceLocation where;
+};
+
 // A Pod, or a workload standing for the pods of its template.
+//
+// In a live snapshot (kubectl get -o yaml), the Pods of one controller are
+// folded into one Workload (load.hpp, LoadOptions::fold_pods): its kind and
+// name are the controller's at the top of the owner chain (Deployment shop/web
+// for the pods of ReplicaSet web-7d9f8), its labels and ports those its pods
+// share, pod_ips the union of theirs, node_name and host_ip set only when
+// every pod shares them; pods lists the member pods. The controller's own
+// template, when it is in the input too, is replaced by the folded pods,
+// which are what runs.
 struct Workload {
   WorkloadKind kind = WorkloadKind::pod;
+  std::string custom_kind; // the kind as written, for WorkloadKind::custom
   std::string namespace_name;
   std::string name;
   Labels labels;
@@ -56,8 +79,14 @@ struct Workload {
   std::optional<IpAddress> host_ip;
   std::string uid; // metadata.uid; empty when not given
   std::optional<Controller> controller;
+  // Named by metadata.generateName only: name is "<generateName>*".
+  bool generated_name = false;
+  // The pods folded into this workload, by name (empty unless folded).
+  std::vector<PodMember> pods;
   SourceLocation where;
 
+  // The kind as the API names it: to_string(kind), or custom_kind.
+  std::string kind_name() const;
   // "ns/name" for a Pod, "ns/name[Deployment]" for a workload.
   std::string display_name() const;
 };
