@@ -32,7 +32,16 @@ struct InputOptions {
   bool verbose = false;
   bool quiet = false;
   model::LoadLimits limits;
+  // Shared by the loads of one command (--max-input-size counts them all);
+  // nullptr: each load has its own.
+  model::InputBudget* budget = nullptr;
 };
+
+// Checks an option value that names a file: "-" or a path, not a word that
+// looks like an option (CLI11 takes "--head -q" as the path "-q").
+const CLI::Validator& path_value();
+// Checks a count or size: a negative value is an error, not a huge number.
+const CLI::Validator& non_negative();
 
 void add_input_options(CLI::App& command, InputOptions& options);
 // The same without -f, for commands that name their inputs otherwise (diff).

@@ -5,11 +5,37 @@
 
 namespace npcheck::cli {
 
+const CLI::Validator& path_value() {
+  static const CLI::Validator validator(
+      [](std::string& value) -> std::string {
+        if (value.size() > 1 && value.front() == '-') {
+          return "'" + value + "' is an option, not a path (a file of that name is ./" + value + ")";
+        }
+        return {};
+      },
+      "");
+  return validator;
+}
+
+const CLI::Validator& non_negative() {
+  static const CLI::Validator validator(
+      [](std::string& value) -> std::string {
+        if (value.find_first_not_of(" \t") != std::string::npos &&
+            value[value.find_first_not_of(" \t")] == '-') {
+          return "'" + value + "' is negative (expected 0 or more)";
+        }
+        return {};
+      },
+      "");
+  return validator;
+}
+
 void add_input_options(CLI::App& command, InputOptions& options) {
   command.add_option("-f,--filename", options.files,
                      "Manifest file or directory (walked recursively for .yaml, .yml, .json); "
                      "'-' reads standard input; repeatable")
       ->required()
+      ->check(path_value())
       ->type_name("PATH");
   add_load_options(command, options);
 }
@@ -27,6 +53,12 @@ void add_load_options(CLI::App& command, InputOptions& options) {
   command.add_option("--max-file-size", options.limits.max_file_bytes,
                      "Largest input file accepted, in bytes")
       ->capture_default_str()
+      ->check(non_negative())
+      ->type_name("BYTES");
+  command.add_option("--max-input-size", options.limits.max_input_bytes,
+                     "Most bytes accepted from all inputs together")
+      ->capture_default_str()
+      ->check(non_negative())
       ->type_name("BYTES");
   command.add_option("--max-depth", options.limits.max_depth, "Deepest nesting accepted in a document")
       ->capture_default_str()
@@ -34,10 +66,12 @@ void add_load_options(CLI::App& command, InputOptions& options) {
       ->type_name("N");
   command.add_option("--max-objects", options.limits.max_objects, "Most objects accepted in all inputs")
       ->capture_default_str()
+      ->check(non_negative())
       ->type_name("N");
   command.add_option("--max-alias-nodes", options.limits.max_alias_nodes,
                      "Most nodes YAML aliases may repeat in one document")
       ->capture_default_str()
+      ->check(non_negative())
       ->type_name("N");
 }
 
@@ -46,6 +80,7 @@ std::optional<model::Inventory> load_inventory(const InputOptions& options, Outp
   load_options.default_namespace = options.default_namespace;
   load_options.limits = options.limits;
   load_options.display_paths = options.display_paths;
+  load_options.budget = options.budget;
   model::Inventory inventory = model::load_paths(options.files, load_options);
   if (!options.quiet) {
     for (const model::Diagnostic& d : inventory.warnings) {

@@ -11,6 +11,7 @@
 #include <istream>
 #include <map>
 #include <ostream>
+#include <sstream>
 
 namespace npcheck::cli {
 
@@ -35,7 +36,13 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-      int rc = app.exit(e, out, err);
+      // CLI11 quotes the arguments: escape them as every other message is.
+      std::ostringstream messages;
+      int rc = app.exit(e, out, messages);
+      std::istringstream lines(messages.str());
+      for (std::string line; std::getline(lines, line);) {
+        err << model::escape_control(line) << '\n';
+      }
       return rc == 0 ? 0 : static_cast<int>(ExitCode::input_error);
     }
     for (CLI::App* sub : app.get_subcommands()) {
@@ -43,10 +50,10 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
     }
     return static_cast<int>(ExitCode::input_error);
   } catch (const model::Error& e) {
-    err << "npcheck: error: " << e.what() << '\n';
+    err << "npcheck: error: " << model::escape_control(e.what()) << '\n';
     return static_cast<int>(ExitCode::input_error);
   } catch (const std::exception& e) {
-    err << "npcheck: error: " << e.what() << '\n';
+    err << "npcheck: error: " << model::escape_control(e.what()) << '\n';
     return static_cast<int>(ExitCode::input_error);
   }
 }

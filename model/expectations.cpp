@@ -11,17 +11,14 @@
 // not just the first.
 #include <npcheck/model/expectations.hpp>
 
-#include "object_builder.hpp"
 #include "field_path.hpp"
+#include "input_reader.hpp"
+#include "object_builder.hpp"
 #include "raw_document.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 
 namespace npcheck::model {
@@ -635,24 +632,14 @@ std::string EndpointSpec::to_string() const {
   return text;
 }
 
-ExpectationFile load_expectations(const std::string& path, const LoadLimits& limits) {
+ExpectationFile load_expectations(const std::string& path, const LoadLimits& limits, InputBudget* budget) {
   auto name = std::make_shared<const std::string>(path);
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     throw Error(SourceLocation{name, 0, 0}, "is a directory (expected an expectations file)");
   }
-  std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (!ec && size > limits.max_file_bytes) {
-    throw Error(SourceLocation{name, 0, 0},
-                "file is larger than " + std::to_string(limits.max_file_bytes) +
-                    " bytes (raise the limit with --max-file-size)");
-  }
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
-    throw Error(SourceLocation{name, 0, 0},
-                ec ? "no such file or directory" : "cannot read file: " + std::string(std::strerror(errno)));
-  }
-  std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+  InputBudget own_budget(limits.max_input_bytes);
+  std::string text = detail::read_input_file(path, name, limits, budget ? *budget : own_budget);
   return read_text(std::move(name), text, limits);
 }
 
@@ -660,9 +647,7 @@ ExpectationFile load_expectations_string(std::string_view text, const std::strin
                                          const LoadLimits& limits) {
   auto name = std::make_shared<const std::string>(file_name);
   if (text.size() > limits.max_file_bytes) {
-    throw Error(SourceLocation{name, 0, 0},
-                "file is larger than " + std::to_string(limits.max_file_bytes) +
-                    " bytes (raise the limit with --max-file-size)");
+    throw Error(SourceLocation{name, 0, 0}, detail::too_large_message(limits.max_file_bytes));
   }
   return read_text(std::move(name), text, limits);
 }

@@ -2,7 +2,8 @@
 //
 // Loading, as a list of passes:
 //  1. gather: expand paths (directories recursively, .yaml/.yml/.json only,
-//     sorted) and read each file whole (stdin for "-"), checking size limits;
+//     sorted) and read each file whole (stdin for "-"), counting bytes
+//     against the size limits as they are read (input_reader.cpp);
 //  2. split: cut each text into documents at "---" lines (JSON texts whole);
 //  3. parse and build: on every core, each chunk is parsed into RawDocuments
 //     and turned into validated objects; results stay per chunk;
@@ -12,19 +13,15 @@
 //     that objects live in but no manifest defines.
 #include <npcheck/model/load.hpp>
 
+#include "input_reader.hpp"
 #include "object_builder.hpp"
 #include "raw_document.hpp"
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <iterator>
 #include <map>
-#include <sstream>
 #include <thread>
 #include <tuple>
 
@@ -44,39 +41,10 @@ bool has_manifest_extension(const fs::path& path) {
   return ext == ".yaml" || ext == ".yml" || ext == ".json";
 }
 
-std::string too_large(std::size_t limit) {
-  return "file is larger than " + std::to_string(limit) +
-         " bytes (raise the limit with --max-file-size)";
-}
-
-SourceText read_file(const std::string& display, const fs::path& path, const LoadLimits& limits) {
+SourceText read_file(const std::string& display, const fs::path& path, const LoadLimits& limits,
+                     InputBudget& budget) {
   auto name = std::make_shared<const std::string>(display);
-  std::error_code ec;
-  std::uintmax_t size = fs::file_size(path, ec);
-  if (!ec && size > limits.max_file_bytes) {
-    throw Error(SourceLocation{name, 0, 0}, too_large(limits.max_file_bytes));
-  }
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
-    throw Error(SourceLocation{name, 0, 0}, "cannot read file: " + std::string(std::strerror(errno)));
-  }
-  std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
-  if (stream.bad()) {
-    throw Error(SourceLocation{name, 0, 0}, "cannot read file");
-  }
-  return SourceText{std::move(name), std::move(text)};
-}
-
-SourceText read_stdin(const LoadLimits& limits) {
-  auto name = std::make_shared<const std::string>("<stdin>");
-  std::string text;
-  char buffer[65536];
-  while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
-    if (text.size() > limits.max_file_bytes) {
-      throw Error(SourceLocation{name, 0, 0}, too_large(limits.max_file_bytes));
-    }
-  }
+  std::string text = detail::read_input_file(path.string(), name, limits, budget);
   return SourceText{std::move(name), std::move(text)};
 }
 
@@ -96,17 +64,20 @@ std::string display_name(const fs::path& file, const std::string& arg, const std
 }
 
 std::vector<SourceText> gather(const std::vector<std::string>& paths,
-                               const std::vector<std::string>& display_paths, const LoadLimits& limits) {
+                               const std::vector<std::string>& display_paths, const LoadLimits& limits,
+                               InputBudget& budget) {
   std::vector<SourceText> sources;
-  bool stdin_read = false;
+  if (std::count(paths.begin(), paths.end(), "-") > 1) {
+    // Read once, the second "-" would silently be empty.
+    throw Error({}, "'-' (standard input) is given more than once; it can be read only once");
+  }
   for (std::size_t i = 0; i < paths.size(); ++i) {
     const std::string& arg = paths[i];
     const std::string& shown = i < display_paths.size() ? display_paths[i] : arg;
     if (arg == "-") {
-      if (!stdin_read) {
-        sources.push_back(read_stdin(limits));
-        stdin_read = true;
-      }
+      auto name = std::make_shared<const std::string>("<stdin>");
+      std::string text = detail::read_standard_input(name, limits, budget);
+      sources.push_back(SourceText{std::move(name), std::move(text)});
       continue;
     }
     fs::path path(arg);
@@ -130,10 +101,10 @@ std::vector<SourceText> gather(const std::vector<std::string>& paths,
       }
       std::sort(files.begin(), files.end());
       for (const fs::path& file : files) {
-        sources.push_back(read_file(display_name(file, arg, shown), file, limits));
+        sources.push_back(read_file(display_name(file, arg, shown), file, limits, budget));
       }
     } else {
-      sources.push_back(read_file(shown, path, limits));
+      sources.push_back(read_file(shown, path, limits, budget));
     }
   }
   return sources;
@@ -327,15 +298,34 @@ Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& opti
 
 } // namespace
 
+namespace {
+
+// Objects without a namespace are put in it, so it must be a name the API
+// server would accept for one.
+void check_default_namespace(const std::string& name) {
+  if (std::string why = detail::check_dns_label(name); !why.empty()) {
+    throw Error({}, "-n/--default-namespace: invalid namespace " + quote(name) + ": " + why);
+  }
+}
+
+} // namespace
+
 Inventory load_paths(const std::vector<std::string>& paths, const LoadOptions& options) {
-  std::vector<SourceText> sources = gather(paths, options.display_paths, options.limits);
+  check_default_namespace(options.default_namespace);
+  InputBudget own_budget(options.limits.max_input_bytes);
+  std::vector<SourceText> sources =
+      gather(paths, options.display_paths, options.limits, options.budget ? *options.budget : own_budget);
   return load_sources(sources, options);
 }
 
 Inventory load_string(std::string_view text, const std::string& file_name, const LoadOptions& options) {
+  check_default_namespace(options.default_namespace);
   auto name = std::make_shared<const std::string>(file_name);
   if (text.size() > options.limits.max_file_bytes) {
-    throw Error(SourceLocation{name, 0, 0}, too_large(options.limits.max_file_bytes));
+    throw Error(SourceLocation{name, 0, 0}, detail::too_large_message(options.limits.max_file_bytes));
+  }
+  if (text.size() > options.limits.max_input_bytes) {
+    InputBudget(options.limits.max_input_bytes).take(text.size(), name);
   }
   std::vector<SourceText> sources;
   sources.push_back(SourceText{std::move(name), std::string(text)});

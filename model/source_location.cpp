@@ -38,6 +38,10 @@ std::string Diagnostic::to_string() const {
   text += message;
   // Messages quote the input; control characters from a hostile manifest
   // (terminal escapes, newlines) are shown escaped, never sent to a terminal.
+  return escape_control(text);
+}
+
+std::string escape_control(std::string_view text) {
   std::string shown;
   shown.reserve(text.size());
   for (char c : text) {
@@ -58,6 +62,19 @@ std::string Diagnostic::to_string() const {
     }
   }
   return shown;
+}
+
+std::string quote(std::string_view value) {
+  constexpr std::size_t k_max_shown = 80;
+  if (value.size() <= k_max_shown) {
+    return "'" + std::string(value) + "'";
+  }
+  std::size_t cut = k_max_shown;
+  // Back to the start of a UTF-8 sequence, so that the cut adds no bad byte.
+  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xc0) == 0x80) {
+    --cut;
+  }
+  return "'" + std::string(value.substr(0, cut)) + "...' (" + std::to_string(value.size()) + " bytes)";
 }
 
 } // namespace npcheck::model

@@ -25,11 +25,14 @@ struct CheckOptions {
 };
 
 int run_check(const CheckOptions& options, Output& io) {
-  std::optional<model::Inventory> inventory = load_inventory(options.input, io);
+  model::InputBudget budget(options.input.limits.max_input_bytes);
+  InputOptions input = options.input;
+  input.budget = &budget;
+  std::optional<model::Inventory> inventory = load_inventory(input, io);
   std::vector<model::ExpectationFile> files;
   std::size_t errors = 0;
   for (const std::string& path : options.expect_files) {
-    files.push_back(model::load_expectations(path, options.input.limits));
+    files.push_back(model::load_expectations(path, options.input.limits, &budget));
     const model::ExpectationFile& file = files.back();
     if (!options.input.quiet) {
       for (const model::Diagnostic& d : file.warnings) {
@@ -81,6 +84,7 @@ Runner setup_check(CLI::App& app) {
   add_input_options(*command, options->input);
   command->add_option("--expect", options->expect_files, "Expectations file (YAML); repeatable")
       ->required()
+      ->check(path_value())
       ->type_name("FILE");
   command->add_option("-o,--output", options->format, "Output format")
       ->check(CLI::IsMember({"text", "json", "junit"}))
@@ -89,6 +93,7 @@ Runner setup_check(CLI::App& app) {
   command->add_option("--max-pairs", options->max_pairs,
                       "Offending pairs shown per failed expectation (the rest are counted)")
       ->capture_default_str()
+      ->check(non_negative())
       ->type_name("N");
   return [options](Output& io) { return run_check(*options, io); };
 }

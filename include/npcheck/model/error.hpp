@@ -5,9 +5,19 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace npcheck::model {
+
+// value in single quotes, for a message that quotes input. A value longer
+// than 80 bytes is cut there (at a character boundary) and its size given,
+// so that a 10 MB name does not make a 20 MB message: 'aaa...' (10485760 bytes).
+std::string quote(std::string_view value);
+
+// text with control characters (and DEL) escaped as \t, \n, \r or \xNN, the
+// way diagnostics print them, so that input never drives a terminal.
+std::string escape_control(std::string_view text);
 
 // An input that cannot be read at all (unreadable file, bad argument).
 // what() is "file:line:col: message".
