@@ -68,6 +68,11 @@ void add_load_options(CLI::App& command, InputOptions& options) {
       ->capture_default_str()
       ->check(non_negative())
       ->type_name("N");
+  command.add_option("--max-flow-size", options.limits.max_flow_bytes,
+                     "Largest YAML flow collection ([...] or {...}) held whole while reading, in bytes")
+      ->capture_default_str()
+      ->check(non_negative())
+      ->type_name("BYTES");
   command.add_option("--max-alias-nodes", options.limits.max_alias_nodes,
                      "Most nodes YAML aliases may repeat in one document")
       ->capture_default_str()

@@ -10,6 +10,7 @@
 
 #include <istream>
 #include <map>
+#include <new>
 #include <ostream>
 #include <sstream>
 
@@ -48,6 +49,10 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
     for (CLI::App* sub : app.get_subcommands()) {
       return runners.at(sub->get_name())(io);
     }
+    return static_cast<int>(ExitCode::input_error);
+  } catch (const std::bad_alloc&) {
+    err << "npcheck: error: out of memory (the limits on input, such as --max-input-size, keep "
+           "hostile input from needing more)\n";
     return static_cast<int>(ExitCode::input_error);
   } catch (const model::Error& e) {
     err << "npcheck: error: " << model::escape_control(e.what()) << '\n';

@@ -4,13 +4,20 @@
 //  1. gather: expand paths (directories recursively, .yaml/.yml/.json only,
 //     sorted) and read each file whole (stdin for "-"), counting bytes
 //     against the size limits as they are read (input_reader.cpp);
-//  2. split: cut each text into documents at "---" lines (JSON texts whole);
+//  2. split: cut each text into documents at "---" lines (.json files whole);
 //  3. parse and build: on every core, each chunk is parsed into RawDocuments
 //     and turned into validated objects; results stay per chunk;
 //  4. merge: chunk results are appended in input order, so output never
 //     depends on thread timing;
 //  5. finalize: sort, report duplicates with both places, imply namespaces
 //     that objects live in but no manifest defines.
+//
+// Memory: the texts stay whole until the end of step 4 (1 byte per input
+// byte), and each thread holds the RawDocuments of its current chunk: about
+// 64 bytes per node, 2 input bytes per node at worst ("[1,1,1,...]"), so at
+// most about 35 bytes per input byte in all, 4 for YAML manifests and 10 for
+// a JSON List (measured). yaml-cpp's own buffer is bounded apart
+// (raw_document.cpp). --max-input-size bounds the product.
 #include <npcheck/model/load.hpp>
 
 #include "input_reader.hpp"
@@ -216,8 +223,9 @@ Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& opti
   }
   std::vector<detail::ChunkResult> results(chunks.size());
   std::atomic<std::size_t> next{0};
-  // Objects built so far: past the limit, the remaining documents are not
-  // built at all, so that --max-objects bounds memory as well as the answer.
+  // Objects read so far (valid or not): past the limit, the remaining
+  // documents are not built at all, so that --max-objects bounds memory and
+  // time as well as the answer.
   std::atomic<std::size_t> built{0};
   auto worker = [&]() {
     std::vector<detail::RawDocument> docs;
@@ -231,7 +239,7 @@ Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& opti
         detail::build_objects(doc, chunks[i].file, options.default_namespace, options.limits,
                               results[i]);
       }
-      built.fetch_add(results[i].objects.size(), std::memory_order_relaxed);
+      built.fetch_add(results[i].objects_read.size(), std::memory_order_relaxed);
     }
   };
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -251,6 +259,7 @@ Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& opti
   Inventory inv;
   inv.files = static_cast<int>(sources.size());
   std::size_t objects = 0;
+  SourceLocation past_limit; // of the object that passed --max-objects
   for (detail::ChunkResult& r : results) {
     if (objects > options.limits.max_objects) {
       // What one thread would have built stops at the document that passed
@@ -259,7 +268,10 @@ Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& opti
       break;
     }
     inv.documents += r.documents;
-    objects += r.objects.size();
+    if (objects + r.objects_read.size() > options.limits.max_objects) {
+      past_limit = r.objects_read[options.limits.max_objects - objects];
+    }
+    objects += r.objects_read.size();
     for (const auto& [kind, count] : r.skipped_kinds) {
       inv.skipped_kinds[kind] += count;
     }
@@ -288,9 +300,8 @@ Inventory load_sources(std::vector<SourceText>& sources, const LoadOptions& opti
     r = detail::ChunkResult{};
   }
   if (objects > options.limits.max_objects) {
-    inv.errors.push_back(Diagnostic{Severity::error, SourceLocation{}, "",
-                                    "more than " + std::to_string(options.limits.max_objects) +
-                                        " objects (raise the limit with --max-objects)"});
+    inv.errors.push_back(Diagnostic{Severity::error, past_limit, "",
+                                    detail::too_many_objects_message(options.limits.max_objects)});
   }
   finalize(inv, options);
   return inv;

@@ -451,6 +451,7 @@ private:
       error(root, path, "a YAML alias repeats an object that is already loaded");
       return;
     }
+    m_result.objects_read.push_back(at(root));
     if (root.type != RawType::map) {
       m_object.clear();
       error(root, path, std::string("expected a Kubernetes object (a mapping), found ") + type_name(root));
@@ -464,10 +465,11 @@ private:
       return;
     }
     if (kind->size() >= 4 && kind->compare(kind->size() - 4, 4, "List") == 0) {
+      m_result.objects_read.pop_back(); // its items are the objects
       const RawNode* items = as_seq(field(&root, "items"), Path{}.field("items"));
       if (items) {
         for (std::uint32_t i = 0; i < items->child_count; ++i) {
-          if (m_result.objects.size() > m_max_objects) {
+          if (m_result.objects_read.size() > m_max_objects) {
             return; // the loader reports --max-objects
           }
           build_object(m_doc.child(*items, i), path.field("items").item(i));

@@ -25,6 +25,9 @@ struct ChunkResult {
   std::vector<Diagnostic> warnings;
   std::map<std::string, int> skipped_kinds;
   int documents = 0;
+  // Where each object read is, valid or not, in order (a List counts its
+  // items, not itself): what --max-objects counts.
+  std::vector<SourceLocation> objects_read;
 };
 
 // Builds every object of doc (a List's items one by one) into result.

@@ -14,13 +14,20 @@ namespace npcheck::model {
 
 // Resource bounds that keep hostile input harmless; each has a CLI flag.
 struct LoadLimits {
-  std::size_t max_file_bytes = 256u * 1024u * 1024u;  // --max-file-size
-  std::size_t max_input_bytes = 256u * 1024u * 1024u; // --max-input-size, all inputs together
+  // Peak memory is at most about 35 bytes per input byte (model/load.cpp),
+  // so the default total keeps the worst case under 5 GiB.
+  std::size_t max_file_bytes = 128u * 1024u * 1024u;  // --max-file-size
+  std::size_t max_input_bytes = 128u * 1024u * 1024u; // --max-input-size, all inputs together
   int max_depth = 200;                                 // --max-depth
   std::size_t max_objects = 2'000'000;                 // --max-objects
   // Nodes YAML aliases may repeat in one document (a scalar counts one per
   // 64 bytes); aliases are shared, but what they repeat is read repeatedly.
   std::size_t max_alias_nodes = 1'000'000; // --max-alias-nodes
+  // Longest YAML flow collection ([...] or {...}) that yaml-cpp may hold
+  // whole before it reports any event: it keeps 150 to 250 bytes of tokens
+  // per byte of such a collection (a nested one, or one that starts a
+  // document).
+  std::size_t max_flow_bytes = 256u * 1024u; // --max-flow-size
   // How long to wait for a process to open a named pipe (FIFO) for writing;
   // no flag: a writer that exists opens it at once.
   std::chrono::milliseconds fifo_writer_wait{30'000};
