@@ -476,7 +476,7 @@ private:
   }
 
   Labels read_labels(const RawNode& map, const Path& path) {
-    Labels labels;
+    std::vector<Labels::Entry> entries;
     for (std::uint32_t i = 0; i + 1 < map.child_count; i += 2) {
       const RawNode& key = m_doc.child(map, i);
       const RawNode& value = m_doc.child(map, i + 1);
@@ -494,9 +494,9 @@ private:
         error(value, p, "invalid label value '" + *text + "': " + why);
         continue;
       }
-      labels.set(key.value, *text);
+      entries.emplace_back(key.value, *text);
     }
-    return labels;
+    return Labels(std::move(entries));
   }
 
   std::optional<Requirement> read_requirement(const RawNode& entry, const Path& path) {

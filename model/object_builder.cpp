@@ -333,11 +333,14 @@ private:
 
   // ---- shared pieces ----------------------------------------------------
   Labels read_labels(const RawNode* node, const Path& path) {
-    Labels labels;
     const RawNode* map = as_map(node, path);
     if (!map) {
-      return labels;
+      return Labels();
     }
+    // Built at once, not by sorted insertion: an object with N labels takes
+    // O(N log N), not O(N^2).
+    std::vector<Labels::Entry> entries;
+    entries.reserve(map->child_count / 2);
     for (std::uint32_t i = 0; i + 1 < map->child_count; i += 2) {
       const RawNode& key = m_doc.child(*map, i);
       const RawNode& value = m_doc.child(*map, i + 1);
@@ -357,9 +360,9 @@ private:
         error(value, p, "invalid label value '" + *v + "': " + why);
         continue;
       }
-      labels.set(key.value, *v);
+      entries.emplace_back(key.value, *v);
     }
-    return labels;
+    return Labels(std::move(entries));
   }
 
   struct Meta {
