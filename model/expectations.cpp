@@ -429,6 +429,10 @@ private:
       error(node, path, "invalid CIDR '" + *text + "' (expected e.g. 10.0.0.0/16 or fd00::/64)");
       return std::nullopt;
     }
+    if (std::string why = cidr->mapped_problem(); !why.empty()) {
+      error(node, path, "invalid CIDR '" + *text + "': " + why);
+      return std::nullopt;
+    }
     if (cidr->has_host_bits()) {
       Cidr network{cidr->first(), cidr->prefix};
       warning(node, path,

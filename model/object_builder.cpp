@@ -789,6 +789,9 @@ private:
     std::optional<Cidr> cidr = Cidr::parse(*text);
     if (!cidr) {
       error(node, path, "invalid CIDR '" + *text + "' (expected e.g. 10.0.0.0/16 or fd00::/64)");
+    } else if (std::string why = cidr->mapped_problem(); !why.empty()) {
+      error(node, path, "invalid CIDR '" + *text + "': " + why);
+      return std::nullopt;
     }
     return cidr;
   }

@@ -216,6 +216,17 @@ TEST_CASE("validate::ip_block") {
              "input.yaml:10:17: error: NetworkPolicy ns/np: spec.ingress[0].from[0].ipBlock.cidr: "
              "required field is missing");
   }
+  SUBCASE("IPv4-mapped IPv6 CIDRs, as strict API server validation rejects them") {
+    CHECK_EQ(peer_error("{ipBlock: {cidr: '::ffff:10.0.0.0/104'}}"),
+             "input.yaml:10:24: error: NetworkPolicy ns/np: spec.ingress[0].from[0].ipBlock.cidr: "
+             "invalid CIDR '::ffff:10.0.0.0/104': must not have an IPv4-mapped IPv6 address (it "
+             "means 10.0.0.0/8 to some implementations and no IPv4 address to others: write that)");
+    CHECK_EQ(peer_error("{ipBlock: {cidr: 'fd00::/8', except: ['::ffff:0:0/80']}}"),
+             "input.yaml:10:45: error: NetworkPolicy ns/np: spec.ingress[0].from[0].ipBlock.except[0]: "
+             "invalid CIDR '::ffff:0:0/80': must not have an IPv4-mapped IPv6 address");
+    // A block that merely contains ::ffff:0:0/96 is an ordinary IPv6 block.
+    CHECK_EQ(peer_error("{ipBlock: {cidr: '::/64'}}"), "");
+  }
 }
 
 TEST_CASE("validate::peer") {
