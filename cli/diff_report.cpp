@@ -169,7 +169,7 @@ void write_diff_json(std::ostream& out, const ConnectivityDiff& diff) {
                     {"connections_changed", diff.count(ChangeKind::changed)},
                     {"endpoints_added", diff.added_endpoints.size()},
                     {"endpoints_removed", diff.removed_endpoints.size()}};
-  out << doc.dump(2) << '\n';
+  out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 void write_diff_markdown(std::ostream& out, const ConnectivityDiff& diff, std::size_t max_rows) {

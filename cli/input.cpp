@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
 
+#include <npcheck/model/error.hpp>
+
 #include <ostream>
 
 namespace npcheck::cli {
@@ -100,7 +102,7 @@ std::optional<model::Inventory> load_inventory(const InputOptions& options, Outp
     io.err << "npcheck: skipped " << total << " object" << (total == 1 ? "" : "s")
            << " of kinds npcheck does not model:\n";
     for (const auto& [kind, count] : inventory.skipped_kinds) {
-      io.err << "  " << kind << ": " << count << '\n';
+      io.err << "  " << model::escape_control(kind) << ": " << count << '\n';
     }
   }
   for (const model::Diagnostic& d : inventory.errors) {

@@ -241,7 +241,7 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
     }
     j["egress"] = side_json(result.egress, *inventory);
     j["ingress"] = side_json(result.ingress, *inventory);
-    io.out << j.dump(2) << '\n';
+    io.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else if (options.explain) {
     io.out << "from: " << src_name << '\n' << "to:   " << dst_name << '\n';
     if (result.always != analyzer::AlwaysAllowed::no) {

@@ -114,7 +114,7 @@ void print_json(const std::vector<Finding>& findings, std::ostream& out) {
   nlohmann::json root;
   root["findings"] = std::move(list);
   root["summary"] = {{"error", counts[2]}, {"warning", counts[1]}, {"info", counts[0]}};
-  out << root.dump(2) << '\n';
+  out << root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 void print_sarif(const std::vector<Finding>& findings, std::ostream& out) {
@@ -157,7 +157,7 @@ void print_sarif(const std::vector<Finding>& findings, std::ostream& out) {
       {"version", "2.1.0"},
       {"runs", nlohmann::json::array({{{"tool", {{"driver", std::move(driver)}}},
                                        {"results", std::move(results)}}})}};
-  out << sarif.dump(2) << '\n';
+  out << sarif.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 int run_lint(const LintCommandOptions& options, Output& io) {
