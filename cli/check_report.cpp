@@ -187,10 +187,12 @@ void write_check_text(std::ostream& out, const CheckReport& report) {
   for (const CheckedExpectation& c : report.checked) {
     const ExpectationResult& r = c.result;
     if (r.passed()) {
-      out << "PASS " << c.expectation->name << " (" << plural(r.pairs, "pair") << ")\n";
+      out << "PASS " << model::escape_control(c.expectation->name) << " (" << plural(r.pairs, "pair")
+          << ")\n";
       continue;
     }
-    out << "FAIL " << c.expectation->name << " (" << c.expectation->where.to_string() << ")\n";
+    out << "FAIL " << model::escape_control(c.expectation->name) << " ("
+        << c.expectation->where.to_string() << ")\n";
     write_details(out, c, program, "  ");
   }
   out << report.passed << " passed, " << report.failed << " failed\n";
@@ -238,7 +240,7 @@ void write_check_json(std::ostream& out, const CheckReport& report) {
   doc["passed"] = report.passed;
   doc["failed"] = report.failed;
   add_unmodelled_policies(doc, inventory);
-  out << doc.dump(2) << '\n';
+  out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 // JUnit XML as the common schema (Jenkins' junit-10.xsd, Ant's) defines it:

@@ -37,7 +37,16 @@ struct InputOptions {
   std::string command;              // the subcommand, named in hints
   model::PodsKeptApart kept_apart;  // pods a question names
   std::string label;                // "base"/"head" when a command reads two inputs
+  // Shared by the loads of one command (--max-input-size counts them all);
+  // nullptr: each load has its own.
+  model::InputBudget* budget = nullptr;
 };
+
+// Checks an option value that names a file: "-" or a path, not a word that
+// looks like an option (CLI11 takes "--head -q" as the path "-q").
+const CLI::Validator& path_value();
+// Checks a count or size: a negative value is an error, not a huge number.
+const CLI::Validator& non_negative();
 
 // What -n means on a command: the default namespace everywhere; on matrix,
 // where --namespace filters, only -n and --default-namespace set it.

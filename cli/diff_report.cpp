@@ -177,7 +177,7 @@ void write_diff_json(std::ostream& out, const ConnectivityDiff& diff, const mode
     };
     doc["unmodelled_policies"] = {{"base", list(base)}, {"head", list(head)}};
   }
-  out << doc.dump(2) << '\n';
+  out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 void write_diff_markdown(std::ostream& out, const ConnectivityDiff& diff, std::size_t max_rows) {

@@ -6,20 +6,121 @@
 // it into a temporary directory. A path that does not exist at the revision
 // is an empty directory there (the change adds it). git's own error text is
 // kept for the message when a step fails.
+//
+// The directory must not outlive an interrupted run (Ctrl-C, kill, a closed
+// terminal): while a snapshot exists, SIGINT, SIGTERM and SIGHUP (unless
+// ignored) go to a handler that removes the tree with async-signal-safe
+// calls only (openat, getdents64, unlinkat), then restores the previous
+// disposition and raises the signal again, so that npcheck still ends the way
+// the signal says.
 #include "git_snapshot.hpp"
 
 #include <npcheck/model/error.hpp>
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
-#include <sys/wait.h>
 
 namespace npcheck::cli {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+// ---- removal on a signal ----------------------------------------------------
+
+constexpr int k_signals[] = {SIGINT, SIGTERM, SIGHUP};
+constexpr std::size_t k_signal_count = sizeof k_signals / sizeof k_signals[0];
+
+// The snapshot to remove, as an absolute path; only one exists at a time.
+char g_root[4096];
+volatile std::sig_atomic_t g_armed = 0;
+struct sigaction g_previous[k_signal_count];
+bool g_installed[k_signal_count];
+
+// Removes name under directory dir and everything below it; async-signal-safe.
+void remove_tree(int dir, const char* name, int depth) {
+  if (::unlinkat(dir, name, 0) == 0 || depth > 64) {
+    return;
+  }
+  const int fd = ::openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0) {
+    alignas(dirent64) char buffer[2048];
+    // Entries are removed while the directory is read: read it again from
+    // the start until a pass finds nothing left (a few passes at most, in
+    // case something cannot be removed).
+    bool removed = true;
+    for (int pass = 0; removed && pass < 8; ++pass) {
+      removed = false;
+      ::lseek(fd, 0, SEEK_SET);
+      ssize_t n = 0;
+      while ((n = ::getdents64(fd, buffer, sizeof buffer)) > 0) {
+        for (ssize_t offset = 0; offset < n;) {
+          const auto* entry = reinterpret_cast<const dirent64*>(buffer + offset);
+          offset += entry->d_reclen;
+          if (std::strcmp(entry->d_name, ".") == 0 || std::strcmp(entry->d_name, "..") == 0) {
+            continue;
+          }
+          remove_tree(fd, entry->d_name, depth + 1);
+          removed = true;
+        }
+      }
+    }
+    ::close(fd);
+  }
+  ::unlinkat(dir, name, AT_REMOVEDIR);
+}
+
+extern "C" void remove_snapshot_and_reraise(int signal) {
+  if (g_armed) {
+    g_armed = 0;
+    remove_tree(AT_FDCWD, g_root, 0);
+  }
+  for (std::size_t i = 0; i < k_signal_count; ++i) {
+    if (k_signals[i] == signal && g_installed[i]) {
+      ::sigaction(signal, &g_previous[i], nullptr);
+    }
+  }
+  ::raise(signal);
+}
+
+void arm_removal(const std::string& root) {
+  if (root.size() >= sizeof g_root) {
+    return;
+  }
+  std::memcpy(g_root, root.c_str(), root.size() + 1);
+  for (std::size_t i = 0; i < k_signal_count; ++i) {
+    struct sigaction current {};
+    g_installed[i] = false;
+    if (::sigaction(k_signals[i], nullptr, &current) != 0 || current.sa_handler == SIG_IGN) {
+      continue; // an ignored signal stays ignored (nohup, background jobs)
+    }
+    struct sigaction handler {};
+    handler.sa_handler = remove_snapshot_and_reraise;
+    sigemptyset(&handler.sa_mask);
+    g_installed[i] = ::sigaction(k_signals[i], &handler, &g_previous[i]) == 0;
+  }
+  g_armed = 1;
+}
+
+void disarm_removal() {
+  g_armed = 0;
+  for (std::size_t i = 0; i < k_signal_count; ++i) {
+    if (g_installed[i]) {
+      ::sigaction(k_signals[i], &g_previous[i], nullptr);
+      g_installed[i] = false;
+    }
+  }
+}
+
+// ---- git ------------------------------------------------------------------
 
 [[noreturn]] void fail(const std::string& message) {
   throw model::Error(model::SourceLocation{}, "--base-ref: " + message);
@@ -76,7 +177,8 @@ GitSnapshot::GitSnapshot(const std::string& revision, const std::vector<std::str
   if (!mkdtemp(temp.data())) {
     fail("cannot create a temporary directory");
   }
-  m_root = temp;
+  m_root = fs::absolute(temp).string();
+  arm_removal(m_root);
   try {
     for (std::size_t i = 0; i < paths.size(); ++i) {
       const fs::path path(paths[i]);
@@ -135,6 +237,7 @@ GitSnapshot::GitSnapshot(const std::string& revision, const std::vector<std::str
       m_git_names.push_back(revision + ':' + (rel == "." ? std::string() : rel));
     }
   } catch (...) {
+    disarm_removal();
     std::error_code ec;
     fs::remove_all(m_root, ec);
     throw;
@@ -142,6 +245,7 @@ GitSnapshot::GitSnapshot(const std::string& revision, const std::vector<std::str
 }
 
 GitSnapshot::~GitSnapshot() {
+  disarm_removal();
   std::error_code ec;
   fs::remove_all(m_root, ec);
 }

@@ -1,9 +1,36 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
 
+#include <npcheck/model/error.hpp>
+
 #include <ostream>
 
 namespace npcheck::cli {
+
+const CLI::Validator& path_value() {
+  static const CLI::Validator validator(
+      [](std::string& value) -> std::string {
+        if (value.size() > 1 && value.front() == '-') {
+          return "'" + value + "' is an option, not a path (a file of that name is ./" + value + ")";
+        }
+        return {};
+      },
+      "");
+  return validator;
+}
+
+const CLI::Validator& non_negative() {
+  static const CLI::Validator validator(
+      [](std::string& value) -> std::string {
+        if (value.find_first_not_of(" \t") != std::string::npos &&
+            value[value.find_first_not_of(" \t")] == '-') {
+          return "'" + value + "' is negative (expected 0 or more)";
+        }
+        return {};
+      },
+      "");
+  return validator;
+}
 
 void add_input_options(CLI::App& command, InputOptions& options, NamespaceOption ns) {
   command.add_option("-f,--filename", options.files,
@@ -11,6 +38,7 @@ void add_input_options(CLI::App& command, InputOptions& options, NamespaceOption
                      "leaving out hidden paths, Helm charts and kustomizations); "
                      "'-' reads standard input; repeatable")
       ->required()
+      ->check(path_value())
       ->type_name("PATH");
   add_load_options(command, options, ns);
 }
@@ -37,6 +65,13 @@ void add_load_options(CLI::App& command, InputOptions& options, NamespaceOption 
   command.add_option("--max-file-size", options.limits.max_file_bytes,
                      "Largest input file accepted, in bytes")
       ->capture_default_str()
+      ->check(non_negative())
+      ->type_name("BYTES")
+      ->group(limits);
+  command.add_option("--max-input-size", options.limits.max_input_bytes,
+                     "Most bytes accepted from all inputs together")
+      ->capture_default_str()
+      ->check(non_negative())
       ->type_name("BYTES")
       ->group(limits);
   command.add_option("--max-depth", options.limits.max_depth, "Deepest nesting accepted in a document")
@@ -46,11 +81,19 @@ void add_load_options(CLI::App& command, InputOptions& options, NamespaceOption 
       ->group(limits);
   command.add_option("--max-objects", options.limits.max_objects, "Most objects accepted in all inputs")
       ->capture_default_str()
+      ->check(non_negative())
       ->type_name("N")
+      ->group(limits);
+  command.add_option("--max-flow-size", options.limits.max_flow_bytes,
+                     "Largest YAML flow collection ([...] or {...}) held whole while reading, in bytes")
+      ->capture_default_str()
+      ->check(non_negative())
+      ->type_name("BYTES")
       ->group(limits);
   command.add_option("--max-alias-nodes", options.limits.max_alias_nodes,
                      "Most nodes YAML aliases and merge keys may repeat in one document")
       ->capture_default_str()
+      ->check(non_negative())
       ->type_name("N")
       ->group(limits);
 }
@@ -64,6 +107,7 @@ model::LoadOptions load_options(const InputOptions& options) {
   load.command = options.command.empty() ? "validate" : options.command;
   load.fold_pods = !options.pods;
   load.kept_apart = options.kept_apart;
+  load.budget = options.budget;
   return load;
 }
 
@@ -102,7 +146,7 @@ void print_load_notes(const model::Inventory& inventory, const InputOptions& opt
     io.err << "npcheck: skipped " << total << " object" << (total == 1 ? "" : "s")
            << " of kinds npcheck does not model:\n";
     for (const auto& [kind, count] : inventory.skipped_kinds) {
-      io.err << "  " << kind << ": " << count << '\n';
+      io.err << "  " << model::escape_control(kind) << ": " << count << '\n';
     }
   }
   if (!inventory.non_objects.empty()) {

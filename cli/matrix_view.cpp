@@ -44,7 +44,9 @@ struct KeyHash {
   }
 };
 
-std::string json_string(const std::string& text) { return nlohmann::json(text).dump(); }
+std::string json_string(const std::string& text) {
+  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 std::string connections_json(const ConnectionSet& set) {
   std::string text = "{";
@@ -737,7 +739,7 @@ void write_matrix_html(const MatrixView& view, const Matrix& matrix,
                              connection_text(view.connections[edge.connection]),
                              egress_text[edge.from] + "\n" + ingress_text[edge.to]});
   }
-  std::string json = data.dump();
+  std::string json = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   // Keep "</script>" inside strings from closing the element.
   std::string safe;
   safe.reserve(json.size());

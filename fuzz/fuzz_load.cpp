@@ -9,9 +9,11 @@
 // load alike on one thread and on three. Loading
 // must end in an Inventory (or model::Error for a too large text, which
 // cannot happen here), every diagnostic must be well-formed, and an Inventory
-// without errors must keep validation's promises (invariants.hpp). The
-// analyzer then runs on it: engine against reference for the first few
-// workloads, matrix against engine.
+// without errors must keep validation's promises (invariants.hpp). The same
+// bytes named .json are read as JSON only: that too ends in an Inventory with
+// well-formed diagnostics, and when it has no error, the YAML-named reading
+// has none either. The analyzer then runs on it: engine against reference
+// for the first few workloads, matrix against engine.
 #include "targets.hpp"
 
 #include "check.hpp"
@@ -36,6 +38,7 @@ int fuzz_load(const std::uint8_t* data, std::size_t size) {
   options.limits.max_file_bytes = 1u << 20;
   options.limits.max_depth = 64;
   options.limits.max_objects = 64;
+  options.limits.max_flow_bytes = 4096;
   // Without a '*' there is no alias, so nothing may count as repeated.
   const bool aliases = text.find('*') != std::string_view::npos;
   options.limits.max_alias_nodes = aliases ? 4096 : 0;
@@ -49,6 +52,15 @@ int fuzz_load(const std::uint8_t* data, std::size_t size) {
     return 0;
   }
   check_diagnostics(inventory, text, k_file);
+  {
+    static const std::string k_json_file = "input.json";
+    const model::Inventory json = model::load_string(text, k_json_file, options);
+    check_diagnostics(json, text, k_json_file);
+    if (json.ok() && !inventory.ok()) {
+      fail("read as JSON only, the text has no error, but read as input.yaml it has:\n" +
+           inventory.errors.front().to_string());
+    }
+  }
   // Several documents are parsed on several threads; the result must not change.
   if (text.find("\n---") != std::string_view::npos) {
     model::LoadOptions threaded = options;

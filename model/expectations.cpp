@@ -11,20 +11,17 @@
 // not just the first.
 #include <npcheck/model/expectations.hpp>
 
-#include "object_builder.hpp"
 #include "field_path.hpp"
+#include "input_reader.hpp"
+#include "object_builder.hpp"
 #include "raw_document.hpp"
 
 #include <npcheck/model/inventory.hpp>
 #include <npcheck/model/suggest.hpp>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <set>
 
@@ -440,6 +437,10 @@ private:
       error(node, path, "invalid CIDR '" + *text + "' (expected e.g. 10.0.0.0/16 or fd00::/64)");
       return std::nullopt;
     }
+    if (std::string why = cidr->mapped_problem(); !why.empty()) {
+      error(node, path, "invalid CIDR '" + *text + "': " + why);
+      return std::nullopt;
+    }
     if (cidr->has_host_bits()) {
       Cidr network{cidr->first(), cidr->prefix};
       warning(node, path,
@@ -487,7 +488,7 @@ private:
   }
 
   Labels read_labels(const RawNode& map, const Path& path) {
-    Labels labels;
+    std::vector<Labels::Entry> entries;
     for (std::uint32_t i = 0; i + 1 < map.child_count; i += 2) {
       const RawNode& key = m_doc.child(map, i);
       const RawNode& value = m_doc.child(map, i + 1);
@@ -505,9 +506,9 @@ private:
         error(value, p, "invalid label value '" + *text + "': " + why);
         continue;
       }
-      labels.set(key.value, *text);
+      entries.emplace_back(key.value, *text);
     }
-    return labels;
+    return Labels(std::move(entries));
   }
 
   std::optional<Requirement> read_requirement(const RawNode& entry, const Path& path) {
@@ -765,24 +766,14 @@ std::string EndpointSpec::to_string() const {
   return text;
 }
 
-ExpectationFile load_expectations(const std::string& path, const LoadLimits& limits) {
+ExpectationFile load_expectations(const std::string& path, const LoadLimits& limits, InputBudget* budget) {
   auto name = std::make_shared<const std::string>(path);
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     throw Error(SourceLocation{name, 0, 0}, "is a directory (expected an expectations file)");
   }
-  std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (!ec && size > limits.max_file_bytes) {
-    throw Error(SourceLocation{name, 0, 0},
-                "file is larger than " + std::to_string(limits.max_file_bytes) +
-                    " bytes (raise the limit with --max-file-size)");
-  }
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
-    throw Error(SourceLocation{name, 0, 0},
-                ec ? "no such file or directory" : "cannot read file: " + std::string(std::strerror(errno)));
-  }
-  std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+  InputBudget own_budget(limits.max_input_bytes);
+  std::string text = detail::read_input_file(path, name, limits, budget ? *budget : own_budget);
   return read_text(std::move(name), text, limits);
 }
 
@@ -798,9 +789,7 @@ ExpectationFile load_expectations_string(std::string_view text, const std::strin
                                          const LoadLimits& limits) {
   auto name = std::make_shared<const std::string>(file_name);
   if (text.size() > limits.max_file_bytes) {
-    throw Error(SourceLocation{name, 0, 0},
-                "file is larger than " + std::to_string(limits.max_file_bytes) +
-                    " bytes (raise the limit with --max-file-size)");
+    throw Error(SourceLocation{name, 0, 0}, detail::too_large_message(limits.max_file_bytes));
   }
   return read_text(std::move(name), text, limits);
 }

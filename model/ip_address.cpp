@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -58,6 +59,11 @@ std::pair<std::uint64_t, std::uint64_t> IpAddress::v6() const {
     low = (low << 8) | bytes[static_cast<std::size_t>(i + 8)];
   }
   return {high, low};
+}
+
+bool IpAddress::is_v4_mapped() const {
+  return family == IpFamily::v6 && std::all_of(bytes.begin(), bytes.begin() + 10, [](std::uint8_t b) { return b == 0; }) &&
+         bytes[10] == 0xff && bytes[11] == 0xff;
 }
 
 IpAddress IpAddress::from_v4(std::uint32_t value) {
@@ -136,6 +142,25 @@ bool Cidr::contains(const IpAddress& ip) const {
 bool Cidr::contains(const Cidr& other) const {
   return other.address.family == address.family && other.prefix >= prefix &&
          contains(other.address);
+}
+
+std::string Cidr::mapped_problem() const {
+  if (!address.is_v4_mapped()) {
+    return "";
+  }
+  // apimachinery's strict CIDR validation (util/validation/ip.go, parseCIDR)
+  // rejects it; older API servers accept it with a warning that names the
+  // IPv4 block, which is how Go's net package reads it, while other readers
+  // take it as IPv6 that no IPv4 packet matches.
+  std::string message = "must not have an IPv4-mapped IPv6 address";
+  if (prefix >= 96) {
+    IpAddress v4;
+    v4.family = IpFamily::v4;
+    std::copy(address.bytes.begin() + 12, address.bytes.end(), v4.bytes.begin());
+    message += " (it means " + Cidr{v4, prefix - 96}.to_string() +
+               " to some implementations and no IPv4 address to others: write that)";
+  }
+  return message;
 }
 
 std::string Cidr::to_string() const { return address.to_string() + '/' + std::to_string(prefix); }

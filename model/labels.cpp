@@ -4,6 +4,7 @@
 #include <npcheck/model/label_selector.hpp>
 
 #include <algorithm>
+#include <iterator>
 
 namespace npcheck::model {
 
@@ -11,6 +12,24 @@ Labels::Labels(std::initializer_list<Entry> entries) {
   for (const Entry& entry : entries) {
     set(entry.first, entry.second);
   }
+}
+
+Labels::Labels(std::vector<Entry> entries) : m_entries(std::move(entries)) {
+  std::stable_sort(m_entries.begin(), m_entries.end(),
+                   [](const Entry& a, const Entry& b) { return a.first < b.first; });
+  // Keep the last of each run of equal keys.
+  auto out = m_entries.begin();
+  for (auto it = m_entries.begin(); it != m_entries.end(); ++it) {
+    auto next = std::next(it);
+    if (next != m_entries.end() && next->first == it->first) {
+      continue;
+    }
+    if (out != it) {
+      *out = std::move(*it);
+    }
+    ++out;
+  }
+  m_entries.erase(out, m_entries.end());
 }
 
 void Labels::set(std::string key, std::string value) {

@@ -2,16 +2,25 @@
 //
 // Loading, as a list of passes:
 //  1. gather: expand paths (directories recursively, .yaml/.yml/.json only,
-//     sorted) and read each file whole (stdin for "-"), checking size limits;
-//  2. split: cut each text into documents at "---" lines (JSON texts whole);
+//     sorted) and read each file whole (stdin for "-"), counting bytes
+//     against the size limits as they are read (input_reader.cpp);
+//  2. split: cut each text into documents at "---" lines (.json files whole);
 //  3. parse and build: on every core, each chunk is parsed into RawDocuments
 //     and turned into validated objects; results stay per chunk;
 //  4. merge: chunk results are appended in input order, so output never
 //     depends on thread timing;
 //  5. finalize: sort, report duplicates with both places, imply namespaces
 //     that objects live in but no manifest defines.
+//
+// Memory: the texts stay whole until the end of step 4 (1 byte per input
+// byte), and each thread holds the RawDocuments of its current chunk: about
+// 64 bytes per node, 2 input bytes per node at worst ("[1,1,1,...]"), so at
+// most about 35 bytes per input byte in all, 4 for YAML manifests and 10 for
+// a JSON List (measured). yaml-cpp's own buffer is bounded apart
+// (raw_document.cpp). --max-input-size bounds the product.
 #include <npcheck/model/load.hpp>
 
+#include "input_reader.hpp"
 #include "object_builder.hpp"
 #include "pod_folding.hpp"
 #include "raw_document.hpp"
@@ -20,14 +29,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <iterator>
 #include <map>
-#include <sstream>
 #include <thread>
 #include <tuple>
 
@@ -55,39 +59,10 @@ bool has_manifest_extension(const fs::path& path) {
   return ext == ".yaml" || ext == ".yml" || ext == ".json";
 }
 
-std::string too_large(std::size_t limit) {
-  return "file is larger than " + std::to_string(limit) +
-         " bytes (raise the limit with --max-file-size)";
-}
-
-SourceText read_file(const std::string& display, const fs::path& path, const LoadLimits& limits) {
+SourceText read_file(const std::string& display, const fs::path& path, const LoadLimits& limits,
+                     InputBudget& budget) {
   auto name = std::make_shared<const std::string>(display);
-  std::error_code ec;
-  std::uintmax_t size = fs::file_size(path, ec);
-  if (!ec && size > limits.max_file_bytes) {
-    throw Error(SourceLocation{name, 0, 0}, too_large(limits.max_file_bytes));
-  }
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
-    throw Error(SourceLocation{name, 0, 0}, "cannot read file: " + std::string(std::strerror(errno)));
-  }
-  std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
-  if (stream.bad()) {
-    throw Error(SourceLocation{name, 0, 0}, "cannot read file");
-  }
-  return SourceText{std::move(name), std::move(text)};
-}
-
-SourceText read_stdin(const LoadLimits& limits) {
-  auto name = std::make_shared<const std::string>("<stdin>");
-  std::string text;
-  char buffer[65536];
-  while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
-    if (text.size() > limits.max_file_bytes) {
-      throw Error(SourceLocation{name, 0, 0}, too_large(limits.max_file_bytes));
-    }
-  }
+  std::string text = detail::read_input_file(path.string(), name, limits, budget);
   return SourceText{std::move(name), std::move(text)};
 }
 
@@ -113,7 +88,8 @@ bool excluded(const std::vector<std::string>& patterns, const std::string& path,
 // paths compared component by component.
 class Walker {
 public:
-  Walker(const LoadOptions& options, Gathered& out) : m_options(options), m_out(out) {}
+  Walker(const LoadOptions& options, Gathered& out, InputBudget& budget)
+      : m_options(options), m_out(out), m_budget(budget) {}
 
   void walk(const fs::path& dir, const std::string& below, const std::string& shown) {
     const std::string here = join_display(shown, below);
@@ -149,7 +125,7 @@ public:
       if (entry.is_directory(entry_ec) && !entry.is_symlink(entry_ec)) {
         walk(entry.path(), relative, shown);
       } else if (entry.is_regular_file(entry_ec) && has_manifest_extension(entry.path())) {
-        SourceText source = read_file(display, entry.path(), m_options.limits);
+        SourceText source = read_file(display, entry.path(), m_options.limits, m_budget);
         source.walked = true;
         m_out.sources.push_back(std::move(source));
       }
@@ -188,19 +164,22 @@ private:
 
   const LoadOptions& m_options;
   Gathered& m_out;
+  InputBudget& m_budget;
 };
 
-Gathered gather(const std::vector<std::string>& paths, const LoadOptions& options) {
+Gathered gather(const std::vector<std::string>& paths, const LoadOptions& options, InputBudget& budget) {
   Gathered out;
-  bool stdin_read = false;
+  if (std::count(paths.begin(), paths.end(), "-") > 1) {
+    // Read once, the second "-" would silently be empty.
+    throw Error({}, "'-' (standard input) is given more than once; it can be read only once");
+  }
   for (std::size_t i = 0; i < paths.size(); ++i) {
     const std::string& arg = paths[i];
     const std::string& shown = i < options.display_paths.size() ? options.display_paths[i] : arg;
     if (arg == "-") {
-      if (!stdin_read) {
-        out.sources.push_back(read_stdin(options.limits));
-        stdin_read = true;
-      }
+      auto name = std::make_shared<const std::string>("<stdin>");
+      std::string text = detail::read_standard_input(name, options.limits, budget);
+      out.sources.push_back(SourceText{std::move(name), std::move(text)});
       continue;
     }
     fs::path path(arg);
@@ -217,9 +196,9 @@ Gathered gather(const std::vector<std::string>& paths, const LoadOptions& option
       continue;
     }
     if (fs::is_directory(status)) {
-      Walker(options, out).walk(path, "", shown);
+      Walker(options, out, budget).walk(path, "", shown);
     } else {
-      out.sources.push_back(read_file(shown, path, options.limits));
+      out.sources.push_back(read_file(shown, path, options.limits, budget));
     }
   }
   return out;
@@ -316,10 +295,13 @@ Inventory load_sources(Gathered& gathered, const LoadOptions& options) {
     }
     chunks.insert(chunks.end(), more.begin(), more.end());
   }
-  std::vector<detail::ChunkResult> results(chunks.size());
+  // A result is made when its chunk is read: a stream of many tiny documents
+  // past --max-objects costs a pointer per chunk, not a ChunkResult.
+  std::vector<std::unique_ptr<detail::ChunkResult>> results(chunks.size());
   std::atomic<std::size_t> next{0};
-  // Objects built so far: past the limit, the remaining documents are not
-  // built at all, so that --max-objects bounds memory as well as the answer.
+  // Objects read so far (valid or not): past the limit, the remaining
+  // documents are not built at all, so that --max-objects bounds memory and
+  // time as well as the answer.
   std::atomic<std::size_t> built{0};
   auto worker = [&]() {
     std::vector<detail::RawDocument> docs;
@@ -328,13 +310,14 @@ Inventory load_sources(Gathered& gathered, const LoadOptions& options) {
         break;
       }
       docs.clear();
-      detail::parse_chunk(chunks[i], options.limits, docs, results[i].errors);
+      results[i] = std::make_unique<detail::ChunkResult>();
+      detail::parse_chunk(chunks[i], options.limits, docs, results[i]->errors);
       for (const detail::RawDocument& doc : docs) {
         detail::build_objects(doc, chunks[i].file, options.default_namespace, options.limits,
                               chunks[i].walked ? detail::Strictness::walked : detail::Strictness::strict,
-                              results[i]);
+                              *results[i]);
       }
-      built.fetch_add(results[i].objects.size(), std::memory_order_relaxed);
+      built.fetch_add(results[i]->objects_read.size(), std::memory_order_relaxed);
     }
   };
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -356,7 +339,12 @@ Inventory load_sources(Gathered& gathered, const LoadOptions& options) {
   inv.warnings = std::move(gathered.warnings);
   inv.skipped_paths = std::move(gathered.skipped_paths);
   std::size_t objects = 0;
-  for (detail::ChunkResult& r : results) {
+  SourceLocation past_limit; // of the object that passed --max-objects
+  for (std::size_t chunk = 0; chunk < results.size(); ++chunk) {
+    if (!results[chunk]) {
+      continue; // not read: the limit had passed (counted in the chunks that were)
+    }
+    detail::ChunkResult& r = *results[chunk];
     if (objects > options.limits.max_objects) {
       // What one thread would have built stops at the document that passed
       // the limit; drop what other threads built after it, so that the
@@ -364,7 +352,10 @@ Inventory load_sources(Gathered& gathered, const LoadOptions& options) {
       break;
     }
     inv.documents += r.documents;
-    objects += r.objects.size();
+    if (objects + r.objects_read.size() > options.limits.max_objects) {
+      past_limit = r.objects_read[options.limits.max_objects - objects];
+    }
+    objects += r.objects_read.size();
     for (const auto& [kind, count] : r.skipped_kinds) {
       inv.skipped_kinds[kind] += count;
     }
@@ -372,7 +363,7 @@ Inventory load_sources(Gathered& gathered, const LoadOptions& options) {
       inv.unmodelled_policies[kind] += count;
     }
     if (r.non_objects > 0) {
-      inv.non_objects[*chunks[static_cast<std::size_t>(&r - results.data())].file] += r.non_objects;
+      inv.non_objects[*chunks[chunk].file] += r.non_objects;
     }
     std::move(r.errors.begin(), r.errors.end(), std::back_inserter(inv.errors));
     std::move(r.warnings.begin(), r.warnings.end(), std::back_inserter(inv.warnings));
@@ -400,9 +391,8 @@ Inventory load_sources(Gathered& gathered, const LoadOptions& options) {
     r = detail::ChunkResult{};
   }
   if (objects > options.limits.max_objects) {
-    inv.errors.push_back(Diagnostic{Severity::error, SourceLocation{}, "",
-                                    "more than " + std::to_string(options.limits.max_objects) +
-                                        " objects (raise the limit with --max-objects)"});
+    inv.errors.push_back(Diagnostic{Severity::error, past_limit, "",
+                                    detail::too_many_objects_message(options.limits.max_objects)});
   }
   finalize(inv, options);
   return inv;
@@ -410,15 +400,33 @@ Inventory load_sources(Gathered& gathered, const LoadOptions& options) {
 
 } // namespace
 
+namespace {
+
+// Objects without a namespace are put in it, so it must be a name the API
+// server would accept for one.
+void check_default_namespace(const std::string& name) {
+  if (std::string why = detail::check_dns_label(name); !why.empty()) {
+    throw Error({}, "-n/--default-namespace: invalid namespace " + quote(name) + ": " + why);
+  }
+}
+
+} // namespace
+
 Inventory load_paths(const std::vector<std::string>& paths, const LoadOptions& options) {
-  Gathered gathered = gather(paths, options);
+  check_default_namespace(options.default_namespace);
+  InputBudget own_budget(options.limits.max_input_bytes);
+  Gathered gathered = gather(paths, options, options.budget ? *options.budget : own_budget);
   return load_sources(gathered, options);
 }
 
 Inventory load_string(std::string_view text, const std::string& file_name, const LoadOptions& options) {
+  check_default_namespace(options.default_namespace);
   auto name = std::make_shared<const std::string>(file_name);
   if (text.size() > options.limits.max_file_bytes) {
-    throw Error(SourceLocation{name, 0, 0}, too_large(options.limits.max_file_bytes));
+    throw Error(SourceLocation{name, 0, 0}, detail::too_large_message(options.limits.max_file_bytes));
+  }
+  if (text.size() > options.limits.max_input_bytes) {
+    InputBudget(options.limits.max_input_bytes).take(text.size(), name);
   }
   Gathered gathered;
   gathered.sources.push_back(SourceText{std::move(name), std::string(text)});

@@ -186,6 +186,19 @@ private:
     }
     return enter(*node, path) ? node : nullptr;
   }
+  // A list entry that is an object. A null entry is decoded as Go decodes
+  // it, into the zero value (an empty object), and then validated like any
+  // other entry: `ports: [null]` is `ports: [{}]` (TCP, every port) and
+  // `from: [null]` is a peer that names nothing, which is an error. The null
+  // node itself stands for the empty object (it has no fields).
+  const RawNode* as_entry_map(const RawNode& node, const Path& path) {
+    return node.type == RawType::null ? &node : as_map(&node, path);
+  }
+  // A list entry that is a string: null decodes to "", then is validated.
+  std::optional<std::string> as_entry_string(const RawNode& node, const Path& path) {
+    return node.type == RawType::null ? std::optional<std::string>("") : as_string(&node, path);
+  }
+
   std::optional<std::string> as_string(const RawNode* node, const Path& path) {
     if (!node || node->type == RawType::null) {
       return std::nullopt;
@@ -277,11 +290,14 @@ private:
 
   // ---- shared pieces ----------------------------------------------------
   Labels read_labels(const RawNode* node, const Path& path) {
-    Labels labels;
     const RawNode* map = as_map(node, path);
     if (!map) {
-      return labels;
+      return Labels();
     }
+    // Built at once, not by sorted insertion: an object with N labels takes
+    // O(N log N), not O(N^2).
+    std::vector<Labels::Entry> entries;
+    entries.reserve(map->child_count / 2);
     for (std::uint32_t i = 0; i + 1 < map->child_count; i += 2) {
       const RawNode& key = m_doc.child(*map, i);
       const RawNode& value = m_doc.child(*map, i + 1);
@@ -301,9 +317,9 @@ private:
         error(value, p, "invalid label value '" + *v + "': " + why);
         continue;
       }
-      labels.set(key.value, *v);
+      entries.emplace_back(key.value, *v);
     }
-    return labels;
+    return Labels(std::move(entries));
   }
 
   // metadata.ownerReferences: the controller entry.
@@ -312,7 +328,7 @@ private:
     const RawNode* refs = as_seq(node, path);
     for (std::uint32_t i = 0; refs && i < refs->child_count; ++i) {
       Path p = path.item(i);
-      const RawNode* ref = as_map(&m_doc.child(*refs, i), p);
+      const RawNode* ref = as_entry_map(m_doc.child(*refs, i), p);
       if (!ref) {
         continue;
       }
@@ -461,6 +477,7 @@ private:
       error(root, path, "a YAML alias repeats an object that is already loaded");
       return;
     }
+    m_result.objects_read.push_back(at(root));
     if (root.type != RawType::map) {
       m_object.clear();
       error(root, path, std::string("expected a Kubernetes object (a mapping), found ") + type_name(root));
@@ -497,10 +514,11 @@ private:
         items_default.kind = kind->substr(0, kind->size() - 4);
         items_default.api_version = api.value_or("");
       }
+      m_result.objects_read.pop_back(); // its items are the objects
       Path items_path = path.field("items");
       const RawNode* items = as_seq(field(&root, "items"), items_path);
       for (std::uint32_t i = 0; items && i < items->child_count; ++i) {
-        if (m_result.objects.size() > m_max_objects) {
+        if (m_result.objects_read.size() > m_max_objects) {
           return; // the loader reports --max-objects
         }
         items_default.item = "items[" + std::to_string(i) + "]";
@@ -667,13 +685,17 @@ private:
     std::set<std::string> names;
     for (std::uint32_t c = 0; containers && c < containers->child_count; ++c) {
       Path cp = containers_path.item(c);
-      const RawNode* container = as_map(&m_doc.child(*containers, c), cp);
+      const RawNode* container = as_entry_map(m_doc.child(*containers, c), cp);
       check_fields(container, cp, k_container_fields);
+      if (container && container->type == RawType::null) {
+        // The zero container, which the API server rejects for its missing name.
+        error(*container, cp.field("name"), "required field is missing");
+      }
       Path ports_path = cp.field("ports");
       const RawNode* ports = as_seq(field(container, "ports"), ports_path);
       for (std::uint32_t i = 0; ports && i < ports->child_count; ++i) {
         Path pp = ports_path.item(i);
-        const RawNode* entry = as_map(&m_doc.child(*ports, i), pp);
+        const RawNode* entry = as_entry_map(m_doc.child(*ports, i), pp);
         if (!entry) {
           continue;
         }
@@ -806,7 +828,7 @@ private:
     const RawNode* exprs = as_seq(field(map, "matchExpressions"), exprs_path);
     for (std::uint32_t i = 0; exprs && i < exprs->child_count; ++i) {
       Path p = exprs_path.item(i);
-      const RawNode* entry = as_map(&m_doc.child(*exprs, i), p);
+      const RawNode* entry = as_entry_map(m_doc.child(*exprs, i), p);
       if (!entry) {
         continue;
       }
@@ -849,7 +871,7 @@ private:
       for (std::uint32_t v = 0; values && v < values->child_count; ++v) {
         Path vp = values_path.item(v);
         const RawNode& value_node = m_doc.child(*values, v);
-        std::optional<std::string> value = as_string(&value_node, vp);
+        std::optional<std::string> value = as_entry_string(value_node, vp);
         if (!value) {
           ok = false;
           continue;
@@ -882,14 +904,18 @@ private:
     return selector;
   }
 
-  std::optional<Cidr> read_cidr(const RawNode* node, const Path& path) {
-    std::optional<std::string> text = as_string(node, path);
+  // A CIDR string; null reads as "", which is not one.
+  std::optional<Cidr> read_cidr(const RawNode& node, const Path& path) {
+    std::optional<std::string> text = as_entry_string(node, path);
     if (!text) {
       return std::nullopt;
     }
     std::optional<Cidr> cidr = Cidr::parse(*text);
     if (!cidr) {
-      error(*node, path, "invalid CIDR '" + *text + "' (expected e.g. 10.0.0.0/16 or fd00::/64)");
+      error(node, path, "invalid CIDR '" + *text + "' (expected e.g. 10.0.0.0/16 or fd00::/64)");
+    } else if (std::string why = cidr->mapped_problem(); !why.empty()) {
+      error(node, path, "invalid CIDR '" + *text + "': " + why);
+      return std::nullopt;
     }
     return cidr;
   }
@@ -902,18 +928,18 @@ private:
     check_fields(map, path, {"cidr", "except"});
     IpBlock block;
     block.where = at(*map);
-    if (!field(map, "cidr")) {
+    if (!present(field(map, "cidr"))) {
       error(*map, path.field("cidr"), "required field is missing");
       return std::nullopt;
     }
-    std::optional<Cidr> cidr = read_cidr(field(map, "cidr"), path.field("cidr"));
+    std::optional<Cidr> cidr = read_cidr(*field(map, "cidr"), path.field("cidr"));
     bool ok = cidr.has_value();
     Path except_path = path.field("except");
     const RawNode* excepts = as_seq(field(map, "except"), except_path);
     for (std::uint32_t i = 0; excepts && i < excepts->child_count; ++i) {
       Path p = except_path.item(i);
       const RawNode& except_node = m_doc.child(*excepts, i);
-      std::optional<Cidr> except = read_cidr(&except_node, p);
+      std::optional<Cidr> except = read_cidr(except_node, p);
       if (!except) {
         ok = false;
         continue;
@@ -946,7 +972,7 @@ private:
     const RawNode* seq = as_seq(node, path);
     for (std::uint32_t i = 0; seq && i < seq->child_count; ++i) {
       Path p = path.item(i);
-      const RawNode* entry = as_map(&m_doc.child(*seq, i), p);
+      const RawNode* entry = as_entry_map(m_doc.child(*seq, i), p);
       if (!entry) {
         ok = false;
         continue;
@@ -984,7 +1010,7 @@ private:
     const RawNode* seq = as_seq(node, path);
     for (std::uint32_t i = 0; seq && i < seq->child_count; ++i) {
       Path p = path.item(i);
-      const RawNode* entry = as_map(&m_doc.child(*seq, i), p);
+      const RawNode* entry = as_entry_map(m_doc.child(*seq, i), p);
       if (!entry) {
         ok = false;
         continue;
@@ -1118,7 +1144,7 @@ private:
       for (std::uint32_t i = 0; i < types->child_count; ++i) {
         Path p = types_path.item(i);
         const RawNode& type_node = m_doc.child(*types, i);
-        std::optional<std::string> type = as_string(&type_node, p);
+        std::optional<std::string> type = as_entry_string(type_node, p);
         if (!type) {
           continue;
         }

@@ -28,6 +28,9 @@ struct ChunkResult {
   std::map<std::pair<std::string, std::string>, int> unmodelled_policies;
   int non_objects = 0; // documents of a walked file that are not objects
   int documents = 0;
+  // Where each object read is, valid or not, in order (a List counts its
+  // items, not itself): what --max-objects counts.
+  std::vector<SourceLocation> objects_read;
 };
 
 // How a document is read. A file found by walking a directory may hold

@@ -12,6 +12,20 @@
 // kubectl types them (yaml_scalar.hpp); when a mapping closes, its keys are
 // spelt as the JSON keys kubectl sends, merge keys are expanded as go-yaml v2
 // expands them, and duplicate keys become problems of the document.
+//
+// Memory. yaml-cpp reads from a stream buffer over the chunk's bytes (no
+// copy), but its scanner keeps every token of a flow collection that could
+// still turn out to be a mapping key (one that starts a document, or one
+// nested in another flow collection) until the collection ends: about 150
+// bytes per byte, before any event reaches npcheck, so that neither the
+// depth limit nor anything else could stop an unclosed "[[[[..." or
+// "[a,[a,...". So a YAML chunk that contains flow collections is first
+// scanned for them (scan_flows: brackets outside quotes, comments and block
+// scalars). A flow collection nested deeper than --max-depth is cut after
+// the bracket that breaks the limit, so yaml-cpp reports the depth error
+// having seen only that much; and while yaml-cpp reads, the stream buffer
+// checks that it does not hold more than --max-flow-size bytes of one flow
+// collection without reporting an event.
 #include "raw_document.hpp"
 
 #include <nlohmann/json.hpp>
@@ -22,8 +36,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <functional>
+#include <istream>
 #include <optional>
-#include <sstream>
+#include <streambuf>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -351,9 +367,14 @@ std::string alias_limit_message(std::size_t limit) {
 class YamlEvents : public YAML::EventHandler {
 public:
   YamlEvents(std::vector<RawDocument>& out, int line_offset, const LoadLimits& limits)
-      : m_out(out), m_line_offset(line_offset), m_limits(limits) {}
+      : m_out(out), m_line_offset(line_offset), m_limits(limits), m_max_documents(limits.max_objects) {}
+
+  // The furthest position (bytes into the chunk) of an event so far: what
+  // yaml-cpp has read beyond it, it holds as tokens.
+  std::size_t furthest() const { return m_furthest; }
 
   void OnDocumentStart(const YAML::Mark& mark) override {
+    seen(mark);
     // yaml-cpp 0.7 never consumes a ',' after a top-level flow collection
     // ("[a],b") and reports empty documents at that place forever.
     if (mark.pos == m_last_document_start) {
@@ -361,6 +382,12 @@ public:
                           "invalid YAML: unexpected text after the end of the document"};
     }
     m_last_document_start = mark.pos;
+    // Every document is at least one object: a stream of millions of tiny
+    // documents stops here, not after all of them are parsed.
+    if (++m_documents > m_max_documents) {
+      throw LimitExceeded{mark.line + m_line_offset, mark.column + 1,
+                          too_many_objects_message(m_max_documents)};
+    }
     m_out.emplace_back();
     m_builder.emplace(m_out.back(), m_limits);
     m_anchors.clear();
@@ -368,9 +395,11 @@ public:
   void OnDocumentEnd() override { m_builder.reset(); }
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    seen(mark);
     remember(anchor, m_builder->add(make(RawType::null, mark)));
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    seen(mark);
     auto it = m_anchors.find(anchor);
     if (it == m_anchors.end()) {
       m_builder->add(make(RawType::null, mark));
@@ -380,6 +409,7 @@ public:
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    seen(mark);
     RawNode node = make(RawType::scalar, mark);
     node.value = value;
     std::string error;
@@ -424,7 +454,13 @@ private:
     node.column = mark.column + 1;
     return node;
   }
+  void seen(const YAML::Mark& mark) {
+    if (mark.pos > 0) {
+      m_furthest = std::max(m_furthest, static_cast<std::size_t>(mark.pos));
+    }
+  }
   void open(RawType type, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    seen(mark);
     if (!m_builder->open(type, mark.line + m_line_offset, mark.column + 1)) {
       throw LimitExceeded{mark.line + m_line_offset, mark.column + 1,
                           "nesting deeper than " + std::to_string(m_limits.max_depth) +
@@ -451,6 +487,9 @@ private:
   std::vector<RawDocument>& m_out;
   int m_line_offset;
   const LoadLimits& m_limits;
+  std::size_t m_max_documents;
+  std::size_t m_documents = 0;
+  std::size_t m_furthest = 0;
   std::optional<TreeBuilder> m_builder;
   std::unordered_map<YAML::anchor_t, std::uint32_t> m_anchors;
   std::vector<std::uint32_t> m_open_marks;
@@ -505,9 +544,10 @@ private:
 
 class JsonEvents : public nlohmann::json_sax<nlohmann::json> {
 public:
-  JsonEvents(RawDocument& doc, const TextPosition& position, int line_offset, const LoadLimits& limits)
-      : m_doc(doc), m_builder(doc, limits), m_position(position), m_line_offset(line_offset),
-        m_max_depth(limits.max_depth) {}
+  JsonEvents(RawDocument& doc, const TextPosition& position, const char* begin, int line_offset,
+             const LoadLimits& limits)
+      : m_doc(doc), m_builder(doc, limits), m_position(position), m_begin(begin),
+        m_line_offset(line_offset), m_max_depth(limits.max_depth) {}
 
   bool null() override { return scalar_literal("null", 4, RawType::null); }
   bool boolean(bool value) override {
@@ -517,7 +557,7 @@ public:
   bool number_unsigned(number_unsigned_t value) override { return number(std::to_string(value)); }
   bool number_float(number_float_t, const string_t& text) override { return number(text); }
   bool string(string_t& value) override {
-    RawNode node = at_end(static_cast<int>(value.size()) + 2, false);
+    RawNode node = at_end(token_length(), false);
     node.type = RawType::scalar;
     node.kind = ScalarKind::string;
     node.value = std::move(value);
@@ -545,6 +585,30 @@ public:
   std::optional<LimitExceeded> limit;
 
 private:
+  // Bytes of the string token that ends at the current position, quotes
+  // included: the decoded value is shorter when it has escapes.
+  // The opening quote is the nearest '"' before the closing one that is not
+  // escaped, i.e. preceded by an even number of backslashes; a JSON string
+  // holds no raw newline, so the token is on the current line.
+  int token_length() const {
+    const char* close = m_position.at - 1;
+    const char* p = close;
+    while (p > m_begin) {
+      --p;
+      if (*p != '"') {
+        continue;
+      }
+      const char* q = p;
+      while (q > m_begin && *(q - 1) == '\\') {
+        --q;
+      }
+      if ((p - q) % 2 == 0) {
+        break;
+      }
+    }
+    return static_cast<int>(m_position.at - p);
+  }
+
   // Position of a token that ended at the current position (or, for numbers,
   // one character before it: the lexer reads one character ahead).
   RawNode at_end(int length, bool lookahead) const {
@@ -593,6 +657,7 @@ private:
   RawDocument& m_doc;
   TreeBuilder m_builder;
   const TextPosition& m_position;
+  const char* m_begin; // of the chunk's text
   int m_line_offset;
   int m_max_depth;
   std::string m_error;
@@ -615,6 +680,15 @@ Diagnostic syntax_error(const Chunk& chunk, int line, int column, std::string me
   d.where = SourceLocation{chunk.file, line, column};
   d.message = std::move(message);
   return d;
+}
+
+// The 1-based line and column of text[offset] in chunk's file.
+std::pair<int, int> position_of(const Chunk& chunk, std::size_t offset) {
+  std::string_view before = chunk.text.substr(0, offset);
+  std::size_t line_start = before.rfind('\n');
+  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+  auto lines = static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+  return {chunk.first_line + lines, static_cast<int>(offset - line_start) + 1};
 }
 
 bool is_document_marker(std::string_view line) {
@@ -644,8 +718,14 @@ std::size_t first_significant(std::string_view text) {
   return text.size();
 }
 
-bool parse_json(const Chunk& chunk, const LoadLimits& limits, std::vector<RawDocument>& out,
-                std::vector<Diagnostic>& errors, bool report) {
+// How a chunk's JSON reading ended.
+struct JsonOutcome {
+  bool ok = false;
+  bool limit = false; // a limit, not the syntax, stopped it
+  Diagnostic error;
+};
+
+JsonOutcome parse_json(const Chunk& chunk, const LoadLimits& limits, std::vector<RawDocument>& out) {
   const char* begin = chunk.text.data();
   const char* end = begin + chunk.text.size();
   TextPosition position;
@@ -656,44 +736,313 @@ bool parse_json(const Chunk& chunk, const LoadLimits& limits, std::vector<RawDoc
     CountingIterator it(position.at, &position);
     ++it;
   }
+  JsonOutcome outcome;
+  std::size_t documents = 0;
   while (true) {
     while (position.at != end && is_space(*position.at)) {
       CountingIterator it(position.at, &position);
       ++it;
     }
     if (position.at == end) {
-      return true;
+      outcome.ok = true;
+      return outcome;
+    }
+    if (++documents > limits.max_objects) {
+      out.resize(first_new);
+      outcome.limit = true;
+      outcome.error = syntax_error(chunk, position.line + chunk.first_line - 1, position.column,
+                                   too_many_objects_message(limits.max_objects));
+      return outcome;
     }
     out.emplace_back();
-    JsonEvents events(out.back(), position, chunk.first_line, limits);
+    JsonEvents events(out.back(), position, begin, chunk.first_line, limits);
     CountingIterator first(position.at, &position);
     CountingIterator last(end, &position);
     bool ok = nlohmann::json::sax_parse(first, last, &events, nlohmann::json::input_format_t::json,
                                         false);
     if (!ok) {
-      if (!report) {
-        out.resize(first_new);
-        return false;
-      }
-      out.pop_back();
+      out.resize(first_new);
       if (events.limit) {
-        errors.push_back(syntax_error(chunk, events.limit->line, events.limit->column,
-                                      events.limit->message));
+        outcome.limit = true;
+        outcome.error = syntax_error(chunk, events.limit->line, events.limit->column, events.limit->message);
       } else {
-        errors.push_back(syntax_error(chunk, position.line + chunk.first_line - 1, position.column,
-                                      json_message(events.error())));
+        outcome.error = syntax_error(chunk, position.line + chunk.first_line - 1, position.column,
+                                     json_message(events.error()));
       }
-      return false;
+      return outcome;
     }
   }
 }
 
-void parse_yaml(const Chunk& chunk, const LoadLimits& limits, std::vector<RawDocument>& out,
-                std::vector<Diagnostic>& errors) {
-  // yaml-cpp reads from a std::istream; a stringbuf over the chunk's bytes is enough.
-  std::string copy(chunk.text);
-  std::istringstream stream(std::move(copy));
+// ---- flow collections in YAML ---------------------------------------------
+
+// Where the flow collections of a YAML text are, found by a scan that knows
+// just enough YAML: quoted scalars, comments, block scalars and the places
+// where a node (and so a flow collection) may start. It errs on the side of
+// seeing fewer flow collections (a block scalar's end is found by
+// indentation alone), which can only let yaml-cpp use more memory, never
+// make a valid document fail.
+struct FlowScan {
+  // Offset of the first '[' or '{' nested deeper than max_depth flow levels,
+  // and the brackets that close every flow collection open there.
+  std::size_t too_deep = std::string_view::npos;
+  std::string closers;
+  // [start, end) of the outermost flow collections longer than long_bytes
+  // (an unclosed one ends with the text).
+  std::vector<std::pair<std::size_t, std::size_t>> long_flows;
+};
+
+bool blank_or_end(std::string_view text, std::size_t i) {
+  return i >= text.size() || text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r';
+}
+
+// The offset just past the quoted scalar that opens at text[i].
+std::size_t skip_quoted(std::string_view text, std::size_t i) {
+  const char quote = text[i];
+  for (std::size_t j = i + 1; j < text.size(); ++j) {
+    if (quote == '"' && text[j] == '\\') {
+      ++j;
+    } else if (text[j] == quote) {
+      if (quote == '\'' && j + 1 < text.size() && text[j + 1] == '\'') {
+        ++j; // '' is an escaped quote
+        continue;
+      }
+      return j + 1;
+    }
+  }
+  return text.size();
+}
+
+std::size_t end_of_line(std::string_view text, std::size_t i) {
+  std::size_t eol = text.find('\n', i);
+  return eol == std::string_view::npos ? text.size() : eol;
+}
+
+FlowScan scan_flows(std::string_view text, int max_depth, std::size_t long_bytes) {
+  FlowScan scan;
+  if (text.find_first_of("[{") == std::string_view::npos) {
+    return scan;
+  }
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  int depth = 0;             // flow nesting at i
+  std::string open;          // the brackets open at i, while depth <= max_depth + 1
+  auto too_deep = [&](std::size_t at) {
+    scan.too_deep = at;
+    scan.closers.assign(open.rbegin(), open.rend());
+    for (char& bracket : scan.closers) {
+      bracket = bracket == '[' ? ']' : '}';
+    }
+    return scan;
+  };
+  std::size_t flow_start = 0; // of the outermost open flow collection
+  bool node_start = true;    // a node (so a quoted scalar or a collection) may start at i
+  std::size_t line_indent = 0;
+  bool line_start = true;
+  bool plain_last = false;          // the last token of the line so far is a plain scalar
+  std::size_t plain_indent = 0;     // indentation of the line where it is
+  bool continuation = false;        // the line may continue a plain scalar
+  while (i < n) {
+    const char c = text[i];
+    if (depth == 0 && line_start) {
+      std::size_t j = i;
+      while (j < n && text[j] == ' ') {
+        ++j;
+      }
+      line_indent = j - i;
+      line_start = false;
+      // A more indented line after a plain scalar continues it: "[" there is text.
+      node_start = !(continuation && line_indent > plain_indent);
+      plain_last = plain_last && !node_start;
+      i = j;
+      if (line_indent == 0 && text.substr(i, 3) == "---" && blank_or_end(text, i + 3)) {
+        i += 3;
+        node_start = true;
+        plain_last = false;
+      }
+      continue;
+    }
+    if (c == '\n') {
+      ++i;
+      if (depth == 0) {
+        line_start = true;
+        continuation = plain_last;
+        if (plain_last) {
+          plain_indent = std::min(plain_indent, line_indent);
+        }
+      }
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r') {
+      ++i;
+      continue;
+    }
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+      i = end_of_line(text, i);
+      continue;
+    }
+    if ((c == '\'' || c == '"') && node_start) {
+      i = skip_quoted(text, i);
+      node_start = false;
+      plain_last = false;
+      continue;
+    }
+    if ((c == '&' || c == '!') && node_start) {
+      while (!blank_or_end(text, i) && text[i] != ',' && text[i] != ']' && text[i] != '}') {
+        ++i;
+      }
+      continue;
+    }
+    if (depth == 0) {
+      if ((c == '|' || c == '>') && node_start) {
+        // A block scalar: its lines are blank or indented more than this one.
+        i = end_of_line(text, i);
+        while (i < n) {
+          std::size_t next = i + 1;
+          std::size_t j = next;
+          while (j < n && text[j] == ' ') {
+            ++j;
+          }
+          bool blank = j >= n || text[j] == '\n' || text[j] == '\r';
+          if (next >= n || (!blank && j - next <= line_indent)) {
+            break;
+          }
+          i = end_of_line(text, j);
+        }
+        node_start = false;
+        plain_last = false;
+        continue;
+      }
+      if ((c == '[' || c == '{') && node_start) {
+        depth = 1;
+        flow_start = i;
+        open.assign(1, c);
+        if (depth > max_depth) {
+          return too_deep(i);
+        }
+        node_start = true;
+        plain_last = false;
+        ++i;
+        continue;
+      }
+      if ((c == '-' || c == '?' || c == ':') && blank_or_end(text, i + 1)) {
+        node_start = true;
+        plain_last = false;
+        ++i;
+        continue;
+      }
+      if (!plain_last) {
+        plain_indent = line_indent;
+      }
+      plain_last = true;
+      node_start = false;
+      ++i;
+      continue;
+    }
+    // Inside a flow collection: plain scalars hold no flow indicator.
+    if (c == '[' || c == '{') {
+      open += c;
+      if (++depth > max_depth) {
+        return too_deep(i);
+      }
+      node_start = true;
+    } else if (c == ']' || c == '}') {
+      open.pop_back();
+      if (--depth == 0) {
+        if (i + 1 - flow_start > long_bytes) {
+          scan.long_flows.emplace_back(flow_start, i + 1);
+        }
+        plain_last = false;
+      }
+      node_start = false;
+    } else {
+      node_start = c == ',' || c == ':' || (c == '?' && blank_or_end(text, i + 1));
+    }
+    ++i;
+  }
+  if (depth > 0 && n - flow_start > long_bytes) {
+    scan.long_flows.emplace_back(flow_start, n);
+  }
+  return scan;
+}
+
+// yaml-cpp's input: the chunk's bytes as they are (no copy), handed out in
+// windows so that, between two windows, the reader can check how much
+// yaml-cpp holds.
+class ChunkStreamBuffer : public std::streambuf {
+public:
+  // check(served) runs before each window after the first; windows are a
+  // quarter of max_flow_bytes (at most 64 KiB), so that the limit holds to
+  // within a quarter.
+  ChunkStreamBuffer(std::string_view text, std::size_t max_flow_bytes, std::function<void(std::size_t)> check)
+      : m_text(text), m_window(std::clamp<std::size_t>(max_flow_bytes / 4, 1, 64 * 1024)),
+        m_check(std::move(check)) {
+    char* begin = const_cast<char*>(m_text.data()); // never written: no put area, no putback
+    setg(begin, begin, begin);
+  }
+
+protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) {
+      return traits_type::to_int_type(*gptr());
+    }
+    const auto served = static_cast<std::size_t>(egptr() - eback());
+    if (served >= m_text.size()) {
+      return traits_type::eof();
+    }
+    m_check(served);
+    const std::size_t next = std::min(m_text.size(), served + m_window);
+    setg(eback(), eback() + served, eback() + next);
+    return traits_type::to_int_type(*gptr());
+  }
+  int_type pbackfail(int_type) override { return traits_type::eof(); }
+
+private:
+  std::string_view m_text;
+  std::size_t m_window;
+  std::function<void(std::size_t)> m_check;
+};
+
+std::string flow_too_long_message(std::size_t max_flow_bytes) {
+  return "YAML flow collection ([...] or {...}) longer than " + std::to_string(max_flow_bytes) +
+         " bytes (write it in block style or as a JSON document, or raise the limit with "
+         "--max-flow-size)";
+}
+
+// How a chunk's YAML reading ended.
+struct YamlOutcome {
+  bool ok = true;
+  bool limit = false;      // a limit, not the syntax, stopped it
+  bool flow_limit = false; // that limit: a long flow collection
+  std::size_t error_offset = 0; // of a syntax error, in the text read
+  Diagnostic error;
+};
+
+// Reads text (the chunk's, or a cut of it) with yaml-cpp, checking at every
+// window that it holds no more than max_flow_bytes of one long flow
+// collection of flows without reporting an event.
+YamlOutcome run_yaml(const Chunk& chunk, std::string_view text, const FlowScan& flows,
+                     const LoadLimits& limits, std::vector<RawDocument>& out) {
+  YamlOutcome outcome;
   YamlEvents events(out, chunk.first_line, limits);
+  ChunkStreamBuffer buffer(text, limits.max_flow_bytes, [&](std::size_t served) {
+    const std::size_t held_from = events.furthest();
+    if (served <= held_from || served - held_from <= limits.max_flow_bytes) {
+      return;
+    }
+    for (const auto& [start, end] : flows.long_flows) {
+      const std::size_t from = std::max(start, held_from);
+      const std::size_t to = std::min(end, served);
+      if (to > from && to - from > limits.max_flow_bytes) {
+        auto [line, column] = position_of(chunk, start);
+        outcome.flow_limit = true;
+        throw LimitExceeded{line, column, flow_too_long_message(limits.max_flow_bytes)};
+      }
+    }
+  });
+  std::istream stream(&buffer);
+  // An exception from the buffer reaches the reader, not a stream state.
+  stream.exceptions(std::ios::badbit);
   std::size_t first_new = out.size();
   try {
     YAML::Parser parser(stream);
@@ -701,25 +1050,63 @@ void parse_yaml(const Chunk& chunk, const LoadLimits& limits, std::vector<RawDoc
     }
   } catch (const LimitExceeded& limit) {
     out.resize(first_new);
-    errors.push_back(syntax_error(chunk, limit.line, limit.column, limit.message));
+    outcome.ok = false;
+    outcome.limit = true;
+    outcome.error = syntax_error(chunk, limit.line, limit.column, limit.message);
   } catch (const YAML::Exception& ex) {
     out.resize(first_new);
+    outcome.ok = false;
     int line = ex.mark.is_null() ? 0 : ex.mark.line + chunk.first_line;
     int column = ex.mark.is_null() ? 0 : ex.mark.column + 1;
-    errors.push_back(syntax_error(chunk, line, column, "invalid YAML: " + ex.msg));
+    outcome.error_offset = ex.mark.is_null() ? text.size() : static_cast<std::size_t>(ex.mark.pos);
+    outcome.error = syntax_error(chunk, line, column, "invalid YAML: " + ex.msg);
   }
+  return outcome;
+}
+
+YamlOutcome parse_yaml(const Chunk& chunk, const LoadLimits& limits, std::vector<RawDocument>& out) {
+  const FlowScan flows = scan_flows(chunk.text, limits.max_depth, limits.max_flow_bytes);
+  if (flows.too_deep != std::string_view::npos) {
+    // Up to the bracket that breaks the limit, then closed: yaml-cpp reports
+    // the depth having held only that much. Should the scan have been wrong
+    // (no depth error there), the whole chunk is read after all.
+    const std::string cut = std::string(chunk.text.substr(0, flows.too_deep + 1)) + flows.closers;
+    std::size_t first_new = out.size();
+    YamlOutcome outcome = run_yaml(chunk, cut, flows, limits, out);
+    if (outcome.limit || (!outcome.ok && outcome.error_offset <= flows.too_deep)) {
+      return outcome;
+    }
+    out.resize(first_new);
+    if (!outcome.ok) {
+      // The closers did not fit what the scan saw: report what it found.
+      auto [line, column] = position_of(chunk, flows.too_deep);
+      outcome.error = syntax_error(chunk, line, column,
+                                   "nesting deeper than " + std::to_string(limits.max_depth) +
+                                       " levels (raise the limit with --max-depth)");
+      return outcome;
+    }
+  }
+  return run_yaml(chunk, chunk.text, flows, limits, out);
+}
+
+bool is_json_file(const std::string& name) {
+  return name.size() >= 5 && name.compare(name.size() - 5, 5, ".json") == 0;
 }
 
 } // namespace
 
+std::string too_many_objects_message(std::size_t max_objects) {
+  return "more than " + std::to_string(max_objects) + " objects (raise the limit with --max-objects)";
+}
+
 std::vector<Chunk> split_documents(std::shared_ptr<const std::string> file, std::string_view text) {
   std::vector<Chunk> chunks;
+  const bool strict_json = file && is_json_file(*file);
   std::size_t start = first_significant(text);
-  if (start < text.size() && (text[start] == '{' || text[start] == '[')) {
-    int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
-    std::size_t line_start = text.rfind('\n', start);
-    line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
-    chunks.push_back(Chunk{file, text.substr(line_start), line, true});
+  const bool json_text = start < text.size() && (text[start] == '{' || text[start] == '[');
+  if (strict_json) {
+    // A JSON file is a JSON stream: no "---" lines, no YAML.
+    chunks.push_back(Chunk{file, text, 1, json_text, true});
     return chunks;
   }
   std::size_t chunk_start = 0;
@@ -750,23 +1137,40 @@ std::vector<Chunk> split_documents(std::shared_ptr<const std::string> file, std:
 
 void parse_chunk(const Chunk& chunk, const LoadLimits& limits, std::vector<RawDocument>& out,
                  std::vector<Diagnostic>& errors) {
-  if (chunk.json) {
-    // JSON is YAML too: a document that only looks like JSON (a YAML flow
-    // mapping with unquoted keys) gets a second chance through yaml-cpp.
-    if (parse_json(chunk, limits, out, errors, false)) {
-      return;
+  if (!chunk.json && !chunk.strict_json) {
+    YamlOutcome yaml = parse_yaml(chunk, limits, out);
+    if (!yaml.ok) {
+      errors.push_back(std::move(yaml.error));
     }
-    std::vector<Diagnostic> yaml_errors;
-    std::size_t before = out.size();
-    parse_yaml(chunk, limits, out, yaml_errors);
-    if (yaml_errors.empty()) {
-      return;
-    }
-    out.resize(before);
-    parse_json(chunk, limits, out, errors, true);
     return;
   }
-  parse_yaml(chunk, limits, out, errors);
+  JsonOutcome json = parse_json(chunk, limits, out);
+  if (json.ok) {
+    return;
+  }
+  if (json.limit || chunk.strict_json) {
+    // A limit holds whatever the syntax; a .json file is JSON only (its
+    // trailing commas and NaN are errors, as kubectl reports them).
+    errors.push_back(std::move(json.error));
+    return;
+  }
+  // JSON is YAML too: a document that only looks like JSON (a YAML flow
+  // mapping with unquoted keys) gets a second chance through yaml-cpp. When
+  // both fail, the error of the reader that got further is the one that
+  // understood the document; a tie, or a flow collection too long for
+  // yaml-cpp, keeps the JSON one.
+  std::size_t before = out.size();
+  YamlOutcome yaml = parse_yaml(chunk, limits, out);
+  if (yaml.ok) {
+    return;
+  }
+  out.resize(before);
+  auto place = [](const Diagnostic& d) { return std::make_pair(d.where.line, d.where.column); };
+  if (yaml.flow_limit) {
+    json.error.message += " (read as YAML: " + yaml.error.message + ")";
+  }
+  const bool yaml_further = !yaml.flow_limit && place(yaml.error) > place(json.error);
+  errors.push_back(yaml_further ? std::move(yaml.error) : std::move(json.error));
 }
 
 } // namespace npcheck::model::detail

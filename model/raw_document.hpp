@@ -70,17 +70,28 @@ struct Chunk {
   std::shared_ptr<const std::string> file;
   std::string_view text;
   int first_line = 1; // 1-based line of text[0] in the file
-  bool json = false;
+  bool json = false;  // its first significant byte is '{' or '['
+  // From a .json file: JSON only, never read as YAML when it is not JSON.
+  bool strict_json = false;
   bool walked = false; // the file was found by walking a directory
 };
 
-// Splits a file's text into YAML documents at "---" lines; a text whose first
-// significant byte is '{' or '[' is one JSON chunk (or several concatenated).
+// Splits a file's text into documents at "---" lines. A chunk whose first
+// significant byte is '{' or '[' is JSON (one value, or several
+// concatenated), read as YAML only when it is not valid JSON and does not
+// come from a .json file. A .json file is one chunk.
 std::vector<Chunk> split_documents(std::shared_ptr<const std::string> file, std::string_view text);
 
 // Parses one chunk into documents. A syntax error or a broken limit becomes
-// a Diagnostic in errors (parsing of that chunk stops there).
+// a Diagnostic in errors (parsing of that chunk stops there). Memory stays
+// bounded by limits: nesting (max_depth, checked before yaml-cpp sees a deep
+// flow collection), documents in the chunk (max_objects) and how much a YAML
+// flow collection makes yaml-cpp hold before it reports events
+// (max_flow_bytes).
 void parse_chunk(const Chunk& chunk, const LoadLimits& limits, std::vector<RawDocument>& out,
                  std::vector<Diagnostic>& errors);
+
+// "more than N objects (raise the limit with --max-objects)"
+std::string too_many_objects_message(std::size_t max_objects);
 
 } // namespace npcheck::model::detail

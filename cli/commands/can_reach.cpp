@@ -108,7 +108,7 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
     j["connections"] = connections_json(result.allowed);
     j["flow"] = flow_json(program, result);
     add_unmodelled_policies(j, *inventory);
-    io.out << j.dump(2) << '\n';
+    io.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else if (options.explain) {
     io.out << "from: " << src_name << '\n' << "to:   " << dst_name << '\n';
     write_explanation(io.out, program, result, src, dst);

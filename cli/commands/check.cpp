@@ -86,11 +86,13 @@ void keep_named_pods(const std::vector<model::ExpectationFile>& files, InputOpti
 }
 
 int check(const CheckOptions& options, Output& io) {
+  model::InputBudget budget(options.input.limits.max_input_bytes);
   std::vector<model::ExpectationFile> files;
   for (const std::string& path : options.expect_files) {
-    files.push_back(model::load_expectations(path, options.input.limits));
+    files.push_back(model::load_expectations(path, options.input.limits, &budget));
   }
   InputOptions input = options.input;
+  input.budget = &budget;
   keep_named_pods(files, input);
   std::optional<model::Inventory> inventory = load_inventory(input, io);
   std::size_t errors = 0;
@@ -200,6 +202,7 @@ Runner setup_check(CLI::App& app) {
                   "  npcheck check -f manifests/ --expect expectations.yaml -o junit > npcheck-check.xml");
   command->add_option("--expect", options->expect_files, "Expectations file (YAML); repeatable")
       ->required()
+      ->check(path_value())
       ->type_name("FILE");
   command->add_option("-o,--output", options->format, "Output format")
       ->check(CLI::IsMember({"text", "json", "junit"}))
@@ -208,6 +211,7 @@ Runner setup_check(CLI::App& app) {
   command->add_option("--max-pairs", options->max_pairs,
                       "Offending pairs shown per failed expectation (the rest are counted)")
       ->capture_default_str()
+      ->check(non_negative())
       ->type_name("N");
   return [options](Output& io) { return run_check(*options, io); };
 }

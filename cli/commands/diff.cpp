@@ -51,8 +51,21 @@ int run_diff(const DiffOptions& options, Output& io) {
   if (options.base.empty() && options.base_ref.empty()) {
     throw model::Error({}, "give the base version: --base PATH... or --base-ref REV");
   }
+  auto reads_stdin = [](const std::vector<std::string>& paths) {
+    return std::find(paths.begin(), paths.end(), "-") != paths.end();
+  };
+  if (reads_stdin(options.base) && reads_stdin(options.head)) {
+    // Read once, the second side would silently be empty: everything "removed".
+    throw model::Error({}, "--base and --head both read standard input ('-'); it can be read only once");
+  }
+  if (!options.base_ref.empty() && reads_stdin(options.head) && options.base.empty()) {
+    throw model::Error({}, "--base-ref reads the --head paths from git; standard input ('-') has no "
+                           "history (give --base PATH...)");
+  }
+  model::InputBudget budget(options.load.limits.max_input_bytes);
   std::unique_ptr<GitSnapshot> snapshot;
   InputOptions base_input = input_of(options, options.base.empty() ? options.head : options.base);
+  base_input.budget = &budget;
   if (!options.base_ref.empty()) {
     snapshot = std::make_unique<GitSnapshot>(options.base_ref, base_input.files);
     base_input.files = snapshot->paths();
@@ -65,6 +78,7 @@ int run_diff(const DiffOptions& options, Output& io) {
   base_input.label = "base";
   InputOptions head_input = input_of(options, options.head);
   head_input.label = "head";
+  head_input.budget = &budget;
   std::optional<model::Inventory> base = load_inventory(base_input, io);
   std::optional<model::Inventory> head = load_inventory(head_input, io);
   if (!base || !head) {
@@ -93,10 +107,12 @@ Runner setup_diff(CLI::App& app) {
       app.add_subcommand("diff", "Report how connectivity changes between two versions of the manifests");
   command->add_option("--base", options->base,
                       "Manifests of the base version (file, directory or '-'); repeatable")
+      ->check(path_value())
       ->type_name("PATH");
   command->add_option("--head", options->head,
                       "Manifests of the new version (file, directory or '-'); repeatable")
       ->required()
+      ->check(path_value())
       ->type_name("PATH");
   command->add_option("--base-ref", options->base_ref,
                       "Read the base paths (default: the --head paths) from this git revision")
@@ -118,6 +134,7 @@ Runner setup_diff(CLI::App& app) {
       ->type_name("KIND");
   command->add_option("--max-rows", options->max_rows, "Rows per table in -o md (0: all)")
       ->capture_default_str()
+      ->check(non_negative())
       ->type_name("N");
   return [options](Output& io) { return run_diff(*options, io); };
 }

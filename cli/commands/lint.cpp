@@ -117,7 +117,7 @@ void print_json(const std::vector<Finding>& findings, const model::Inventory& in
   root["findings"] = std::move(list);
   root["summary"] = {{"error", counts[2]}, {"warning", counts[1]}, {"info", counts[0]}};
   add_unmodelled_policies(root, inventory);
-  out << root.dump(2) << '\n';
+  out << root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 void print_sarif(const std::vector<Finding>& findings, const model::Inventory& inventory, std::ostream& out) {
@@ -162,7 +162,7 @@ void print_sarif(const std::vector<Finding>& findings, const model::Inventory& i
   nlohmann::json sarif = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                           {"version", "2.1.0"},
                           {"runs", nlohmann::json::array({std::move(run)})}};
-  out << sarif.dump(2) << '\n';
+  out << sarif.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 int run_lint(const LintCommandOptions& options, Output& io) {

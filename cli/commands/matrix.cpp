@@ -9,7 +9,6 @@
 
 #include <unistd.h>
 
-#include <fstream>
 #include <iostream>
 #include <ostream>
 
@@ -20,7 +19,6 @@ namespace {
 struct MatrixOptions {
   InputOptions input;
   std::string format = "text";
-  std::string output_file;
   bool group = false;
   std::vector<std::string> namespaces;
   std::string from;
@@ -79,14 +77,7 @@ int run_matrix(const MatrixOptions& options, Output& io) {
   }
   const MatrixView view = build_matrix_view(matrix, *inventory, filter);
 
-  std::ofstream file;
-  if (!options.output_file.empty()) {
-    file.open(options.output_file, std::ios::binary);
-    if (!file) {
-      throw model::Error({}, "--output-file: cannot write '" + options.output_file + "'");
-    }
-  }
-  std::ostream& out = options.output_file.empty() ? io.out : file;
+  std::ostream& out = io.out;
   if (options.format == "text") {
     write_matrix_text(view, matrix, out);
   } else if (options.format == "json") {
@@ -103,9 +94,6 @@ int run_matrix(const MatrixOptions& options, Output& io) {
   out.flush();
   if (progress) {
     io.err << "\r\033[K" << std::flush;
-  }
-  if (!out) {
-    throw model::Error({}, "cannot write the output");
   }
   return static_cast<int>(ExitCode::ok);
 }
@@ -125,8 +113,6 @@ Runner setup_matrix(CLI::App& app) {
   command->add_option("-o,--output", options->format, "Output format")
       ->check(CLI::IsMember({"text", "json", "csv", "md", "dot", "html"}))
       ->capture_default_str();
-  command->add_option("--output-file", options->output_file, "Write the output to FILE")
-      ->type_name("FILE");
   command->add_flag("--group", options->group,
                     "Fold endpoints with identical rows and columns into groups");
   command->add_option("--namespace", options->namespaces,

@@ -2,16 +2,24 @@
 //
 // The command line itself: commands that do not exist, `help`, the examples
 // that end every command's help, the "Input limits" group, and the name
-// kubectl runs the binary by.
+// kubectl runs the binary by; and run as the one owner of a command's output:
+// --output-file on every command (the same bytes as standard output, the same
+// exit status), a failed run that leaves the target as it was, and input bytes
+// that reach a report escaped.
 #include <npcheck/cli/run.hpp>
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 namespace {
+
+namespace fs = std::filesystem;
 
 struct Run {
   int rc = 0;
@@ -56,6 +64,44 @@ std::vector<std::string> closing_examples(const std::string& help) {
   }
   return lines;
 }
+
+std::string read(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+void write(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+// A fresh, empty directory under the system's temporary directory.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "npcheck-run-test-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  std::vector<std::string> entries() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(path)) {
+      names.push_back(entry.path().filename().string());
+    }
+    return names;
+  }
+};
+
+const std::string k_data = NPCHECK_TESTDATA_DIR;
+const std::string k_shop = k_data + "/example-shop/manifests";
 
 } // namespace
 
@@ -141,6 +187,120 @@ TEST_CASE("run::kubectl plugin") {
   CHECK_EQ(r.out.substr(r.out.find("Usage:"), 33), "Usage: kubectl npcheck lint [OPTI");
   CHECK_EQ(run_as("kubectl-npcheck", {"--version"}).out, run_npcheck({"--version"}).out);
   CHECK_EQ(run_as("/opt/npcheck/bin/npcheck", {"help"}).out, run_npcheck({"help"}).out);
+}
+
+TEST_CASE("run: --output-file holds what standard output would, on every command") {
+  const std::vector<std::vector<std::string>> commands{
+      {"validate", "-f", k_shop},
+      {"can-reach", "-q", "-f", k_shop, "--from", "shop/frontend", "--to", "shop/backend", "--port",
+       "8080"},
+      {"matrix", "-q", "-f", k_shop, "-o", "json"},
+      {"check", "-q", "-f", k_shop, "--expect", k_data + "/check-shop/expectations.yaml"},
+      {"diff", "--base", k_data + "/diff-widen-ports/base.yaml", "--head",
+       k_data + "/diff-widen-ports/head.yaml", "--fail-on", "changed"},
+      {"lint", "-f", k_shop},
+  };
+  for (const std::vector<std::string>& args : commands) {
+    CAPTURE(args[0]);
+    const Run plain = run_npcheck(args);
+    REQUIRE(!plain.out.empty());
+    TempDir dir;
+    const fs::path target = dir.path / "report";
+    std::vector<std::string> with_file = args;
+    with_file.insert(with_file.end(), {"--output-file", target.string()});
+    const Run to_file = run_npcheck(with_file);
+    CHECK(to_file.rc == plain.rc);
+    CHECK(to_file.out.empty());
+    CHECK(to_file.err == plain.err);
+    CHECK(read(target) == plain.out);
+    CHECK(dir.entries() == std::vector<std::string>{"report"});
+  }
+}
+
+TEST_CASE("run: --output-file - is standard output") {
+  const Run run = run_npcheck({"validate", "-f", k_shop, "--output-file", "-"});
+  CHECK(run.rc == 0);
+  CHECK(run.out == run_npcheck({"validate", "-f", k_shop}).out);
+}
+
+TEST_CASE("run: a failed run leaves the --output-file target as it was, with no temporary file") {
+  TempDir dir;
+  const fs::path target = dir.path / "report.json";
+  write(target, "previous report\n");
+  SUBCASE("input error") {
+    const Run run = run_npcheck({"validate", "-f", (dir.path / "missing.yaml").string(),
+                                 "--output-file", target.string()});
+    CHECK(run.rc == 2);
+    CHECK(run.out.empty());
+  }
+  SUBCASE("input error reported by the command") {
+    const Run run = run_npcheck({"can-reach", "-q", "-f", k_shop, "--from", "shop/nope", "--to",
+                                 "shop/frontend", "--output-file", target.string()});
+    CHECK(run.rc == 2);
+  }
+  CHECK(read(target) == "previous report\n");
+  CHECK(dir.entries() == std::vector<std::string>{"report.json"});
+}
+
+TEST_CASE("run: --output-file replaces a symlink instead of writing through it") {
+  TempDir dir;
+  const fs::path elsewhere = dir.path / "elsewhere";
+  write(elsewhere, "not npcheck's\n");
+  const fs::path target = dir.path / "report";
+  fs::create_symlink(elsewhere, target);
+  const Run run = run_npcheck({"validate", "-f", k_shop, "--output-file", target.string()});
+  CHECK(run.rc == 0);
+  CHECK(read(elsewhere) == "not npcheck's\n");
+  CHECK(!fs::is_symlink(target));
+  CHECK(read(target) == run_npcheck({"validate", "-f", k_shop}).out);
+}
+
+TEST_CASE("run: --output-file into a directory that cannot hold it is an input error") {
+  TempDir dir;
+  const Run run = run_npcheck({"validate", "-f", k_shop, "--output-file",
+                               (dir.path / "no-such-dir" / "report").string()});
+  CHECK(run.rc == 2);
+  CHECK(run.err.find("--output-file") != std::string::npos);
+  CHECK(run.out.empty());
+}
+
+TEST_CASE("run: control characters and bad UTF-8 from the input reach no report raw") {
+  TempDir dir;
+  const fs::path expectations = dir.path / "expectations.yaml";
+  // "\e" is ESC in a YAML double-quoted scalar; \xff is not UTF-8.
+  write(expectations, "expectations:\n"
+                      "  - name: \"frontend \\e[31mreaches\\x07 the backend \xff\"\n"
+                      "    from: {namespace: shop, selector: {app: frontend}}\n"
+                      "    to:   {namespace: shop, selector: {app: backend}}\n"
+                      "    ports: [\"TCP/8081\"]\n"
+                      "    expect: allow\n");
+  const std::vector<std::string> base{"check", "-q", "-f", k_shop, "--expect",
+                                      expectations.string()};
+  const auto no_raw_control = [](const std::string& text) {
+    for (const char c : text) {
+      const auto byte = static_cast<unsigned char>(c);
+      if ((byte < 0x20 && c != '\n' && c != '\t') || byte == 0x7f || byte == 0xff) {
+        return false;
+      }
+    }
+    return true;
+  };
+  SUBCASE("text") {
+    const Run run = run_npcheck(base);
+    CHECK(run.rc == 0);
+    CHECK(run.out.find("PASS frontend \\x1b[31mreaches\\x07 the backend \\xff (2 pairs)") !=
+          std::string::npos);
+    CHECK(no_raw_control(run.out));
+  }
+  for (const std::string format : {"json", "junit"}) {
+    CAPTURE(format);
+    std::vector<std::string> args = base;
+    args.insert(args.end(), {"-o", format});
+    const Run run = run_npcheck(args);
+    CHECK(run.rc == 0);
+    CHECK(!run.out.empty());
+    CHECK(no_raw_control(run.out));
+  }
 }
 
 TEST_SUITE_END();

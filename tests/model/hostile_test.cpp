@@ -164,7 +164,7 @@ TEST_CASE("hostile::max_objects") {
   Inventory inv = load_string(text, "many.yaml", options);
   REQUIRE_EQ(inv.errors.size(), 1);
   CHECK_EQ(inv.errors[0].to_string(),
-           "error: more than 2 objects (raise the limit with --max-objects)");
+           "many.yaml:10:1: error: more than 2 objects (raise the limit with --max-objects)");
   options.limits.max_objects = 3;
   CHECK(load_string(text, "many.yaml", options).ok());
 
@@ -190,6 +190,7 @@ TEST_CASE("hostile::max_objects") {
   }
   inv = load_string(list, "list.yaml", options);
   REQUIRE_EQ(inv.errors.size(), 1);
-  CHECK_EQ(inv.errors[0].to_string(), "error: more than 2 objects (raise the limit with --max-objects)");
+  CHECK_EQ(inv.errors[0].to_string(),
+           "list.yaml:6:3: error: more than 2 objects (raise the limit with --max-objects)");
   CHECK_EQ(inv.namespaces.size(), 3);
 }

@@ -216,6 +216,17 @@ TEST_CASE("validate::ip_block") {
              "input.yaml:10:17: error: NetworkPolicy ns/np: spec.ingress[0].from[0].ipBlock.cidr: "
              "required field is missing");
   }
+  SUBCASE("IPv4-mapped IPv6 CIDRs, as strict API server validation rejects them") {
+    CHECK_EQ(peer_error("{ipBlock: {cidr: '::ffff:10.0.0.0/104'}}"),
+             "input.yaml:10:24: error: NetworkPolicy ns/np: spec.ingress[0].from[0].ipBlock.cidr: "
+             "invalid CIDR '::ffff:10.0.0.0/104': must not have an IPv4-mapped IPv6 address (it "
+             "means 10.0.0.0/8 to some implementations and no IPv4 address to others: write that)");
+    CHECK_EQ(peer_error("{ipBlock: {cidr: 'fd00::/8', except: ['::ffff:0:0/80']}}"),
+             "input.yaml:10:45: error: NetworkPolicy ns/np: spec.ingress[0].from[0].ipBlock.except[0]: "
+             "invalid CIDR '::ffff:0:0/80': must not have an IPv4-mapped IPv6 address");
+    // A block that merely contains ::ffff:0:0/96 is an ordinary IPv6 block.
+    CHECK_EQ(peer_error("{ipBlock: {cidr: '::/64'}}"), "");
+  }
 }
 
 TEST_CASE("validate::peer") {
@@ -354,6 +365,95 @@ TEST_CASE("validate::match_expressions") {
              "spec.podSelector.matchExpressions[0].key: invalid label key 'a b': name part must "
              "consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
              "alphanumeric character");
+  }
+}
+
+TEST_CASE("validate::null_entries") {
+  // A null list entry is decoded as Go decodes it (the zero value: an empty
+  // object, or "" for a string) and then validated: never silently dropped.
+  auto errors_of = [](const Inventory& inv) {
+    std::string out;
+    for (const auto& d : inv.errors) {
+      out += d.to_string() + '\n';
+    }
+    return out;
+  };
+  SUBCASE("ports: [null] is every TCP port") {
+    Inventory inv = load_string(policy("  podSelector: {}\n  ingress:\n  - ports: [null]\n"), "input.yaml");
+    REQUIRE_EQ(errors_of(inv), "");
+    REQUIRE_EQ(inv.policies.size(), 1);
+    REQUIRE_EQ(inv.policies[0].ingress.size(), 1);
+    REQUIRE_EQ(inv.policies[0].ingress[0].ports.size(), 1);
+    const auto& port = inv.policies[0].ingress[0].ports[0];
+    CHECK(port.protocol == npcheck::model::Protocol::tcp);
+    CHECK_FALSE(port.port.has_value());
+    CHECK_EQ(port.where.to_string(), "input.yaml:9:13");
+  }
+  SUBCASE("egress ports: [null] as a block entry") {
+    Inventory inv =
+        load_string(policy("  podSelector: {}\n  egress:\n  - ports:\n    -\n"), "input.yaml");
+    REQUIRE_EQ(errors_of(inv), "");
+    REQUIRE_EQ(inv.policies.size(), 1);
+    CHECK_EQ(inv.policies[0].egress[0].ports.size(), 1);
+  }
+  SUBCASE("values: [null] is the empty value") {
+    Inventory inv = load_string(
+        policy("  podSelector:\n    matchExpressions:\n    - {key: app, operator: In, values: [null]}\n"),
+        "input.yaml");
+    REQUIRE_EQ(errors_of(inv), "");
+    REQUIRE_EQ(inv.policies.size(), 1);
+    const auto& exprs = inv.policies[0].pod_selector.match_expressions;
+    REQUIRE_EQ(exprs.size(), 1);
+    CHECK_EQ(exprs[0].values, std::vector<std::string>{""});
+  }
+  SUBCASE("values: [null] with Exists is a value") {
+    CHECK_EQ(policy_error("  podSelector:\n    matchExpressions:\n    - {key: app, operator: Exists, values: [null]}\n"),
+             "input.yaml:9:44: error: NetworkPolicy ns/np: "
+             "spec.podSelector.matchExpressions[0].values: must be empty when operator is Exists");
+  }
+  SUBCASE("from: [null] names no peer") {
+    CHECK_EQ(peer_error("null"), "input.yaml:10:7: error: NetworkPolicy ns/np: spec.ingress[0].from[0]: "
+                                 "must specify a peer: podSelector, namespaceSelector or ipBlock");
+    CHECK_EQ(policy_error("  podSelector: {}\n  egress:\n  - to: [null]\n"),
+             "input.yaml:9:10: error: NetworkPolicy ns/np: spec.egress[0].to[0]: "
+             "must specify a peer: podSelector, namespaceSelector or ipBlock");
+  }
+  SUBCASE("policyTypes: [null] is the empty type") {
+    CHECK_EQ(policy_error("  podSelector: {}\n  policyTypes: [null]\n"),
+             "input.yaml:8:17: error: NetworkPolicy ns/np: spec.policyTypes[0]: unknown policy type "
+             "'' (expected Ingress or Egress)");
+  }
+  SUBCASE("matchExpressions: [null] has neither key nor operator") {
+    Inventory inv =
+        load_string(policy("  podSelector:\n    matchExpressions: [null]\n"), "input.yaml");
+    CHECK_EQ(errors_of(inv),
+             "input.yaml:8:24: error: NetworkPolicy ns/np: spec.podSelector.matchExpressions[0].key: "
+             "required field is missing\n"
+             "input.yaml:8:24: error: NetworkPolicy ns/np: "
+             "spec.podSelector.matchExpressions[0].operator: required field is missing\n");
+    CHECK(inv.policies.empty());
+  }
+  SUBCASE("except: [null] and cidr: null are not CIDRs") {
+    CHECK_EQ(peer_error("{ipBlock: {cidr: 10.0.0.0/8, except: [null]}}"),
+             "input.yaml:10:45: error: NetworkPolicy ns/np: spec.ingress[0].from[0].ipBlock.except[0]: "
+             "invalid CIDR '' (expected e.g. 10.0.0.0/16 or fd00::/64)");
+    CHECK_EQ(peer_error("{ipBlock: {cidr: null}}"),
+             "input.yaml:10:17: error: NetworkPolicy ns/np: spec.ingress[0].from[0].ipBlock.cidr: "
+             "required field is missing");
+  }
+  SUBCASE("a null container or container port is an empty one") {
+    Inventory inv = load_string("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n"
+                                "  containers:\n  - null\n  - name: c\n    ports: [null]\n",
+                                "input.yaml");
+    CHECK_EQ(errors_of(inv),
+             "input.yaml:7:5: error: Pod default/p: spec.containers[0].name: required field is missing\n"
+             "input.yaml:9:13: error: Pod default/p: spec.containers[1].ports[0].containerPort: "
+             "required field is missing\n");
+  }
+  SUBCASE("a null owner reference names nothing") {
+    CHECK_EQ(error_of("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  ownerReferences: [null]\n"),
+             "input.yaml:5:21: error: Pod default/p: metadata.ownerReferences[0]: an owner reference "
+             "needs kind and name");
   }
 }
 

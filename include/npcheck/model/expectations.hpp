@@ -76,9 +76,12 @@ struct ExpectationFile {
   bool ok() const { return errors.empty(); }
 };
 
-// Reads and validates an expectations file. Problems with the content are
-// returned in errors; throws Error when the file cannot be read at all.
-ExpectationFile load_expectations(const std::string& path, const LoadLimits& limits = {});
+// Reads and validates an expectations file (read as load_paths reads a
+// manifest file, counted against budget when one is given). Problems with
+// the content are returned in errors; throws Error when the file cannot be
+// read at all or breaks a size limit.
+ExpectationFile load_expectations(const std::string& path, const LoadLimits& limits = {},
+                                  InputBudget* budget = nullptr);
 
 // Reads an in-memory text as if it were the file called file_name.
 ExpectationFile load_expectations_string(std::string_view text, const std::string& file_name,

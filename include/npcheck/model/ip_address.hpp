@@ -24,6 +24,8 @@ struct IpAddress {
   std::uint32_t v4() const;
   // IPv6 as two 64-bit halves (high, low); only for family v6.
   std::pair<std::uint64_t, std::uint64_t> v6() const;
+  // An IPv6 address of ::ffff:0:0/96, which embeds an IPv4 address.
+  bool is_v4_mapped() const;
   static IpAddress from_v4(std::uint32_t value);
   static IpAddress from_v6(std::uint64_t high, std::uint64_t low);
 
@@ -42,6 +44,10 @@ struct Cidr {
   IpAddress first() const;
   IpAddress last() const;
   bool has_host_bits() const;
+  // Why the API server rejects this block although it parses (its strict
+  // validation, KEP-4858), or "" when it does not: an IPv4-mapped IPv6
+  // address, which implementations read as IPv4 or as IPv6.
+  std::string mapped_problem() const;
   bool contains(const IpAddress& ip) const;
   // True when other lies inside this block (same family, not wider).
   bool contains(const Cidr& other) const;

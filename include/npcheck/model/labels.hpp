@@ -15,8 +15,12 @@ public:
 
   Labels() = default;
   Labels(std::initializer_list<Entry> entries);
+  // From entries in any order, in O(n log n); of entries with the same key,
+  // the last one wins, as with set() called in order.
+  explicit Labels(std::vector<Entry> entries);
 
-  // Sets key to value, replacing an existing value.
+  // Sets key to value, replacing an existing value; O(size()), so build
+  // many labels at once with the vector constructor.
   void set(std::string key, std::string value);
   // Returns the value of key, or nullptr when the key is absent.
   const std::string* find(std::string_view key) const;
