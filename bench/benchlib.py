@@ -87,12 +87,14 @@ def loadavg():
 class Result:
     """status: ok, timeout, memory, n/a or err(N)."""
 
-    def __init__(self, status, wall=None, rss_mb=None, stderr="", limit=None):
+    def __init__(self, status, wall=None, rss_mb=None, stderr="", limit=None, cpu=None):
         self.status = status
         self.wall = wall
+        self.cpu = cpu    # user + system seconds (npcheck loads and builds the matrix on 2 threads)
         self.rss_mb = rss_mb
         self.stderr = stderr
         self.limit = limit  # the timeout (s) or the memory cap (MB) that stopped it
+        self.cpu_limit = False  # the timeout counted CPU seconds
 
     @property
     def ok(self):
@@ -102,26 +104,27 @@ class Result:
         if self.status == "ok":
             return f"{self.wall:.2f}s"
         if self.status == "timeout":
-            return f">{self.limit:g}s"
+            return f">{self.limit:g}s" + (" cpu" if self.cpu_limit else "")
         if self.status == "memory":
-            return f">{self.limit / 1024:.0f}GiB"
+            return f">{self.limit / 1024:g}GiB@{self.wall:.0f}s"
         return self.status
 
-    def cell(self):
+    def cell(self, cpu=False):
         if self.status == "ok":
+            if cpu:
+                return f"{self.wall:.2f}s/{self.cpu:.2f}c/{self.rss_mb:.0f}MB"
             return f"{self.wall:.2f}s/{self.rss_mb:.0f}MB"
         return self.time_cell()
 
-    def lower_bound(self):
-        """Seconds this command took at least (its time, or its timeout)."""
-        if self.status == "ok":
-            return self.wall
-        if self.status == "timeout":
-            return self.limit
+    def lower_bound(self, cpu=False):
+        """Seconds this command took at least: its wall (or CPU) time, up
+        to the moment it was stopped if it was."""
+        if self.status in ("ok", "timeout", "memory"):
+            return self.cpu if cpu else self.wall
         return None
 
     def as_dict(self):
-        return {"status": self.status, "wall_s": self.wall, "peak_rss_mb": self.rss_mb,
+        return {"status": self.status, "wall_s": self.wall, "cpu_s": self.cpu, "peak_rss_mb": self.rss_mb,
                 "limit": self.limit}
 
 
@@ -136,23 +139,42 @@ def _rss_kb(pid):
     return 0
 
 
-def _group_rss_kb(pid):
-    """RSS of pid and its children (npcheck under /usr/bin/time)."""
-    total = _rss_kb(pid)
+def _cpu_s(pid):
+    """User + system seconds of pid so far (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _children(pid):
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as f:
-            total += sum(_rss_kb(int(c)) for c in f.read().split())
+            return [int(c) for c in f.read().split()]
     except (OSError, ValueError):
-        pass
-    return total
+        return []
+
+
+def _group_cpu_s(pid):
+    return _cpu_s(pid) + sum(_cpu_s(c) for c in _children(pid))
+
+
+def _group_rss_kb(pid):
+    """RSS of pid and its children (npcheck under /usr/bin/time)."""
+    return _rss_kb(pid) + sum(_rss_kb(c) for c in _children(pid))
 
 
 def peak_rss_source():
     return "/usr/bin/time -v" if os.access(TIME_BIN, os.X_OK) else "wait4 rusage (includes ~20 MB of the runner)"
 
 
-def measure(cmd, ok_codes=(0,), timeout=None, max_rss_mb=None):
-    """Runs cmd (stdout to /dev/null) and returns a Result."""
+def measure(cmd, ok_codes=(0,), timeout=None, max_rss_mb=None, cpu_timeout=False):
+    """Runs cmd (stdout to /dev/null) and returns a Result. With
+    cpu_timeout the timeout counts the command's CPU seconds (user +
+    system) rather than wall seconds, so that other work on the machine
+    does not stop it early; wall time is then capped at 10x the timeout."""
     use_time = os.access(TIME_BIN, os.X_OK)
     with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile(suffix=".time") as tf:
         full = [TIME_BIN, "-v", "-o", tf.name] + cmd if use_time else cmd
@@ -165,7 +187,8 @@ def measure(cmd, ok_codes=(0,), timeout=None, max_rss_mb=None):
         def watch():
             while not done.wait(0.1):
                 why = None
-                if timeout is not None and time.monotonic() - t0 > timeout:
+                if timeout is not None and (time.monotonic() - t0 > (10 * timeout if cpu_timeout else timeout)
+                                            or cpu_timeout and _group_cpu_s(proc.pid) > timeout):
                     why = "timeout"
                 elif max_rss_mb is not None and _group_rss_kb(proc.pid) > max_rss_mb * 1024:
                     why = "memory"
@@ -173,6 +196,7 @@ def measure(cmd, ok_codes=(0,), timeout=None, max_rss_mb=None):
                     with lock:
                         if not done.is_set():
                             stopped["why"] = why
+                            stopped["cpu"] = _group_cpu_s(proc.pid)
                             try:
                                 os.killpg(proc.pid, signal.SIGKILL)
                             except ProcessLookupError:
@@ -188,6 +212,7 @@ def measure(cmd, ok_codes=(0,), timeout=None, max_rss_mb=None):
         watcher.join()
         rc = os.waitstatus_to_exitcode(status)
         rss_kb = usage.ru_maxrss  # kilobytes on Linux
+        cpu = usage.ru_utime + usage.ru_stime
         err.seek(0)
         stderr = err.read(64 * 1024).decode("utf-8", "replace")
         if use_time and not stopped:
@@ -195,20 +220,25 @@ def measure(cmd, ok_codes=(0,), timeout=None, max_rss_mb=None):
             m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
             if m:
                 rss_kb = int(m.group(1))
+            m = re.search(r"User time \(seconds\): ([\d.]+)\s+System time \(seconds\): ([\d.]+)", text)
+            if m:
+                cpu = float(m.group(1)) + float(m.group(2))
             m = re.search(r"Exit status: (\d+)", text)
             if m:
                 rc = int(m.group(1))
             elif "Command terminated by signal" in text:
                 rc = -1
     if stopped.get("why") == "timeout":
-        return Result("timeout", stderr=stderr, limit=timeout)
+        r = Result("timeout", wall, stderr=stderr, limit=timeout, cpu=stopped["cpu"])
+        r.cpu_limit = cpu_timeout
+        return r
     if stopped.get("why") == "memory":
-        return Result("memory", stderr=stderr, limit=max_rss_mb)
+        return Result("memory", wall, stderr=stderr, limit=max_rss_mb, cpu=stopped["cpu"])
     if rc == 2 and UNKNOWN_SUBCOMMAND.search(stderr) and len(cmd) > 1 and cmd[1] in stderr:
         return Result("n/a", stderr=stderr)
     if rc not in ok_codes:
         return Result(f"err({rc})", stderr=stderr)
-    return Result("ok", wall, rss_kb / 1024.0, stderr)
+    return Result("ok", wall, rss_kb / 1024.0, stderr, cpu=cpu)
 
 
 def best_of(cmd, repeat, **kw):
@@ -224,17 +254,15 @@ def best_of(cmd, repeat, **kw):
     return best
 
 
-def growth(prev, cur):
-    """log2(t(2n)/t(n)) as text: '1.02', '>3.1' when cur timed out."""
-    lo_prev = prev.wall if prev is not None and prev.ok else None
-    if lo_prev is None or lo_prev <= 0:
+def growth(prev, cur, cpu=False):
+    """log2(t(2n)/t(n)) as text: '1.02', '>3.1' when cur was stopped."""
+    base = prev.lower_bound(cpu) if prev is not None and prev.ok else None
+    if not base or base <= 0:
         return ""
-    if cur.ok:
-        return f"{math.log2(max(cur.wall, 1e-3) / lo_prev):.2f}"
-    bound = cur.lower_bound()
-    if bound is None:
+    t = cur.lower_bound(cpu)
+    if t is None:
         return ""
-    return f">{math.log2(bound / lo_prev):.2f}"
+    return f"{'' if cur.ok else '>'}{math.log2(max(t, 1e-3) / base):.2f}"
 
 
 def print_table(header, rows, out=sys.stdout):
