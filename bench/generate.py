@@ -36,7 +36,8 @@ Profiles (bench/README.md has the tables):
     ingress-only, egress-only and two-way policies.
   * bare-pods: only bare Pods (no workloads), ten per namespace, each with
     status.podIP and spec.nodeName; XL is 100,000 Pods in 10,000 namespaces
-    with 50,000 policies (default templates).
+    with 50,000 policies (default templates); bare-pods-varied: the same
+    Pods with the varied profile's policies.
   * admin, varied-admin: the default (varied) cluster, byte-identical, followed
     by 100 cluster-scoped admin policies: AdminNetworkPolicy and the one
     BaselineAdminNetworkPolicy `default` (policy.networking.k8s.io/v1alpha1)
@@ -75,7 +76,7 @@ BARE_SIZES = {
 # profile -> the profile whose namespaces, pods and policies it starts from;
 # a profile that differs from its base appends the admin policies.
 BASE_PROFILE = {"default": "default", "varied": "varied", "bare-pods": "bare-pods",
-                "admin": "default", "varied-admin": "varied"}
+                "bare-pods-varied": "bare-pods-varied", "admin": "default", "varied-admin": "varied"}
 PROFILES = list(BASE_PROFILE)
 
 TEAMS = ["checkout", "payments", "search", "identity", "catalog", "ads",
@@ -952,11 +953,14 @@ def workload_cluster(shape, seed, info, varied=False):
         yield from policy_objects(rng, names, ns_apps, n_pol, TEMPLATES, TEMPLATE_WEIGHTS, {})
 
 
-def bare_pods_cluster(shape, seed, info):
+def bare_pods_cluster(shape, seed, info, varied=False):
     """Profile bare-pods: only Pods, as `kubectl get pods -A -o yaml` lists
     them but without ownerReferences (so no pod folding can merge them),
-    each with its own address and node; the apps of a namespace run a few
-    replicas each with identical labels. Default policy templates."""
+    each with its own address and node. Each Pod draws its labels as the
+    default profile draws a workload's (an app, its tier, its own instance
+    label, sometimes canary or a version), so the pods of a namespace are
+    mostly distinct shapes. Default policy templates, or with `varied` the
+    varied profile's (bare-pods-varied)."""
     n_pods, n_ns, n_pol, n_nodes = shape
     rng = random.Random(seed)
 
@@ -969,29 +973,32 @@ def bare_pods_cluster(shape, seed, info):
     ip_index = 0
     ns_apps = {}
     for ns, count in zip(names, spread(n_pods, n_ns)):
-        if ns == "kube-system":
-            groups = [("coredns", {"k8s-app": "kube-dns"}, "resolver")]
-        elif ns == "monitoring":
-            groups = [("prometheus", {"app": "prometheus", "tier": "infra"}, "worker")]
-        else:
-            apps = sorted(rng.sample(APP_NAMES, rng.randint(1, 4)))
-            groups = [(app, pod_labels(rng, app, f"{app}-{ns}"), app) for app in apps]
-        used = set()
+        apps = []
         for j in range(count):
-            prefix, labels, app = groups[j % len(groups)]
-            name = f"{prefix}-{rng.randrange(16**5):05x}"
-            while name in used:
-                name = f"{prefix}-{rng.randrange(16**5):05x}"
-            used.add(name)
+            if ns == "kube-system" and j < 2:
+                app, labels, instance = "resolver", {"k8s-app": "kube-dns"}, "coredns"
+            elif ns == "monitoring" and j == 0:
+                app, labels, instance = "worker", {"app": "prometheus", "tier": "infra"}, "prometheus"
+            else:
+                app = APP_NAMES[(j + rng.randint(0, 2)) % len(APP_NAMES)]
+                apps.append(app)
+                instance = f"{app}-{j}"
+                labels = pod_labels(rng, app, instance)
             ip_index += 1
             ip = f"10.{(ip_index >> 16) & 255}.{(ip_index >> 8) & 255}.{ip_index & 255}"
             nd = f"node-{rng.randrange(n_nodes)}"
             tag = f"1.{rng.randint(0, 30)}.{rng.randint(0, 9)}"
+            name = f"{instance}-{rng.randrange(16**5):05x}"
             note_endpoint(info, ns, "Pod", name)
-            yield bare_pod(name, ns, dict(labels), app, tag, ip, nd)
-        ns_apps[ns] = sorted({g[0] for g in groups}) if ns not in ("kube-system", "monitoring") else ["web"]
+            yield bare_pod(name, ns, labels, app, tag, ip, nd)
+        ns_apps[ns] = sorted(set(apps)) or ["web"]
 
-    yield from policy_objects(rng, names, ns_apps, n_pol, TEMPLATES, TEMPLATE_WEIGHTS, {})
+    if varied:
+        ctx = {"pools": varied_pools(n_pol, seed)}
+        yield from policy_objects(rng, names, ns_apps, n_pol, VARIED_TEMPLATES, VARIED_TEMPLATE_WEIGHTS, ctx,
+                                  isolated=0.95)
+    else:
+        yield from policy_objects(rng, names, ns_apps, n_pol, TEMPLATES, TEMPLATE_WEIGHTS, {})
 
 
 def generate(size, seed, profile="default", info=None, shape=None):
@@ -1000,9 +1007,10 @@ def generate(size, seed, profile="default", info=None, shape=None):
     it); `info` receives the namespaces and the first endpoint of each."""
     info = {} if info is None else info
     base = BASE_PROFILE[profile]
-    shape = shape or (BARE_SIZES if base == "bare-pods" else SIZES)[size]
-    if base == "bare-pods":
-        yield from bare_pods_cluster(shape, seed, info)
+    bare = base.startswith("bare-pods")
+    shape = shape or (BARE_SIZES if bare else SIZES)[size]
+    if bare:
+        yield from bare_pods_cluster(shape, seed, info, varied=(base == "bare-pods-varied"))
     else:
         yield from workload_cluster(shape, seed, info, varied=(base == "varied"))
     if profile != base:
