@@ -56,6 +56,7 @@ public:
     for (auto& cache : m_peer_classes) {
       cache.resize(m_program.peer_set_count());
     }
+    m_slot.assign(m_partition.class_count(), -1);
     m_rule_active.assign(m_program.rules().size(), true);
     m_policy_active.assign(m_program.policies().size(), true);
     make_groups();
@@ -156,16 +157,39 @@ private:
     return *cached;
   }
 
-  // The port classes rule admits towards destination class.
-  PortBits admits(RuleId rule, ClassId destination) const {
-    PortBits bits(m_words, 0);
-    const PortFilterId filter = m_program.rule(rule).ports;
-    for (PortClassId k = 0; k < m_partition.port_class_count(); ++k) {
-      if (m_partition.admits(filter, k, destination)) {
-        bits[k / 64] |= std::uint64_t{1} << (k % 64);
+  // The port classes a filter admits whatever the destination, computed once
+  // per filter.
+  const PortBits& filter_bits(PortFilterId filter) {
+    auto [it, inserted] = m_filter_bits.try_emplace(filter);
+    if (inserted) {
+      it->second.assign(m_words, 0);
+      for (PortClassId k = 0; k < m_partition.port_class_count(); ++k) {
+        if (m_partition.covers(filter, k)) {
+          it->second[k / 64] |= std::uint64_t{1} << (k % 64);
+        }
       }
     }
-    return bits;
+    return it->second;
+  }
+
+  // Adds to out the port classes rule admits towards destination class: its
+  // filter's numeric part, and its named ports as they resolve there
+  // (Partition::admits, by words).
+  void add_admits(RuleId rule, ClassId destination, std::uint64_t* out) {
+    const PortFilterId filter = m_program.rule(rule).ports;
+    const PortBits& base = filter_bits(filter);
+    for (std::size_t i = 0; i < m_words; ++i) {
+      out[i] |= base[i];
+    }
+    const std::span<const std::uint32_t> named = m_partition.filter_named(filter);
+    if (named.empty()) {
+      return;
+    }
+    for (const auto& [id, k] : m_partition.class_named(destination)) {
+      if (std::binary_search(named.begin(), named.end(), id)) {
+        out[k / 64] |= std::uint64_t{1} << (k % 64);
+      }
+    }
   }
 
   bool has_named(RuleId rule) const {
@@ -208,8 +232,12 @@ private:
         }
       }
     }
-    // What the checked rules need, per peer class.
-    std::map<ClassId, PortBits> need;
+    // What the checked rules need, per peer class (need_bits).
+    for (ClassId w : m_need_classes) {
+      m_slot[w] = -1;
+    }
+    m_need_classes.clear();
+    m_need_bits.clear();
     bool everything = false;
     for (RuleId r : checked) {
       if (m_program.peer_set(m_program.rule(r).peers).everything) {
@@ -220,11 +248,7 @@ private:
         if (!meets(w, self, world)) {
           continue;
         }
-        PortBits bits = admits(r, ingress ? self : w);
-        PortBits& slot = need.try_emplace(w, PortBits(m_words, 0)).first->second;
-        for (std::size_t i = 0; i < m_words; ++i) {
-          slot[i] |= bits[i];
-        }
+        add_admits(r, ingress ? self : w, need_bits(w));
       }
     }
     // Peers an "everything" rule needs: every class. Those that no other
@@ -260,19 +284,18 @@ private:
           if (!m_program.peer_set(m_program.rule(r).peers).everything) {
             continue;
           }
-          PortBits bits = admits(r, ingress ? self : w);
-          PortBits& slot = need.try_emplace(w, PortBits(m_words, 0)).first->second;
-          for (std::size_t i = 0; i < m_words; ++i) {
-            slot[i] |= bits[i];
-          }
+          add_admits(r, ingress ? self : w, need_bits(w));
         }
       }
     }
     // Subtract what the other rules admit.
-    for (auto& [w, bits] : need) {
+    PortBits got(m_words, 0);
+    std::sort(m_need_classes.begin(), m_need_classes.end());
+    for (ClassId w : m_need_classes) {
+      std::uint64_t* bits = &m_need_bits[static_cast<std::size_t>(m_slot[w]) * m_words];
       bool any = false;
-      for (std::uint64_t word : bits) {
-        any = any || word != 0;
+      for (std::size_t i = 0; i < m_words; ++i) {
+        any = any || bits[i] != 0;
       }
       if (!any) {
         continue;
@@ -286,7 +309,8 @@ private:
             continue;
           }
         }
-        const PortBits got = admits(r, ingress ? self : w);
+        std::fill(got.begin(), got.end(), 0);
+        add_admits(r, ingress ? self : w, got.data());
         bool overlap = false;
         for (std::size_t i = 0; i < m_words; ++i) {
           overlap = overlap || (bits[i] & got[i]) != 0;
@@ -296,13 +320,23 @@ private:
           contributors.insert(r);
         }
       }
-      for (std::uint64_t word : bits) {
-        if (word != 0) {
+      for (std::size_t i = 0; i < m_words; ++i) {
+        if (bits[i] != 0) {
           return false;
         }
       }
     }
     return true;
+  }
+
+  // The bits a peer class needs in the current covered() call, zero when new.
+  std::uint64_t* need_bits(ClassId w) {
+    if (m_slot[w] < 0) {
+      m_slot[w] = static_cast<std::int32_t>(m_need_classes.size());
+      m_need_classes.push_back(w);
+      m_need_bits.resize(m_need_bits.size() + m_words, 0);
+    }
+    return &m_need_bits[static_cast<std::size_t>(m_slot[w]) * m_words];
   }
 
   bool rule_redundant(RuleId rule, std::set<RuleId>& contributors) {
@@ -358,6 +392,12 @@ private:
   Context& m_context;
   const Program& m_program;
   const Partition m_partition;
+  std::map<PortFilterId, PortBits> m_filter_bits;
+  // Scratch of covered(): the slot of each peer class in m_need_bits (-1:
+  // none), the classes that have one.
+  std::vector<std::int32_t> m_slot;
+  std::vector<ClassId> m_need_classes;
+  std::vector<std::uint64_t> m_need_bits;
   const std::size_t m_words;
   std::vector<std::optional<model::IpFamily>> m_worlds;
   std::vector<std::vector<std::optional<std::vector<ClassId>>>> m_peer_classes; // [world][peer set]

@@ -65,19 +65,33 @@ bool namespace_has_workloads(const Context& context, std::string_view name) {
   return entry != nullptr && !entry->workloads.empty();
 }
 
-// The namespaces in which selector matches at least one pod.
-std::set<std::string> namespaces_with_pods(const EndpointIndex& index, const model::LabelSelector& selector) {
-  std::set<std::string> result;
-  for (const EndpointIndex::NamespaceEntry& entry : index.namespaces()) {
-    if (!index.select_workloads(entry.name, selector).empty()) {
-      result.insert(entry.name);
+// The namespaces in which selector matches at least one pod. Policies repeat
+// the same pod selectors, so the answers are kept by the selector's text
+// (which spells every term; label syntax leaves no ambiguity in it).
+class NamespacesWithPods {
+public:
+  explicit NamespacesWithPods(const EndpointIndex& index) : m_index(index) {}
+
+  const std::set<std::string>& operator()(const model::LabelSelector& selector) {
+    auto [it, inserted] = m_known.try_emplace(selector.to_string());
+    if (inserted) {
+      for (const EndpointIndex::NamespaceEntry& entry : m_index.namespaces()) {
+        if (m_index.any_workload(entry.name, selector)) {
+          it->second.insert(entry.name);
+        }
+      }
     }
+    return it->second;
   }
-  return result;
-}
+
+private:
+  const EndpointIndex& m_index;
+  std::map<std::string, std::set<std::string>> m_known;
+};
 
 void check_peer(Context& context, const UnknownLabels& unknown, const SplitPeers& split,
-                const model::NetworkPolicy& pol, const model::Peer& peer, const std::string& path) {
+                NamespacesWithPods& namespaces_with_pods, const model::NetworkPolicy& pol,
+                const model::Peer& peer, const std::string& path) {
   const EndpointIndex& index = context.program().index();
   if (peer.ip_block || split.peers.count(&peer) != 0) {
     return;
@@ -107,7 +121,7 @@ void check_peer(Context& context, const UnknownLabels& unknown, const SplitPeers
   } else {
     namespaces.push_back(pol.namespace_name);
   }
-  if (!index.select_peer(pol.namespace_name, peer).empty() ||
+  if (index.peer_selects_any(pol.namespace_name, peer) ||
       (peer.pod_selector && unknown.selectors.count(&*peer.pod_selector) != 0)) {
     return;
   }
@@ -126,7 +140,7 @@ void check_peer(Context& context, const UnknownLabels& unknown, const SplitPeers
   }
   std::string hint = "match the labels of a pod template in those namespaces";
   if (!peer.namespace_selector && peer.pod_selector) {
-    const std::set<std::string> elsewhere = namespaces_with_pods(index, *peer.pod_selector);
+    const std::set<std::string>& elsewhere = namespaces_with_pods(*peer.pod_selector);
     if (!elsewhere.empty()) {
       hint = "such pods exist in namespace " +
              list(std::vector<std::string>(elsewhere.begin(), elsewhere.end())) +
@@ -168,10 +182,10 @@ void check_split_pair(Context& context, SplitPeers& split, const model::NetworkP
   model::Peer combined;
   combined.namespace_selector = ns_peer->namespace_selector;
   combined.pod_selector = pod_peer->pod_selector;
-  if (index.select_peer(pol.namespace_name, combined).empty()) {
+  if (!index.peer_selects_any(pol.namespace_name, combined)) {
     return;
   }
-  const bool local_dead = index.select_peer(pol.namespace_name, *pod_peer).empty();
+  const bool local_dead = !index.peer_selects_any(pol.namespace_name, *pod_peer);
   if (local_dead && context.enabled("NP702")) {
     split.peers.insert(pod_peer);
   }
@@ -351,6 +365,7 @@ UnknownLabels check_unknown_labels(Context& context) {
 // (info when they hold no workload in the inputs); skipped when NP103 or an
 // NP702 warning explains it.
 void check_selections(Context& context, const UnknownLabels& unknown, const SplitPeers& split) {
+  NamespacesWithPods namespaces_with_pods(context.program().index());
   for (std::size_t p = 0; p < context.policy_count(); ++p) {
     const model::NetworkPolicy& pol = context.policy(p);
     if (context.selected(p).empty() && unknown.selectors.count(&pol.pod_selector) == 0) {
@@ -370,7 +385,8 @@ void check_selections(Context& context, const UnknownLabels& unknown, const Spli
       const std::vector<model::Rule>& list = rules(pol, direction);
       for (std::size_t r = 0; r < list.size(); ++r) {
         for (std::size_t i = 0; i < list[r].peers.size(); ++i) {
-          check_peer(context, unknown, split, pol, list[r].peers[i], peer_path(direction, r, i));
+          check_peer(context, unknown, split, namespaces_with_pods, pol, list[r].peers[i],
+                     peer_path(direction, r, i));
         }
       }
     }
@@ -382,7 +398,7 @@ void check_selections(Context& context, const UnknownLabels& unknown, const Spli
 // author probably meant the own namespace, which is what leaving the
 // namespaceSelector out says; {} lets any namespace gain matching pods.
 void check_namespace_selector_all(Context& context) {
-  const EndpointIndex& index = context.program().index();
+  NamespacesWithPods namespaces_with_pods(context.program().index());
   for (const model::NetworkPolicy& pol : context.inventory().policies) {
     for (Direction direction : {Direction::ingress, Direction::egress}) {
       const std::vector<model::Rule>& list = rules(pol, direction);
@@ -393,7 +409,7 @@ void check_namespace_selector_all(Context& context) {
               !peer.pod_selector || peer.pod_selector->empty()) {
             continue;
           }
-          const std::set<std::string> found = namespaces_with_pods(index, *peer.pod_selector);
+          const std::set<std::string>& found = namespaces_with_pods(*peer.pod_selector);
           if (found != std::set<std::string>{pol.namespace_name}) {
             continue;
           }

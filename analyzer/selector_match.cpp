@@ -147,6 +147,13 @@ std::vector<std::size_t> EndpointIndex::select_workloads(std::string_view namesp
   return result;
 }
 
+bool EndpointIndex::any_workload(std::string_view namespace_name, const model::LabelSelector& selector) const {
+  const NamespaceEntry* entry = find_namespace(namespace_name);
+  return entry != nullptr && std::any_of(entry->workloads.begin(), entry->workloads.end(), [&](std::size_t index) {
+           return matches(selector, m_inventory.workloads[index].labels);
+         });
+}
+
 std::vector<std::size_t> EndpointIndex::workloads_at(const AddressSet& addresses) const {
   std::vector<std::size_t> found;
   for (const AddressRange& range : addresses.ranges()) {
@@ -182,6 +189,21 @@ std::vector<std::size_t> EndpointIndex::select_peer(std::string_view policy_name
   }
   std::sort(found.begin(), found.end());
   return found;
+}
+
+bool EndpointIndex::peer_selects_any(std::string_view policy_namespace, const model::Peer& peer) const {
+  if (peer.ip_block || (!peer.pod_selector && !peer.namespace_selector)) {
+    return !select_peer(policy_namespace, peer).empty();
+  }
+  const model::LabelSelector everything;
+  const model::LabelSelector& pods = peer.pod_selector ? *peer.pod_selector : everything;
+  if (!peer.namespace_selector) {
+    return any_workload(policy_namespace, pods);
+  }
+  return std::any_of(m_namespaces.begin(), m_namespaces.end(), [&](const NamespaceEntry& entry) {
+    return !entry.workloads.empty() && matches(*peer.namespace_selector, entry.labels) &&
+           any_workload(entry.name, pods);
+  });
 }
 
 } // namespace npcheck::analyzer

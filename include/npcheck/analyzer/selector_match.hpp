@@ -49,6 +49,9 @@ public:
   // Selectable workloads of namespace name whose labels match selector, ascending.
   std::vector<std::size_t> select_workloads(std::string_view namespace_name,
                                             const model::LabelSelector& selector) const;
+  // Whether select_workloads(namespace_name, selector) is not empty, stopping
+  // at the first match.
+  bool any_workload(std::string_view namespace_name, const model::LabelSelector& selector) const;
   // Workloads whose known IP lies in addresses (pod IPs; the hostIP of
   // hostNetwork pods), ascending, without duplicates.
   std::vector<std::size_t> workloads_at(const AddressSet& addresses) const;
@@ -58,6 +61,9 @@ public:
   // ipBlock, workloads_at(cidr minus except). Ascending, without duplicates.
   std::vector<std::size_t> select_peer(std::string_view policy_namespace,
                                        const model::Peer& peer) const;
+  // Whether select_peer(policy_namespace, peer) is not empty, stopping at the
+  // first match.
+  bool peer_selects_any(std::string_view policy_namespace, const model::Peer& peer) const;
 
 private:
   const model::Inventory& m_inventory;
