@@ -22,6 +22,7 @@ namespace npcheck::cli {
 struct Output {
   std::ostream& out;
   std::ostream& err;
+  std::istream* in = nullptr; // what "-f -" reads; nullptr: standard input itself
 };
 
 // -f/-n/-v/--exclude/--pods and the loader limits, present on every command.

@@ -169,7 +169,9 @@ void print_load_notes(const model::Inventory& inventory, const InputOptions& opt
 }
 
 std::optional<model::Inventory> load_inventory(const InputOptions& options, Output& io) {
-  model::Inventory inventory = model::load_paths(options.files, load_options(options));
+  model::LoadOptions loading = load_options(options);
+  loading.standard_input = io.in;
+  model::Inventory inventory = model::load_paths(options.files, loading);
   print_load_notes(inventory, options, io);
   for (const model::Diagnostic& d : inventory.errors) {
     io.err << d.to_string() << '\n';

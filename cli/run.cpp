@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iostream>
 #include <istream>
 #include <map>
 #include <new>
@@ -135,7 +136,8 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
       std::ostream& destination = file ? file->stream() : out;
       EscapingStreamBuffer escaping(*destination.rdbuf());
       std::ostream report(&escaping);
-      Output io{report, err};
+      // "-f -" reads in; std::cin itself is read through its file descriptor.
+      Output io{report, err, &in == &std::cin ? nullptr : &in};
       const int rc = runners.at(sub->get_name())(io);
       const bool written = escaping.finish();
       const int error = errno;

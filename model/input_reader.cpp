@@ -32,6 +32,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <istream>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -254,6 +255,28 @@ std::string read_standard_input(const std::shared_ptr<const std::string>& name, 
   }
   const std::size_t expected = S_ISREG(info.st_mode) ? static_cast<std::size_t>(info.st_size) : 0;
   return read_all(STDIN_FILENO, name, limits, budget, expected);
+}
+
+std::string read_stream(std::istream& in, const std::shared_ptr<const std::string>& name,
+                        const LoadLimits& limits, InputBudget& budget) {
+  std::string text;
+  std::vector<char> block(65536);
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    const auto count = static_cast<std::size_t>(in.gcount());
+    if (count == 0) {
+      break;
+    }
+    if (text.size() + count > limits.max_file_bytes) {
+      fail(name, too_large_message(limits.max_file_bytes));
+    }
+    budget.take(count, name);
+    text.append(block.data(), count);
+  }
+  if (in.bad()) {
+    fail(name, "cannot read standard input");
+  }
+  return text;
 }
 
 } // namespace detail

@@ -7,6 +7,7 @@
 
 #include <npcheck/model/load.hpp>
 
+#include <iosfwd>
 #include <memory>
 #include <string>
 
@@ -25,5 +26,10 @@ std::string read_input_file(const std::string& path, const std::shared_ptr<const
 // The whole of standard input, bounded in the same way.
 std::string read_standard_input(const std::shared_ptr<const std::string>& name, const LoadLimits& limits,
                                 InputBudget& budget);
+
+// The whole of a stream that stands for standard input (LoadOptions::
+// standard_input), bounded in the same way.
+std::string read_stream(std::istream& in, const std::shared_ptr<const std::string>& name,
+                        const LoadLimits& limits, InputBudget& budget);
 
 } // namespace npcheck::model::detail

@@ -178,7 +178,9 @@ Gathered gather(const std::vector<std::string>& paths, const LoadOptions& option
     const std::string& shown = i < options.display_paths.size() ? options.display_paths[i] : arg;
     if (arg == "-") {
       auto name = std::make_shared<const std::string>("<stdin>");
-      std::string text = detail::read_standard_input(name, options.limits, budget);
+      std::string text = options.standard_input
+                             ? detail::read_stream(*options.standard_input, name, options.limits, budget)
+                             : detail::read_standard_input(name, options.limits, budget);
       out.sources.push_back(SourceText{std::move(name), std::move(text)});
       continue;
     }

@@ -159,7 +159,7 @@ int run_check(const CheckOptions& options, Output& io) {
   std::ostringstream captured;
   TeeBuffer tee(io.err, captured);
   std::ostream err(&tee);
-  Output teed{io.out, err};
+  Output teed{io.out, err, io.in};
   int rc = 0;
   try {
     rc = check(options, teed);

@@ -177,6 +177,7 @@ int run_lint(const LintCommandOptions& options, Output& io) {
   }
   // Diagnostics become findings here; model::Error (unreadable input) goes to run().
   model::LoadOptions loading = load_options(options.input);
+  loading.standard_input = io.in;
   const model::Inventory inventory = model::load_paths(options.input.files, loading);
   print_load_notes(inventory, options.input, io, LoadWarnings::as_findings);
   const analyzer::Program program(inventory);

@@ -27,12 +27,13 @@ struct Run {
   std::string err;
 };
 
-Run run_as(const std::string& program, const std::vector<std::string>& args) {
+Run run_as(const std::string& program, const std::vector<std::string>& args,
+           const std::string& standard_input = "") {
   std::vector<const char*> argv{program.c_str()};
   for (const std::string& a : args) {
     argv.push_back(a.c_str());
   }
-  std::istringstream in;
+  std::istringstream in(standard_input);
   std::ostringstream out;
   std::ostringstream err;
   int rc = npcheck::cli::run(static_cast<int>(argv.size()), argv.data(), in, out, err);
@@ -301,6 +302,20 @@ TEST_CASE("run: control characters and bad UTF-8 from the input reach no report 
     CHECK(!run.out.empty());
     CHECK(no_raw_control(run.out));
   }
+}
+
+TEST_CASE("run: \"-f -\" reads the in stream given to run") {
+  const std::string manifests = "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\n"
+                                "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\n";
+  Run valid = run_as("npcheck", {"validate", "-f", "-"}, manifests);
+  CHECK_EQ(valid.rc, 0);
+  CHECK_NE(valid.out.find("loaded 2 objects from 1 file"), std::string::npos);
+  Run bad = run_as("npcheck", {"validate", "-f", "-"}, "apiVersion: v1\nkind: Pod\nmetadata: {name: Web}\n");
+  CHECK_EQ(bad.rc, 2);
+  CHECK_NE(bad.err.find("<stdin>:3:"), std::string::npos);
+  Run big = run_as("npcheck", {"validate", "-f", "-", "--max-file-size", "10"}, manifests);
+  CHECK_EQ(big.rc, 2);
+  CHECK_NE(big.err.find("larger than 10 bytes"), std::string::npos);
 }
 
 TEST_SUITE_END();

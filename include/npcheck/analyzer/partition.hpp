@@ -73,7 +73,7 @@ public:
   // Whether a port filter admits port class k whatever the destination
   // (all ports, or its numeric part).
   bool covers(PortFilterId filter, PortClassId k) const {
-    return m_covers[filter * m_port_classes.size() + k];
+    return m_filter_covers_class[filter * m_port_classes.size() + k];
   }
   // The distinct named ports of every filter ("named port ids").
   std::size_t named_port_count() const { return m_named_ports.size(); }
@@ -117,7 +117,7 @@ private:
   std::vector<std::vector<std::pair<std::uint32_t, PortClassId>>> m_class_named;
   std::vector<std::vector<ClassId>> m_named_classes; // [id * port classes + k]
   std::vector<ConnectionSet> m_port_classes;
-  std::vector<bool> m_covers; // [filter * port classes + k]
+  std::vector<bool> m_filter_covers_class; // [filter * port classes + k]
 };
 
 } // namespace npcheck::analyzer

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -81,6 +82,10 @@ struct LoadOptions {
   // pods are in the input is replaced by them.
   bool fold_pods = true;
   PodsKeptApart kept_apart;
+  // What "-" reads; nullptr: file descriptor 0 (the process's standard
+  // input). cli::run passes its in stream unless it is std::cin, so that
+  // in-process callers (tests) can feed standard input.
+  std::istream* standard_input = nullptr;
   // Shared with other loads of the same run; nullptr: a budget of
   // limits.max_input_bytes for this load alone.
   InputBudget* budget = nullptr;
