@@ -53,6 +53,16 @@ using Bits = std::vector<Word>;
 
 constexpr std::uint32_t k_absent = 0xffffffffu;
 
+// Precomputed ingress masks per peer set (see the Bulk constructor) are a
+// speed-up only: rows without one walk the peer set's items instead, with
+// the same result. Their total is capped so that they never dominate peak
+// memory (the bench's bare-pods XL --group target is < 8 GiB, of which the
+// loaded inventory and the partition take a few); and a mask is built only
+// for a peer set that at least this many source rows reuse, since building
+// it costs about as much as walking its items in one row.
+constexpr std::size_t k_peer_mask_budget_bytes = std::size_t{512} << 20;
+constexpr std::size_t k_peer_mask_min_rows = 4;
+
 void set_bit(Word* bits, std::size_t i) { bits[i / 64] |= Word{1} << (i % 64); }
 bool test_bit(const Word* bits, std::size_t i) { return (bits[i / 64] >> (i % 64)) & 1u; }
 void or_into(Word* target, const Word* source, std::size_t words) {
@@ -361,7 +371,7 @@ private:
     }
     m_peer_masks.resize(m_program.peer_set_count());
     m_peer_scope.resize(m_program.peer_set_count());
-    std::size_t budget = std::size_t{512} << 20; // bytes of precomputed masks at most
+    std::size_t budget = k_peer_mask_budget_bytes;
     Scope scope;
     scope.local.assign(K, k_absent);
     for (PeerSetId p = 0; p < m_program.peer_set_count(); ++p) {
@@ -380,7 +390,7 @@ private:
       for (const IngressItem& item : m_peer_items[p]) {
         sparse += m_subject_columns[item.subject]->list.size() * filter_scope(item.ports).size();
       }
-      if (sources_in[p] < 4 || m_peer_items[p].empty() || bytes > budget ||
+      if (sources_in[p] < k_peer_mask_min_rows || m_peer_items[p].empty() || bytes > budget ||
           classes.size() * W >= sparse) {
         continue;
       }

@@ -29,7 +29,10 @@ namespace {
 
 __extension__ using U128 = unsigned __int128;
 
-constexpr std::uint32_t k_marker = 0xffffffffu; // separates the parts of a signature
+// Ends each part of a class signature (subject selections, peer sets per
+// family, named-port resolutions, ...), so that two signatures are equal only
+// when every part is; no selection, peer set or port id reaches this value.
+constexpr std::uint32_t k_signature_part_end = 0xffffffffu;
 
 struct SignatureHash {
   std::size_t operator()(const std::vector<std::uint32_t>& values) const {
@@ -106,7 +109,7 @@ void Partition::classify_workloads() {
   std::vector<std::vector<std::uint32_t>> signature(n);
   auto mark = [&signature] {
     for (std::vector<std::uint32_t>& s : signature) {
-      s.push_back(k_marker);
+      s.push_back(k_signature_part_end);
     }
   };
   for (SelectionId s : subjects) {
@@ -135,10 +138,10 @@ void Partition::classify_workloads() {
   }
   for (std::size_t w = 0; w < n; ++w) {
     signature[w].insert(signature[w].end(), by_selector[w].begin(), by_selector[w].end());
-    signature[w].push_back(k_marker);
+    signature[w].push_back(k_signature_part_end);
     for (std::size_t f = 0; f < 2; ++f) {
       signature[w].insert(signature[w].end(), by_address[f][w].begin(), by_address[f][w].end());
-      signature[w].push_back(k_marker);
+      signature[w].push_back(k_signature_part_end);
     }
   }
 
@@ -184,7 +187,7 @@ void Partition::classify_workloads() {
       signature[w].push_back(static_cast<std::uint32_t>(value.first));
       signature[w].push_back(value.second);
     }
-    signature[w].push_back(k_marker);
+    signature[w].push_back(k_signature_part_end);
   }
 
   // Families, and what decides node-local traffic.
@@ -367,7 +370,7 @@ void Partition::split_ports() {
         atom.first == atom.last &&
         std::binary_search(named_values.begin(), named_values.end(), std::make_pair(atom.protocol, atom.first));
     if (named_value) {
-      atom.signature.push_back(k_marker);
+      atom.signature.push_back(k_signature_part_end);
       atom.signature.push_back(static_cast<std::uint32_t>(atom.protocol));
       atom.signature.push_back(atom.first);
     }
@@ -383,18 +386,18 @@ void Partition::split_ports() {
     }
   }
   const std::size_t K = m_port_classes.size();
-  m_covers.assign(program.port_filter_count() * K, false);
+  m_filter_covers_class.assign(program.port_filter_count() * K, false);
   for (PortFilterId f = 0; f < program.port_filter_count(); ++f) {
     if (program.port_filter(f).all) {
-      std::fill_n(m_covers.begin() + static_cast<std::ptrdiff_t>(f * K), K, true);
+      std::fill_n(m_filter_covers_class.begin() + static_cast<std::ptrdiff_t>(f * K), K, true);
     }
   }
   for (std::size_t a = 0; a < atoms.size(); ++a) {
     for (std::uint32_t f : atoms[a].signature) {
-      if (f == k_marker) {
+      if (f == k_signature_part_end) {
         break;
       }
-      m_covers[f * K + atom_class[a]] = true;
+      m_filter_covers_class[f * K + atom_class[a]] = true;
     }
   }
   m_class_named.resize(class_count());
