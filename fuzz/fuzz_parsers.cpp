@@ -351,7 +351,10 @@ std::optional<bool> expected_port_validity(std::string_view p, std::string_view 
       valid = valid && *number >= 1 && *number <= 65535;
     } else if (all_of(q, "abcdefghijklmnopqrstuvwxyz0123456789-") && q.find_first_of(lower) != std::string_view::npos &&
                q.find_first_not_of("0123456789") != std::string_view::npos && q.find('e') == std::string_view::npos &&
-               q.front() != '-') {
+               q.front() != '-' &&
+               !(q.size() >= 2 && q[0] == '0' && (q[1] == 'o' || q[1] == 'x' || q[1] == 'b'))) {
+      // Not 0o, 0x or 0b either: Go's strconv.ParseInt, which go-yaml v2
+      // tries first, reads those prefixes as integers ("0o0" is port 0).
       // A name (no 'e', so that no spelling of a float hides among them).
       valid = valid && !yaml11_bool(q) && reference::port_name(q);
     } else {

@@ -379,8 +379,10 @@ void check_tagged(unsigned char selector, const std::string& text) {
   if (tag == "float" && want.kind == ScalarKind::integer) {
     accepted = true;
     want.kind = ScalarKind::floating;
+    // Go converts the int64 (or uint64) to float64: an integer has no
+    // negative zero, so !!float -0 is +0.
     const auto magnitude = static_cast<double>(want.magnitude);
-    want.value = want.negative ? -magnitude : magnitude;
+    want.value = want.negative && want.magnitude != 0 ? -magnitude : magnitude;
   }
   if (accepted != got.error.empty()) {
     fail(what + (accepted ? ": refused (" + got.error + ") but the reference accepts it"
