@@ -30,6 +30,7 @@
 // holding a chosen destination are computed.
 
 #include <npcheck/analyzer/matrix.hpp>
+#include <npcheck/analyzer/vector_hash.hpp>
 
 #include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/inventory.hpp>
@@ -71,17 +72,7 @@ void or_into(Word* target, const Word* source, std::size_t words) {
   }
 }
 
-struct KeyHash {
-  std::size_t operator()(const std::vector<Word>& values) const {
-    std::uint64_t hash = 0xcbf29ce484222325ull;
-    for (Word value : values) {
-      hash = (hash ^ value) * 0x100000001b3ull;
-      hash ^= hash >> 29;
-    }
-    return static_cast<std::size_t>(hash);
-  }
-};
-using ConnectionInterner = std::unordered_map<std::vector<Word>, std::uint32_t, KeyHash>;
+using ConnectionInterner = std::unordered_map<std::vector<Word>, std::uint32_t, VectorHash<Word>>;
 
 // A set of destination columns: a sorted list, plus a dense copy when it is
 // wide enough that one OR over all words beats setting bits one by one.

@@ -14,6 +14,7 @@
 // port class.
 
 #include <npcheck/analyzer/partition.hpp>
+#include <npcheck/analyzer/vector_hash.hpp>
 
 #include <npcheck/model/inventory.hpp>
 #include <npcheck/model/workload.hpp>
@@ -34,18 +35,8 @@ __extension__ using U128 = unsigned __int128;
 // when every part is; no selection, peer set or port id reaches this value.
 constexpr std::uint32_t k_signature_part_end = 0xffffffffu;
 
-struct SignatureHash {
-  std::size_t operator()(const std::vector<std::uint32_t>& values) const {
-    std::uint64_t hash = 0xcbf29ce484222325ull;
-    for (std::uint32_t value : values) {
-      hash = (hash ^ value) * 0x100000001b3ull;
-      hash ^= hash >> 29;
-    }
-    return static_cast<std::size_t>(hash);
-  }
-};
 
-using Interner = std::unordered_map<std::vector<std::uint32_t>, std::uint32_t, SignatureHash>;
+using Interner = std::unordered_map<std::vector<std::uint32_t>, std::uint32_t, VectorHash<std::uint32_t>>;
 
 std::uint32_t intern(Interner& table, const std::vector<std::uint32_t>& key) {
   return table.emplace(key, static_cast<std::uint32_t>(table.size())).first->second;

@@ -10,6 +10,7 @@
 #include "matrix_view.hpp"
 
 #include <npcheck/analyzer/program.hpp>
+#include <npcheck/analyzer/vector_hash.hpp>
 #include <npcheck/model/workload.hpp>
 
 #include <nlohmann/json.hpp>
@@ -33,16 +34,6 @@ bool is_external(const Matrix& matrix, std::size_t endpoint) {
   return matrix.endpoints()[endpoint].kind == MatrixEndpointKind::external;
 }
 
-struct KeyHash {
-  std::size_t operator()(const std::vector<std::uint32_t>& values) const {
-    std::uint64_t hash = 0xcbf29ce484222325ull;
-    for (std::uint32_t value : values) {
-      hash = (hash ^ value) * 0x100000001b3ull;
-      hash ^= hash >> 29;
-    }
-    return static_cast<std::size_t>(hash);
-  }
-};
 
 std::string json_string(const std::string& text) {
   return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -302,7 +293,7 @@ MatrixView build_matrix_view(const Matrix& matrix, const model::Inventory& inven
       }
     }
   }
-  std::unordered_map<std::vector<std::uint32_t>, std::uint32_t, KeyHash> group_ids;
+  std::unordered_map<std::vector<std::uint32_t>, std::uint32_t, analyzer::VectorHash<std::uint32_t>> group_ids;
   std::vector<std::uint32_t> group_of_class(classes);
   for (std::size_t c = 0; c < classes; ++c) {
     group_of_class[c] =

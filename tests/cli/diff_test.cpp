@@ -5,6 +5,8 @@
 // temporary git repository made here.
 #include <npcheck/cli/run.hpp>
 
+#include "support/scratch_dir.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -45,22 +47,13 @@ int sh(const std::string& command) { return std::system((command + " >/dev/null 
 
 class TempRepo {
 public:
-  TempRepo() {
-    std::string temp = (fs::temp_directory_path() / "npcheck-diff-test-XXXXXX").string();
-    REQUIRE(mkdtemp(temp.data()) != nullptr);
-    m_root = temp;
-  }
-  ~TempRepo() {
-    std::error_code ec;
-    fs::remove_all(m_root, ec);
-  }
-  const fs::path& root() const { return m_root; }
+  const fs::path& root() const { return m_dir.root(); }
   int git(const std::string& args) const {
-    return sh("git -C '" + m_root.string() + "' -c user.name=npcheck -c user.email=npcheck@example.com " + args);
+    return sh("git -C '" + root().string() + "' -c user.name=npcheck -c user.email=npcheck@example.com " + args);
   }
 
 private:
-  fs::path m_root;
+  npcheck::testing::ScratchDir m_dir{"npcheck-diff-test"};
 };
 
 constexpr const char* k_workloads = R"(apiVersion: v1

@@ -6,6 +6,8 @@
 
 #include <npcheck/model/error.hpp>
 
+#include "support/scratch_dir.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -17,6 +19,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using TempDir = npcheck::testing::ScratchDir;
 
 std::string escaped(const std::string& text, std::size_t chunk) {
   std::ostringstream sink;
@@ -38,27 +41,6 @@ std::string read(const fs::path& path) {
   return text.str();
 }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "npcheck-output-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::size_t count() const {
-    std::size_t n = 0;
-    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(path)) {
-      ++n;
-    }
-    return n;
-  }
-};
 
 } // namespace
 
@@ -94,7 +76,7 @@ TEST_CASE("EscapingStreamBuffer: finish() reports a destination that failed") {
 
 TEST_CASE("OutputFile: the target appears whole at commit(), not before") {
   TempDir dir;
-  const fs::path target = dir.path / "report";
+  const fs::path target = dir.root() / "report";
   {
     npcheck::cli::OutputFile file(target.string());
     CHECK_FALSE(file.written());
@@ -104,20 +86,20 @@ TEST_CASE("OutputFile: the target appears whole at commit(), not before") {
     file.commit();
   }
   CHECK(read(target) == "whole report\n");
-  CHECK(dir.count() == 1);
+  CHECK(dir.entries().size() == 1);
 }
 
 TEST_CASE("OutputFile: without commit() the target stays as it was and nothing is left") {
   TempDir dir;
-  const fs::path target = dir.path / "report";
+  const fs::path target = dir.root() / "report";
   std::ofstream(target) << "old\n";
   {
     npcheck::cli::OutputFile file(target.string());
     file.stream() << "half a rep";
-    CHECK(dir.count() == 2); // the target and the temporary file beside it
+    CHECK(dir.entries().size() == 2); // the target and the temporary file beside it
   }
   CHECK(read(target) == "old\n");
-  CHECK(dir.count() == 1);
+  CHECK(dir.entries().size() == 1);
 }
 
 TEST_CASE("OutputFile: a stream target is written in place, never replaced") {
@@ -133,7 +115,7 @@ TEST_CASE("OutputFile: a stream target is written in place, never replaced") {
 TEST_CASE("OutputFile: an unwritable place is a model::Error naming --output-file") {
   TempDir dir;
   try {
-    npcheck::cli::OutputFile file((dir.path / "missing" / "report").string());
+    npcheck::cli::OutputFile file((dir.root() / "missing" / "report").string());
     FAIL("no error");
   } catch (const npcheck::model::Error& e) {
     CHECK(std::string(e.what()).find("--output-file") != std::string::npos);

@@ -8,6 +8,8 @@
 // that reach a report escaped.
 #include <npcheck/cli/run.hpp>
 
+#include "support/scratch_dir.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -20,6 +22,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using TempDir = npcheck::testing::ScratchDir;
 
 struct Run {
   int rc = 0;
@@ -77,29 +80,6 @@ void write(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-// A fresh, empty directory under the system's temporary directory.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "npcheck-run-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(path)) {
-      names.push_back(entry.path().filename().string());
-    }
-    return names;
-  }
-};
 
 const std::string k_data = NPCHECK_TESTDATA_DIR;
 const std::string k_shop = k_data + "/example-shop/manifests";
@@ -206,7 +186,7 @@ TEST_CASE("run: --output-file holds what standard output would, on every command
     const Run plain = run_npcheck(args);
     REQUIRE(!plain.out.empty());
     TempDir dir;
-    const fs::path target = dir.path / "report";
+    const fs::path target = dir.root() / "report";
     std::vector<std::string> with_file = args;
     with_file.insert(with_file.end(), {"--output-file", target.string()});
     const Run to_file = run_npcheck(with_file);
@@ -226,10 +206,10 @@ TEST_CASE("run: --output-file - is standard output") {
 
 TEST_CASE("run: a failed run leaves the --output-file target as it was, with no temporary file") {
   TempDir dir;
-  const fs::path target = dir.path / "report.json";
+  const fs::path target = dir.root() / "report.json";
   write(target, "previous report\n");
   SUBCASE("input error") {
-    const Run run = run_npcheck({"validate", "-f", (dir.path / "missing.yaml").string(),
+    const Run run = run_npcheck({"validate", "-f", (dir.root() / "missing.yaml").string(),
                                  "--output-file", target.string()});
     CHECK(run.rc == 2);
     CHECK(run.out.empty());
@@ -245,9 +225,9 @@ TEST_CASE("run: a failed run leaves the --output-file target as it was, with no 
 
 TEST_CASE("run: --output-file replaces a symlink instead of writing through it") {
   TempDir dir;
-  const fs::path elsewhere = dir.path / "elsewhere";
+  const fs::path elsewhere = dir.root() / "elsewhere";
   write(elsewhere, "not npcheck's\n");
-  const fs::path target = dir.path / "report";
+  const fs::path target = dir.root() / "report";
   fs::create_symlink(elsewhere, target);
   const Run run = run_npcheck({"validate", "-f", k_shop, "--output-file", target.string()});
   CHECK(run.rc == 0);
@@ -259,7 +239,7 @@ TEST_CASE("run: --output-file replaces a symlink instead of writing through it")
 TEST_CASE("run: --output-file into a directory that cannot hold it is an input error") {
   TempDir dir;
   const Run run = run_npcheck({"validate", "-f", k_shop, "--output-file",
-                               (dir.path / "no-such-dir" / "report").string()});
+                               (dir.root() / "no-such-dir" / "report").string()});
   CHECK(run.rc == 2);
   CHECK(run.err.find("--output-file") != std::string::npos);
   CHECK(run.out.empty());
@@ -267,7 +247,7 @@ TEST_CASE("run: --output-file into a directory that cannot hold it is an input e
 
 TEST_CASE("run: control characters and bad UTF-8 from the input reach no report raw") {
   TempDir dir;
-  const fs::path expectations = dir.path / "expectations.yaml";
+  const fs::path expectations = dir.root() / "expectations.yaml";
   // "\e" is ESC in a YAML double-quoted scalar; \xff is not UTF-8.
   write(expectations, "expectations:\n"
                       "  - name: \"frontend \\e[31mreaches\\x07 the backend \xff\"\n"

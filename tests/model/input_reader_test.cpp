@@ -3,6 +3,8 @@
 #include <npcheck/model/expectations.hpp>
 #include <npcheck/model/load.hpp>
 
+#include "support/scratch_dir.hpp"
+
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
@@ -24,34 +26,10 @@ using npcheck::model::load_paths;
 namespace {
 
 namespace fs = std::filesystem;
+using npcheck::testing::ScratchDir;
 
 const char* const k_namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n";
 
-// A fresh directory under the temporary directory, removed at the end of scope.
-class ScratchDir {
-public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "npcheck-input-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    m_path = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-
-  std::string file(const std::string& name, const std::string& text) const {
-    std::string path = (m_path / name).string();
-    std::ofstream(path) << text;
-    return path;
-  }
-  std::string path(const std::string& name) const { return (m_path / name).string(); }
-
-private:
-  fs::path m_path;
-};
 
 std::string message_of(const std::vector<std::string>& paths, const LoadOptions& options = {}) {
   try {
@@ -137,8 +115,8 @@ TEST_CASE("input_reader::pipes") {
 
 TEST_CASE("input_reader::input_budget") {
   ScratchDir dir;
-  const std::string a = dir.file("a.yaml", k_namespace);
-  const std::string b = dir.file("b.yaml", k_namespace);
+  const std::string a = dir.write("a.yaml", k_namespace);
+  const std::string b = dir.write("b.yaml", k_namespace);
   const auto size = std::string(k_namespace).size();
   LoadOptions options;
   SUBCASE("all inputs of one load together") {

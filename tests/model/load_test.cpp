@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <npcheck/model/load.hpp>
 
+#include "support/scratch_dir.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -570,30 +572,8 @@ TEST_CASE("load::paths") {
 namespace {
 
 namespace fs = std::filesystem;
+using TempTree = npcheck::testing::ScratchDir;
 
-// A temporary directory with files, removed at the end of the test.
-class TempTree {
-public:
-  TempTree() {
-    std::string temp = (fs::temp_directory_path() / "npcheck-load-test-XXXXXX").string();
-    REQUIRE(mkdtemp(temp.data()) != nullptr);
-    m_root = temp;
-  }
-  ~TempTree() {
-    std::error_code ec;
-    fs::remove_all(m_root, ec);
-  }
-  void write(const std::string& path, const std::string& text) const {
-    fs::create_directories((m_root / path).parent_path());
-    std::ofstream(m_root / path) << text;
-  }
-  std::string path(const std::string& below = "") const {
-    return below.empty() ? m_root.string() : (m_root / below).string();
-  }
-
-private:
-  fs::path m_root;
-};
 
 std::string without(const std::string& text, const std::string& prefix) {
   std::string out = text;
