@@ -326,6 +326,8 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
   std::vector<std::optional<std::size_t>> from_matrix(result.sources.size());
   std::vector<std::optional<std::size_t>> to_matrix(result.destinations.size());
   std::optional<BulkTally> bulk;
+  std::optional<BulkTally> bulk_from_outside;
+  std::vector<std::size_t> external_destinations;
   if (result.sources.size() * result.destinations.size() >= options.matrix_from_pairs) {
     for (std::size_t s = 0; s < result.sources.size(); ++s) {
       from_matrix[s] = matrix_endpoint(result.sources[s]);
@@ -334,6 +336,21 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
       to_matrix[d] = matrix_endpoint(result.destinations[d]);
     }
     bulk.emplace(matrix(), result.ports, allow, to_matrix);
+    // Between two outside addresses the Matrix does not answer (an external
+    // class may hold ranges of both families, and no policy governs such a
+    // pair): an external source is tallied against workloads only, its
+    // external destinations are answered one by one.
+    const auto external = [](const CheckEndpoint& e) { return e.endpoint.kind == EndpointKind::external; };
+    if (std::any_of(result.sources.begin(), result.sources.end(), external)) {
+      std::vector<std::optional<std::size_t>> to_workloads = to_matrix;
+      for (std::size_t d = 0; d < result.destinations.size(); ++d) {
+        if (external(result.destinations[d])) {
+          to_workloads[d].reset();
+          external_destinations.push_back(d);
+        }
+      }
+      bulk_from_outside.emplace(matrix(), result.ports, allow, to_workloads);
+    }
   }
 
   // Records a failing pair, if there is room to report it.
@@ -383,12 +400,18 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
       }
       continue;
     }
-    // A pair is answered by the Matrix when both ends are matrix endpoints
-    // and distinct ones; the others by the engine.
-    auto [pairs, failed] = bulk->tally(*e);
+    // A pair is answered by the Matrix when both ends are matrix endpoints,
+    // distinct ones and not both outside the cluster; the others by the
+    // engine.
+    const bool outside = src.endpoint.kind == EndpointKind::external;
+    auto [pairs, failed] = outside ? bulk_from_outside->tally(*e) : bulk->tally(*e);
     std::vector<std::size_t> singles = outside_matrix;
-    for (auto [it, end] = at_endpoint.equal_range(*e); it != end; ++it) {
-      singles.push_back(it->second);
+    if (outside) {
+      singles.insert(singles.end(), external_destinations.begin(), external_destinations.end());
+    } else {
+      for (auto [it, end] = at_endpoint.equal_range(*e); it != end; ++it) {
+        singles.push_back(it->second);
+      }
     }
     for (std::size_t d : singles) {
       if (std::optional<ConnectionSet> allowed = by_engine(d)) {
@@ -403,7 +426,9 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
     for (std::size_t d = 0; d < result.destinations.size() && found < failed &&
                             result.violations.size() < options.max_violations;
          ++d) {
-      if (to_matrix[d] && *to_matrix[d] != *e) {
+      const bool by_matrix = to_matrix[d] && *to_matrix[d] != *e &&
+                             !(outside && result.destinations[d].endpoint.kind == EndpointKind::external);
+      if (by_matrix) {
         found += report(s, d, matrix().allowed(*e, *to_matrix[d])) ? 1 : 0;
       } else if (std::optional<ConnectionSet> allowed = by_engine(d)) {
         found += report(s, d, *allowed) ? 1 : 0;
