@@ -57,6 +57,7 @@ public:
       cache.resize(m_program.peer_set_count());
     }
     m_slot.assign(m_partition.class_count(), -1);
+    m_filter_bits.resize(m_program.port_filter_count());
     m_rule_active.assign(m_program.rules().size(), true);
     m_policy_active.assign(m_program.policies().size(), true);
     make_groups();
@@ -160,16 +161,16 @@ private:
   // The port classes a filter admits whatever the destination, computed once
   // per filter.
   const PortBits& filter_bits(PortFilterId filter) {
-    auto [it, inserted] = m_filter_bits.try_emplace(filter);
-    if (inserted) {
-      it->second.assign(m_words, 0);
+    PortBits& bits = m_filter_bits[filter];
+    if (bits.empty() && m_words > 0) {
+      bits.assign(m_words, 0);
       for (PortClassId k = 0; k < m_partition.port_class_count(); ++k) {
         if (m_partition.covers(filter, k)) {
-          it->second[k / 64] |= std::uint64_t{1} << (k % 64);
+          bits[k / 64] |= std::uint64_t{1} << (k % 64);
         }
       }
     }
-    return it->second;
+    return bits;
   }
 
   // Adds to out the port classes rule admits towards destination class: its
@@ -190,6 +191,21 @@ private:
         out[k / 64] |= std::uint64_t{1} << (k % 64);
       }
     }
+  }
+
+  // Word i of what add_admits(rule, destination) would add.
+  std::uint64_t admits_word(RuleId rule, ClassId destination, std::size_t i) {
+    const PortFilterId filter = m_program.rule(rule).ports;
+    std::uint64_t word = filter_bits(filter)[i];
+    const std::span<const std::uint32_t> named = m_partition.filter_named(filter);
+    if (!named.empty()) {
+      for (const auto& [id, k] : m_partition.class_named(destination)) {
+        if (k / 64 == i && std::binary_search(named.begin(), named.end(), id)) {
+          word |= std::uint64_t{1} << (k % 64);
+        }
+      }
+    }
+    return word;
   }
 
   bool has_named(RuleId rule) const {
@@ -288,19 +304,25 @@ private:
         }
       }
     }
-    // Subtract what the other rules admit.
-    PortBits got(m_words, 0);
+    // Subtract what the other rules admit, word by word over only the words
+    // the checked rules need (a rule usually needs a few port classes of
+    // many: comparing whole rows would cost the port-class count per pair of
+    // rules).
     std::sort(m_need_classes.begin(), m_need_classes.end());
+    std::vector<std::size_t> needed_words;
     for (ClassId w : m_need_classes) {
       std::uint64_t* bits = &m_need_bits[static_cast<std::size_t>(m_slot[w]) * m_words];
-      bool any = false;
+      needed_words.clear();
       for (std::size_t i = 0; i < m_words; ++i) {
-        any = any || bits[i] != 0;
+        if (bits[i] != 0) {
+          needed_words.push_back(i);
+        }
       }
-      if (!any) {
+      if (needed_words.empty()) {
         continue;
       }
       admits_any = true;
+      const ClassId destination = ingress ? self : w;
       for (RuleId r : others) {
         const PeerSet& peers = m_program.peer_set(m_program.rule(r).peers);
         if (!peers.everything) {
@@ -309,18 +331,17 @@ private:
             continue;
           }
         }
-        std::fill(got.begin(), got.end(), 0);
-        add_admits(r, ingress ? self : w, got.data());
         bool overlap = false;
-        for (std::size_t i = 0; i < m_words; ++i) {
-          overlap = overlap || (bits[i] & got[i]) != 0;
-          bits[i] &= ~got[i];
+        for (std::size_t i : needed_words) {
+          const std::uint64_t got = admits_word(r, destination, i);
+          overlap = overlap || (bits[i] & got) != 0;
+          bits[i] &= ~got;
         }
         if (overlap) {
           contributors.insert(r);
         }
       }
-      for (std::size_t i = 0; i < m_words; ++i) {
+      for (std::size_t i : needed_words) {
         if (bits[i] != 0) {
           return false;
         }
@@ -392,7 +413,7 @@ private:
   Context& m_context;
   const Program& m_program;
   const Partition m_partition;
-  std::map<PortFilterId, PortBits> m_filter_bits;
+  std::vector<PortBits> m_filter_bits; // per port filter; empty until asked
   // Scratch of covered(): the slot of each peer class in m_need_bits (-1:
   // none), the classes that have one.
   std::vector<std::int32_t> m_slot;
