@@ -7,6 +7,8 @@
 #include <npcheck/cli/run.hpp>
 #include <npcheck/model/error.hpp>
 
+#include "support/cli_run.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -22,15 +24,7 @@ using npcheck::cli::ValueKind;
 namespace {
 
 std::string run_npcheck(const std::vector<std::string>& args) {
-  std::vector<const char*> argv{"npcheck"};
-  for (const std::string& a : args) {
-    argv.push_back(a.c_str());
-  }
-  std::istringstream in;
-  std::ostringstream out;
-  std::ostringstream err;
-  npcheck::cli::run(static_cast<int>(argv.size()), argv.data(), in, out, err);
-  return out.str();
+  return npcheck::testing::run_npcheck(args).out;
 }
 
 const CompletedCommand& command(const CompletionSpec& spec, const std::string& name) {

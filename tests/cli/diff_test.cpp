@@ -5,6 +5,7 @@
 // temporary git repository made here.
 #include <npcheck/cli/run.hpp>
 
+#include "support/cli_run.hpp"
 #include "support/scratch_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -19,24 +20,10 @@
 namespace {
 
 namespace fs = std::filesystem;
+using npcheck::testing::Run;
+using npcheck::testing::run_npcheck;
 
-struct Run {
-  int rc = 0;
-  std::string out;
-  std::string err;
-};
 
-Run run_npcheck(std::vector<std::string> args) {
-  std::vector<const char*> argv{"npcheck"};
-  for (const std::string& a : args) {
-    argv.push_back(a.c_str());
-  }
-  std::istringstream in;
-  std::ostringstream out;
-  std::ostringstream err;
-  int rc = npcheck::cli::run(static_cast<int>(argv.size()), argv.data(), in, out, err);
-  return Run{rc, out.str(), err.str()};
-}
 
 void write(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());

@@ -8,6 +8,7 @@
 // that reach a report escaped.
 #include <npcheck/cli/run.hpp>
 
+#include "support/cli_run.hpp"
 #include "support/scratch_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -23,27 +24,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using TempDir = npcheck::testing::ScratchDir;
+using npcheck::testing::Run;
+using npcheck::testing::run_as;
+using npcheck::testing::run_npcheck;
 
-struct Run {
-  int rc = 0;
-  std::string out;
-  std::string err;
-};
 
-Run run_as(const std::string& program, const std::vector<std::string>& args,
-           const std::string& standard_input = "") {
-  std::vector<const char*> argv{program.c_str()};
-  for (const std::string& a : args) {
-    argv.push_back(a.c_str());
-  }
-  std::istringstream in(standard_input);
-  std::ostringstream out;
-  std::ostringstream err;
-  int rc = npcheck::cli::run(static_cast<int>(argv.size()), argv.data(), in, out, err);
-  return Run{rc, out.str(), err.str()};
-}
 
-Run run_npcheck(const std::vector<std::string>& args) { return run_as("npcheck", args); }
 
 const std::vector<std::string> k_commands = {"validate", "can-reach", "matrix", "check",
                                              "diff",     "lint",      "completion", "help"};
