@@ -69,7 +69,8 @@ ConnectionSet first_match(const Program& program, std::span<const PolicyId> poli
 
 SideResult Program::evaluate_side(const FlowEndpoint& self, const FlowEndpoint& peer,
                                   const FlowEndpoint& destination, Direction direction,
-                                  std::optional<model::IpFamily> family, Detail detail) const {
+                                  std::optional<model::IpFamily> family, Detail detail,
+                                  const OrderedTiers* order) const {
   SideResult side;
   if (self.kind != EndpointKind::workload) {
     side.subject = SideResult::Subject::not_a_pod;
@@ -88,11 +89,21 @@ SideResult Program::evaluate_side(const FlowEndpoint& self, const FlowEndpoint& 
                                                   : ConnectionSet::none();
   };
   ConnectionSet remaining = ConnectionSet::all();
+  OrderedTiers selected;
+  if (order != nullptr) {
+    selected = *order;
+  } else {
+    for (std::size_t t = 0; t < 2; ++t) {
+      const TierKind kind = t == 0 ? TierKind::admin : TierKind::baseline;
+      if (!tier(kind, direction).empty()) {
+        selected[t] = selecting(self.workload, direction, kind);
+      }
+    }
+  }
 
-  if (!tier(TierKind::admin, direction).empty()) {
-    const std::vector<PolicyId> admin = selecting(self.workload, direction, TierKind::admin);
-    remaining.unite(first_match(*this, admin, direction, TierKind::admin, rule_admits, remaining,
-                                side, explain));
+  if (!selected[0].empty()) {
+    remaining.unite(first_match(*this, selected[0], direction, TierKind::admin, rule_admits,
+                                remaining, side, explain));
   }
 
   side.isolating = selecting(self.workload, direction, TierKind::network_policy);
@@ -122,9 +133,8 @@ SideResult Program::evaluate_side(const FlowEndpoint& self, const FlowEndpoint& 
     remaining = ConnectionSet::none();
   }
 
-  if (!remaining.empty() && !tier(TierKind::baseline, direction).empty()) {
-    const std::vector<PolicyId> baseline = selecting(self.workload, direction, TierKind::baseline);
-    remaining.unite(first_match(*this, baseline, direction, TierKind::baseline, rule_admits,
+  if (!remaining.empty() && !selected[1].empty()) {
+    remaining.unite(first_match(*this, selected[1], direction, TierKind::baseline, rule_admits,
                                 remaining, side, explain));
   }
 
@@ -133,6 +143,27 @@ SideResult Program::evaluate_side(const FlowEndpoint& self, const FlowEndpoint& 
     if (explain) {
       side.decisions.push_back(Decision{Decision::By::default_allow, TierKind::baseline,
                                         Action::allow, 0, std::move(remaining)});
+    }
+  }
+
+  // Ties (shared/spec/admin-policies.md §2.4): two policies of one tier with
+  // the same priority may be applied in either order. Swap each such pair
+  // and see whether the side's answer changes.
+  if (explain && order == nullptr) {
+    for (std::size_t t = 0; t < 2; ++t) {
+      const std::vector<PolicyId>& list = selected[t];
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        for (std::size_t j = i + 1;
+             j < list.size() && m_policies[list[j]].priority == m_policies[list[i]].priority; ++j) {
+          OrderedTiers swapped = selected;
+          std::swap(swapped[t][i], swapped[t][j]);
+          const SideResult other =
+              evaluate_side(self, peer, destination, direction, family, Detail::verdict, &swapped);
+          if (other.allowed != side.allowed) {
+            side.ties.push_back(Tie{list[i], list[j]});
+          }
+        }
+      }
     }
   }
   return side;

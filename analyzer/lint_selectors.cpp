@@ -456,6 +456,9 @@ void check_named_ports(Context& context) {
   const Program& program = context.program();
   for (RuleId r = 0; r < program.rules().size(); ++r) {
     const CompiledRule& compiled = program.rule(r);
+    if (program.policy(compiled.policy).origin.kind != PolicyKind::network_policy) {
+      continue;
+    }
     const std::size_t p = program.policy(compiled.policy).origin.index;
     const model::NetworkPolicy& pol = context.policy(p);
     const model::Rule& rule = context.rule_of(r);

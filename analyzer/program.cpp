@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <cassert>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <variant>
@@ -259,7 +260,7 @@ struct Program::Compiler {
     for (SelectionId id : set.selections) {
       key += ' ' + std::to_string(id);
     }
-    key += " |";
+    key += set.addresses_always_match_pods ? " |p" : " |";
     for (const AddressRange& range : set.addresses.ranges()) {
       key += ' ' + range.first.to_string() + '-' + range.last.to_string();
     }
@@ -364,6 +365,137 @@ struct Program::Compiler {
       program.m_policies.push_back(std::move(policy));
     }
   }
+
+  // ---- AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy
+  // (shared/spec/admin-policies.md). One compiler for both versions: an ANP
+  // is an Admin-tier policy, the BANP a Baseline-tier one of priority 0
+  // (§9); subjects and pods/namespaces peers are selections over every
+  // namespace (a cluster-scoped policy has no namespace of its own; an
+  // omitted namespaceSelector is every namespace, §3); nodes peers are the
+  // addresses of the matching Node objects and networks peers their CIDRs,
+  // both matching pods by address too (§4); domainNames peers match no
+  // address; a peer of a field npcheck does not know fails closed (an allow
+  // rule never matches it, a deny or pass rule always does).
+
+  SelectionId admin_selection(const model::AdminPods& pods) {
+    return selection(std::nullopt, &pods.namespace_selector,
+                     pods.pod_selector ? &*pods.pod_selector : nullptr);
+  }
+
+  PeerSetId admin_peers(const model::AdminRule& rule) {
+    PeerSet set;
+    set.addresses_always_match_pods = true;
+    for (const model::AdminPeer& peer : rule.peers) {
+      switch (peer.type) {
+      case model::AdminPeer::Type::pods:
+        set.selections.push_back(admin_selection(peer.pods));
+        break;
+      case model::AdminPeer::Type::nodes:
+        for (const model::Node& node : program.m_inventory.nodes) {
+          if (matches(peer.node_selector, node.labels)) {
+            for (const model::IpAddress& ip : node.addresses) {
+              set.addresses.unite(AddressSet::single(ip));
+            }
+          }
+        }
+        break;
+      case model::AdminPeer::Type::networks:
+        for (const model::Cidr& cidr : peer.networks) {
+          set.addresses.unite(AddressSet::of(cidr));
+        }
+        break;
+      case model::AdminPeer::Type::domain_names:
+        break;
+      case model::AdminPeer::Type::unknown:
+        set.everything = set.everything || rule.action != model::AdminAction::allow;
+        break;
+      }
+    }
+    if (set.everything) {
+      set.selections.clear();
+      set.addresses = AddressSet();
+    }
+    return peer_set(std::move(set));
+  }
+
+  PortFilterId admin_ports(const model::AdminRule& rule) {
+    PortFilter filter;
+    filter.all = !rule.ports.has_value();
+    for (const model::AdminPort& port : rule.ports.value_or(std::vector<model::AdminPort>{})) {
+      if (port.named) {
+        // The protocol comes from the destination's container port.
+        filter.named.push_back(NamedPort{*port.named, std::nullopt});
+      } else {
+        filter.numeric.add(port.protocol, PortSet::range(port.first, port.last));
+      }
+    }
+    return port_filter(std::move(filter));
+  }
+
+  static Action action_of(model::AdminAction action) {
+    switch (action) {
+    case model::AdminAction::allow:
+      return Action::allow;
+    case model::AdminAction::deny:
+      return Action::deny;
+    case model::AdminAction::pass:
+      return Action::pass;
+    }
+    return Action::deny;
+  }
+
+  void admin_policies() {
+    const std::vector<model::AdminPolicy>& policies = program.m_inventory.admin_policies;
+    for (std::size_t a = 0; a < policies.size(); ++a) {
+      const model::AdminPolicy& source = policies[a];
+      const PolicyId id = static_cast<PolicyId>(program.m_policies.size());
+      CompiledPolicy policy;
+      policy.origin = PolicyOrigin{PolicyKind::admin_policy, a};
+      policy.tier = source.tier == model::AdminTier::admin ? TierKind::admin : TierKind::baseline;
+      policy.priority = source.priority;
+      policy.subject = admin_selection(source.subject);
+      policy.name = source.display_name();
+      policy.where = source.where;
+      for (Direction direction : k_directions) {
+        const std::size_t d = index_of(direction);
+        const std::vector<model::AdminRule>& rules =
+            direction == Direction::ingress ? source.ingress : source.egress;
+        for (std::size_t r = 0; r < rules.size(); ++r) {
+          CompiledRule rule;
+          rule.policy = id;
+          rule.direction = direction;
+          rule.index = static_cast<std::uint32_t>(r);
+          rule.action = action_of(rules[r].action);
+          rule.peers = admin_peers(rules[r]);
+          rule.ports = admin_ports(rules[r]);
+          rule.where = rules[r].where;
+          policy.rules[d].push_back(static_cast<RuleId>(program.m_rules.size()));
+          program.m_rules.push_back(std::move(rule));
+        }
+        // A policy without rules in a direction has no effect on it (A1:85,97).
+        if (!rules.empty()) {
+          program.m_tiers[d][static_cast<std::size_t>(policy.tier)].push_back(id);
+        }
+      }
+      program.m_policies.push_back(std::move(policy));
+    }
+    // Evaluation order: priority, lower first; at equal priority (which the
+    // API leaves undefined, and evaluate() reports as a tie) v1alpha1 before
+    // v1alpha2, then by name, so that answers are deterministic.
+    for (auto& tiers : program.m_tiers) {
+      for (TierKind tier : {TierKind::admin, TierKind::baseline}) {
+        std::vector<PolicyId>& order = tiers[static_cast<std::size_t>(tier)];
+        std::stable_sort(order.begin(), order.end(), [&](PolicyId x, PolicyId y) {
+          const CompiledPolicy& a = program.m_policies[x];
+          const CompiledPolicy& b = program.m_policies[y];
+          const model::AdminPolicy& sa = policies[a.origin.index];
+          const model::AdminPolicy& sb = policies[b.origin.index];
+          return std::make_tuple(a.priority, !sa.v1alpha1(), sa.name) <
+                 std::make_tuple(b.priority, !sb.v1alpha1(), sb.name);
+        });
+      }
+    }
+  }
 };
 
 Program::Program(const model::Inventory& inventory, ProgramOptions options)
@@ -385,6 +517,7 @@ Program::Program(const model::Inventory& inventory, ProgramOptions options)
 
   Compiler compiler{*this, {}, {}};
   compiler.network_policies();
+  compiler.admin_policies();
 }
 
 Program::~Program() = default;
@@ -470,7 +603,8 @@ bool Program::peer_matches(PeerSetId peers, const FlowEndpoint& endpoint,
       return true;
     }
   }
-  if (!m_options.ipblock_matches_pods || !family || set.addresses.empty()) {
+  if ((!m_options.ipblock_matches_pods && !set.addresses_always_match_pods) || !family ||
+      set.addresses.empty()) {
     return false;
   }
   bool found = false;
@@ -642,7 +776,8 @@ const Program::Materialized& Program::materialized() const {
         std::sort(members.begin(), members.end());
         members.erase(std::unique(members.begin(), members.end()), members.end());
       }
-      if (!m_options.ipblock_matches_pods || set.addresses.empty()) {
+      if ((!m_options.ipblock_matches_pods && !set.addresses_always_match_pods) ||
+          set.addresses.empty()) {
         continue;
       }
       for (const AddressRange& range : set.addresses.ranges()) {

@@ -274,32 +274,56 @@ std::string rule_name(const Program& program, analyzer::RuleId id) {
   const analyzer::CompiledRule& rule = program.rule(id);
   const analyzer::CompiledPolicy& policy = program.policy(rule.policy);
   std::string text = policy.name;
-  if (policy.tier != analyzer::TierKind::network_policy) {
-    text += " (priority " + std::to_string(policy.priority) + ")";
+  std::string rule_label;
+  if (policy.origin.kind == analyzer::PolicyKind::admin_policy) {
+    const model::AdminPolicy& source = program.inventory().admin_policies[policy.origin.index];
+    text += " (" + std::string(analyzer::to_string(policy.tier)) + " tier, priority " +
+            std::to_string(policy.priority) + ")";
+    const std::vector<model::AdminRule>& rules =
+        rule.direction == Direction::ingress ? source.ingress : source.egress;
+    if (!rules[rule.index].name.empty()) {
+      rule_label = " \"" + rules[rule.index].name + '"';
+    }
   }
-  return text + ' ' + analyzer::to_string(rule.direction) + '[' + std::to_string(rule.index) +
-         "] (" + rule.where.to_string() + ")";
+  return text + ' ' + analyzer::to_string(rule.direction) + '[' + std::to_string(rule.index) + ']' +
+         rule_label + " (" + rule.where.to_string() + ")";
 }
 
 nlohmann::json policy_json(const Program& program, analyzer::PolicyId id) {
   const analyzer::CompiledPolicy& policy = program.policy(id);
   nlohmann::json j;
-  const model::NetworkPolicy& source = program.inventory().policies[policy.origin.index];
-  j["kind"] = "NetworkPolicy";
-  j["namespace"] = source.namespace_name;
-  j["name"] = source.name;
-  j["tier"] = analyzer::to_string(policy.tier);
+  if (policy.origin.kind == analyzer::PolicyKind::admin_policy) {
+    const model::AdminPolicy& source = program.inventory().admin_policies[policy.origin.index];
+    j["kind"] = model::to_string(source.kind);
+    j["name"] = source.name;
+    j["tier"] = analyzer::to_string(policy.tier);
+    j["priority"] = policy.priority;
+  } else {
+    const model::NetworkPolicy& source = program.inventory().policies[policy.origin.index];
+    j["kind"] = "NetworkPolicy";
+    j["namespace"] = source.namespace_name;
+    j["name"] = source.name;
+    j["tier"] = analyzer::to_string(policy.tier);
+  }
   j["location"] = policy.where.to_string();
   return j;
 }
 
 nlohmann::json rule_json(const Program& program, analyzer::RuleId id) {
   const analyzer::CompiledRule& rule = program.rule(id);
-  return {{"policy", policy_json(program, rule.policy)},
-          {"direction", analyzer::to_string(rule.direction)},
-          {"index", rule.index},
-          {"action", analyzer::to_string(rule.action)},
-          {"location", rule.where.to_string()}};
+  nlohmann::json j = {{"policy", policy_json(program, rule.policy)},
+                      {"direction", analyzer::to_string(rule.direction)},
+                      {"index", rule.index},
+                      {"action", analyzer::to_string(rule.action)},
+                      {"location", rule.where.to_string()}};
+  const analyzer::CompiledPolicy& policy = program.policy(rule.policy);
+  if (policy.origin.kind == analyzer::PolicyKind::admin_policy) {
+    const model::AdminPolicy& source = program.inventory().admin_policies[policy.origin.index];
+    const std::vector<model::AdminRule>& rules =
+        rule.direction == Direction::ingress ? source.ingress : source.egress;
+    j["name"] = rules[rule.index].name;
+  }
+  return j;
 }
 
 nlohmann::json side_json(const Program& program, const SideResult& side) {

@@ -59,7 +59,7 @@ public:
         node.addresses.push_back(model::IpAddress::from_v6(0xfd00000000000000ull, 0xc0a80000ull + static_cast<std::uint64_t>(i)));
       }
       if (m_in.below(4) != 0) {
-        inventory.nodes.push_back(model::Node{node.name, node.addresses, {}});
+        inventory.nodes.push_back(model::Node{node.name, {}, node.addresses, {}});
       }
       m_nodes.push_back(std::move(node));
     }

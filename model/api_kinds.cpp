@@ -35,6 +35,11 @@ constexpr ModelledKind k_modelled[] = {
     {"Job", "batch/v1", {}},
     {"CronJob", "batch/v1", {}},
     {"NetworkPolicy", "networking.k8s.io/v1", k_extensions},
+    // shared/spec/admin-policies.md §0: v1alpha1 as of network-policy-api
+    // v0.1.8, v1alpha2 as of its head.
+    {"AdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", {}},
+    {"BaselineAdminNetworkPolicy", "policy.networking.k8s.io/v1alpha1", {}},
+    {"ClusterNetworkPolicy", "policy.networking.k8s.io/v1alpha2", {}},
 };
 
 struct PolicyKind {
@@ -43,9 +48,6 @@ struct PolicyKind {
 };
 
 constexpr PolicyKind k_unmodelled_policies[] = {
-    {"policy.networking.k8s.io", "AdminNetworkPolicy"},
-    {"policy.networking.k8s.io", "BaselineAdminNetworkPolicy"},
-    {"policy.networking.k8s.io", "ClusterNetworkPolicy"},
     {"crd.projectcalico.org", "NetworkPolicy"},
     {"crd.projectcalico.org", "GlobalNetworkPolicy"},
     {"projectcalico.org", "NetworkPolicy"},

@@ -37,6 +37,34 @@ std::string NetworkPolicy::display_name() const {
   return "NetworkPolicy " + namespace_name + '/' + name;
 }
 
+const char* to_string(AdminKind kind) {
+  switch (kind) {
+  case AdminKind::admin_network_policy:
+    return "AdminNetworkPolicy";
+  case AdminKind::baseline_admin_network_policy:
+    return "BaselineAdminNetworkPolicy";
+  case AdminKind::cluster_network_policy:
+    return "ClusterNetworkPolicy";
+  }
+  return "?";
+}
+
+std::string AdminPolicy::display_name() const {
+  return std::string(to_string(kind)) + ' ' + name;
+}
+
+const char* api_spelling(AdminAction action, AdminKind kind) {
+  switch (action) {
+  case AdminAction::allow:
+    return kind == AdminKind::cluster_network_policy ? "Accept" : "Allow";
+  case AdminAction::deny:
+    return "Deny";
+  case AdminAction::pass:
+    return "Pass";
+  }
+  return "?";
+}
+
 namespace {
 
 struct KindName {

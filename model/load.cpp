@@ -215,6 +215,50 @@ std::string duplicate_message(const std::string& what, const SourceLocation& fir
   return "duplicate " + what + " (first defined at " + first.to_string() + ")";
 }
 
+// What the admin policies of an input leave undefined or unevaluated
+// (shared/spec/admin-policies.md §9).
+void admin_policy_warnings(Inventory& inv) {
+  const AdminPolicy* v1alpha1 = nullptr;
+  const AdminPolicy* v1alpha2 = nullptr;
+  for (const AdminPolicy& p : inv.admin_policies) {
+    const AdminPolicy*& first = p.v1alpha1() ? v1alpha1 : v1alpha2;
+    if (first == nullptr) {
+      first = &p;
+    }
+  }
+  if (v1alpha1 != nullptr && v1alpha2 != nullptr) {
+    inv.warnings.push_back(Diagnostic{
+        Severity::warning, v1alpha2->where, v1alpha2->display_name(),
+        "v1alpha1 admin policies (" + v1alpha1->display_name() +
+            ", ...) and v1alpha2 ClusterNetworkPolicies are mixed: the API defines no order "
+            "between them; npcheck evaluates, at equal priority, an AdminNetworkPolicy before an "
+            "Admin-tier ClusterNetworkPolicy and the BaselineAdminNetworkPolicy (priority 0) "
+            "before a Baseline-tier ClusterNetworkPolicy"});
+  }
+  for (const AdminPolicy& p : inv.admin_policies) {
+    bool nodes = false;
+    bool domains = false;
+    for (const AdminRule& rule : p.egress) {
+      for (const AdminPeer& peer : rule.peers) {
+        nodes = nodes || peer.type == AdminPeer::Type::nodes;
+        domains = domains || peer.type == AdminPeer::Type::domain_names;
+      }
+    }
+    if (nodes && inv.nodes.empty()) {
+      inv.warnings.push_back(Diagnostic{
+          Severity::warning, p.where, p.display_name(),
+          "nodes peers match the addresses of Node objects, and the inputs have none: they "
+          "match nothing here (add the nodes, e.g. kubectl get nodes -o yaml)"});
+    }
+    if (domains) {
+      inv.warnings.push_back(Diagnostic{
+          Severity::warning, p.where, p.display_name(),
+          "domainNames peers are not evaluated (they need DNS): npcheck reads them as matching "
+          "no address, so the flows they would decide fall to the later rules and tiers"});
+    }
+  }
+}
+
 void finalize(Inventory& inv, const LoadOptions& options) {
   // Duplicates: the later definition is dropped and reported with both places.
   auto dedupe = [&inv](auto& items, auto key_of, auto name_of) {
@@ -241,6 +285,12 @@ void finalize(Inventory& inv, const LoadOptions& options) {
   dedupe(inv.policies,
          [](const NetworkPolicy& p) { return std::make_pair(p.namespace_name, p.name); },
          [](const NetworkPolicy& p) { return p.display_name(); });
+  // Cluster-scoped: names are unique per kind (a second
+  // BaselineAdminNetworkPolicy is necessarily a second "default").
+  dedupe(inv.admin_policies,
+         [](const AdminPolicy& p) { return std::make_pair(p.kind, p.name); },
+         [](const AdminPolicy& p) { return p.display_name(); });
+  admin_policy_warnings(inv);
   // Objects named by generateName are distinct whatever their prefix.
   dedupe(inv.workloads,
          [](const Workload& w) {
@@ -383,6 +433,9 @@ Inventory load_sources(Gathered& gathered, const LoadOptions& options) {
             } else if constexpr (std::is_same_v<T, NetworkPolicy>) {
               ++inv.loaded_kinds["NetworkPolicy"];
               inv.policies.push_back(std::move(o));
+            } else if constexpr (std::is_same_v<T, AdminPolicy>) {
+              ++inv.loaded_kinds[to_string(o.kind)];
+              inv.admin_policies.push_back(std::move(o));
             } else {
               ++inv.loaded_kinds[o.kind_name()];
               inv.workloads.push_back(std::move(o));

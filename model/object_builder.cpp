@@ -74,6 +74,42 @@ const Fields k_container_fields = {
     "readinessProbe", "startupProbe", "lifecycle", "terminationMessagePath",
     "terminationMessagePolicy", "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty"};
 
+// A domainNames entry: the CRD's pattern ^(\*\.)?([a-zA-z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?\.)+[a-zA-z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?\.?$
+// (A1:290, B1:554): an optional "*." and two or more labels, a trailing dot allowed.
+bool is_domain_name_pattern(std::string_view name) {
+  if (name.substr(0, 2) == "*.") {
+    name.remove_prefix(2);
+  }
+  if (!name.empty() && name.back() == '.') {
+    name.remove_suffix(1);
+  }
+  std::size_t labels = 0;
+  while (true) {
+    const std::size_t dot = name.find('.');
+    const std::string_view label = name.substr(0, dot);
+    if (label.empty()) {
+      return false;
+    }
+    // [a-zA-z] in the CRD also admits [\]^_` between Z and a; alphanumerics
+    // are what it means.
+    auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+    if (!alnum(label.front()) || !alnum(label.back())) {
+      return false;
+    }
+    for (char c : label) {
+      if (!alnum(c) && c != '-' && c != '_') {
+        return false;
+      }
+    }
+    ++labels;
+    if (dot == std::string_view::npos) {
+      break;
+    }
+    name.remove_prefix(dot + 1);
+  }
+  return labels >= 2;
+}
+
 class Builder {
 public:
   Builder(const RawDocument& doc, const std::shared_ptr<const std::string>& file,
@@ -118,6 +154,11 @@ private:
     std::string p = path.str();
     m_result.errors.push_back(
         Diagnostic{Severity::error, at(node), m_object, p.empty() ? message : p + ": " + message});
+  }
+  void info(const RawNode& node, const Path& path, std::string message) {
+    std::string p = path.str();
+    m_result.infos.push_back(
+        Diagnostic{Severity::info, at(node), m_object, p.empty() ? message : p + ": " + message});
   }
   void warning(const RawNode& node, const Path& path, std::string message) {
     std::string p = path.str();
@@ -584,6 +625,12 @@ private:
       build_node(root, list_item);
     } else if (kind == "NetworkPolicy") {
       build_policy(root, list_item);
+    } else if (kind == "AdminNetworkPolicy") {
+      build_admin_policy(root, AdminKind::admin_network_policy, list_item);
+    } else if (kind == "BaselineAdminNetworkPolicy") {
+      build_admin_policy(root, AdminKind::baseline_admin_network_policy, list_item);
+    } else if (kind == "ClusterNetworkPolicy") {
+      build_admin_policy(root, AdminKind::cluster_network_policy, list_item);
     } else {
       build_workload(root, *parse_workload_kind(kind), kind, list_item);
     }
@@ -634,6 +681,7 @@ private:
     }
     Node node;
     node.name = meta.name;
+    node.labels = std::move(meta.labels);
     node.where = at(root);
     Path status_path = Path{}.field("status");
     const RawNode* status = as_map(field(&root, "status"), status_path);
@@ -1162,6 +1210,563 @@ private:
       policy.affects_egress = egress_node && egress_node->type == RawType::seq &&
                               egress_node->child_count > 0;
     }
+    if (!ok || m_result.errors.size() != errors_before) {
+      return;
+    }
+    m_result.objects.emplace_back(std::move(policy));
+  }
+
+  // ---- AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy
+  // shared/spec/admin-policies.md §7 (validation) and §8 (channels): the
+  // rules of the CRDs of network-policy-api v0.1.8 (v1alpha1) and of its head
+  // (v1alpha2).
+
+  // A list with a maximum length: an error past it, and when empty if
+  // min_one. Returns the list or nullptr.
+  const RawNode* admin_list(const RawNode* node, const Path& path, std::size_t max, bool min_one) {
+    const RawNode* seq = as_seq(node, path);
+    if (seq && seq->child_count > max) {
+      error(*seq, path,
+            "has " + std::to_string(seq->child_count) + " items, at most " + std::to_string(max) +
+                " are allowed");
+    } else if (min_one && node && node->type == RawType::seq && node->child_count == 0) {
+      error(*node, path, "must have at least 1 item");
+    }
+    return seq;
+  }
+
+  // The one field of a map that must set exactly one of fields; nullopt
+  // (with an error) when none or several are set. Unknown fields get the
+  // usual warning.
+  std::optional<std::string> one_of(const RawNode& map, const Path& path, Fields fields,
+                                    const char* what) {
+    std::vector<std::string> set;
+    for (std::string_view f : fields) {
+      if (present(field(&map, f))) {
+        set.emplace_back(f);
+      }
+    }
+    if (set.size() == 1) {
+      return set.front();
+    }
+    std::string names;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      names += (i == 0 ? "" : i + 1 == fields.size() ? " or " : ", ") + std::string(fields.begin()[i]);
+    }
+    error(map, path,
+          set.empty() ? std::string("must set ") + what + ": " + names
+                      : std::string("must set exactly one ") + what + ", found " +
+                            std::to_string(set.size()) + " (" + set[0] + ", " + set[1] + ")");
+    return std::nullopt;
+  }
+
+  std::optional<AdminPods> read_admin_pods(const RawNode* node, const Path& path,
+                                           bool namespace_selector_required) {
+    const RawNode* map = as_map(node, path);
+    if (!map) {
+      return std::nullopt;
+    }
+    check_fields(map, path, {"namespaceSelector", "podSelector"});
+    AdminPods pods;
+    bool ok = true;
+    const RawNode* ns = present(field(map, "namespaceSelector"));
+    if (ns) {
+      pods.namespace_selector = *read_selector(ns, path.field("namespaceSelector"));
+    } else if (namespace_selector_required) {
+      error(*map, path.field("namespaceSelector"), "required field is missing");
+      ok = false;
+    } else {
+      pods.namespace_selector.where = at(*map); // v1alpha2: omitted means every namespace
+    }
+    const RawNode* pod = present(field(map, "podSelector"));
+    if (pod) {
+      pods.pod_selector = read_selector(pod, path.field("podSelector"));
+    } else {
+      error(*map, path.field("podSelector"), "required field is missing");
+      ok = false;
+    }
+    return ok ? std::optional<AdminPods>(std::move(pods)) : std::nullopt;
+  }
+
+  // subject (required): exactly one of namespaces and pods.
+  std::optional<AdminPods> read_admin_subject(const RawNode* spec, const Path& spec_path, bool v1alpha1) {
+    Path path = spec_path.field("subject");
+    const RawNode* map = as_map(field(spec, "subject"), path);
+    if (!map) {
+      if (!present(field(spec, "subject"))) {
+        error(*spec, path, "required field is missing");
+      }
+      return std::nullopt;
+    }
+    check_fields(map, path, {"namespaces", "pods"});
+    std::optional<std::string> which = one_of(*map, path, {"namespaces", "pods"}, "field");
+    if (!which) {
+      return std::nullopt;
+    }
+    if (*which == "namespaces") {
+      AdminPods pods;
+      pods.namespace_selector = *read_selector(field(map, "namespaces"), path.field("namespaces"));
+      return pods;
+    }
+    return read_admin_pods(field(map, "pods"), path.field("pods"), v1alpha1);
+  }
+
+  std::optional<AdminPeer> read_admin_peer(const RawNode& node, const Path& path, bool egress,
+                                           AdminKind kind) {
+    const RawNode* map = as_entry_map(node, path);
+    if (!map) {
+      return std::nullopt;
+    }
+    const bool v1alpha1 = kind != AdminKind::cluster_network_policy;
+    static const Fields k_egress = {"namespaces", "pods", "nodes", "networks", "domainNames"};
+    static const Fields k_ingress = {"namespaces", "pods"};
+    const Fields& fields = egress ? k_egress : k_ingress;
+    AdminPeer peer;
+    peer.where = at(*map);
+    // A peer with only fields npcheck does not know comes from a newer CRD:
+    // it fails closed (§4), which the compiler applies.
+    bool known_field = false;
+    std::string unknown;
+    for (std::uint32_t i = 0; i + 1 < map->child_count; i += 2) {
+      const RawNode& key = m_doc.child(*map, i);
+      const bool known = std::find(fields.begin(), fields.end(), key.value) != fields.end();
+      known_field = known_field || known;
+      if (!known && unknown.empty() && key.type == RawType::scalar &&
+          (egress || std::find(k_egress.begin(), k_egress.end(), key.value) == k_egress.end())) {
+        unknown = key.value;
+      }
+    }
+    if (!known_field && !unknown.empty()) {
+      warning(*map, path,
+              "unknown peer field '" + unknown +
+                  "' (from a newer CRD?): read as failing closed, an allow rule matches nothing "
+                  "and a deny or pass rule matches everything");
+      peer.type = AdminPeer::Type::unknown;
+      peer.unknown_field = unknown;
+      return peer;
+    }
+    if (!egress) {
+      for (std::string_view f : {"nodes", "networks", "domainNames"}) {
+        if (present(field(map, f))) {
+          error(*field(map, f), path.field(f), "is an egress peer only (ingress peers: namespaces, pods)");
+          return std::nullopt;
+        }
+      }
+    }
+    check_fields(map, path, fields);
+    std::optional<std::string> which = one_of(*map, path, fields, "peer field");
+    if (!which) {
+      return std::nullopt;
+    }
+    const RawNode* value = field(map, *which);
+    Path p = path.field(*which);
+    const std::size_t errors_before = m_result.errors.size();
+    if (*which == "namespaces") {
+      peer.pods.namespace_selector = *read_selector(value, p);
+    } else if (*which == "pods") {
+      std::optional<AdminPods> pods = read_admin_pods(value, p, v1alpha1);
+      if (!pods) {
+        return std::nullopt;
+      }
+      peer.pods = std::move(*pods);
+    } else if (*which == "nodes") {
+      peer.type = AdminPeer::Type::nodes;
+      peer.node_selector = *read_selector(value, p);
+      info(*value, p, "nodes peers are in the experimental channel of the CRD only");
+    } else if (*which == "networks") {
+      peer.type = AdminPeer::Type::networks;
+      const RawNode* seq = admin_list(value, p, 25, true);
+      std::set<std::string> seen;
+      for (std::uint32_t i = 0; seq && i < seq->child_count; ++i) {
+        const RawNode& entry = m_doc.child(*seq, i);
+        if (entry.type == RawType::scalar && entry.value.size() > 43) {
+          error(entry, p.item(i), "is longer than 43 characters");
+          continue;
+        }
+        if (std::optional<Cidr> cidr = read_cidr(entry, p.item(i))) {
+          if (!seen.insert(entry.value).second) {
+            error(entry, p.item(i), "duplicate entry '" + entry.value + "' (networks is a set)");
+            continue;
+          }
+          peer.networks.push_back(*cidr); // host bits: lint NP503
+
+        }
+      }
+    } else {
+      peer.type = AdminPeer::Type::domain_names;
+      if (v1alpha1 && kind != AdminKind::admin_network_policy) {
+        error(*value, p, "domainNames peers are allowed in AdminNetworkPolicy only (v1alpha1)");
+        return std::nullopt;
+      }
+      const RawNode* seq = admin_list(value, p, 25, true);
+      for (std::uint32_t i = 0; seq && i < seq->child_count; ++i) {
+        const RawNode& entry = m_doc.child(*seq, i);
+        std::optional<std::string> name = as_entry_string(entry, p.item(i));
+        if (!name) {
+          continue;
+        }
+        if (!is_domain_name_pattern(*name)) {
+          error(entry, p.item(i),
+                "invalid domain name '" + *name + "' (expected a DNS name, optionally starting with '*.')");
+          continue;
+        }
+        peer.domain_names.push_back(*name);
+      }
+      info(*value, p, "domainNames peers are in the experimental channel of the CRD only");
+    }
+    if (m_result.errors.size() != errors_before) {
+      return std::nullopt;
+    }
+    return peer;
+  }
+
+  // v1alpha1 ports: [portNumber | portRange | namedPort].
+  std::optional<AdminPort> read_v1alpha1_port(const RawNode& node, const Path& path) {
+    const RawNode* map = as_entry_map(node, path);
+    if (!map) {
+      return std::nullopt;
+    }
+    check_fields(map, path, {"portNumber", "portRange", "namedPort"});
+    std::optional<std::string> which = one_of(*map, path, {"portNumber", "portRange", "namedPort"}, "field");
+    if (!which) {
+      return std::nullopt;
+    }
+    AdminPort port;
+    port.where = at(*map);
+    const std::size_t errors_before = m_result.errors.size();
+    Path p = path.field(*which);
+    if (*which == "namedPort") {
+      std::optional<std::string> name = as_string(field(map, "namedPort"), p);
+      if (name) {
+        if (std::string why = check_port_name(*name); !why.empty()) {
+          error(*field(map, "namedPort"), p, "invalid port name '" + *name + "': " + why);
+        }
+        port.named = *name;
+      }
+      info(*field(map, "namedPort"), p, "namedPort is in the experimental channel of the CRD only");
+    } else {
+      const RawNode* entry = as_map(field(map, *which), p);
+      if (!entry) {
+        return std::nullopt;
+      }
+      const bool range = *which == "portRange";
+      check_fields(entry, p, range ? Fields{"protocol", "start", "end"} : Fields{"protocol", "port"});
+      // The protocol defaults to TCP (the CRD's default, A3:74).
+      if (std::optional<std::string> protocol = as_string(field(entry, "protocol"), p.field("protocol"))) {
+        if (std::optional<Protocol> parsed = parse_protocol(*protocol)) {
+          port.protocol = *parsed;
+        } else {
+          error(*field(entry, "protocol"), p.field("protocol"),
+                "unknown protocol '" + *protocol + "' (expected TCP, UDP or SCTP)");
+        }
+      }
+      std::optional<std::uint16_t> first = admin_port_number(*entry, range ? "start" : "port", p);
+      std::optional<std::uint16_t> last = range ? admin_port_number(*entry, "end", p) : first;
+      if (first && last) {
+        port.first = *first;
+        port.last = *last;
+        if (range && *first > *last) {
+          // The v0.1.8 CRD does not enforce it, but it can only be a mistake
+          // (np-guard rejects it too).
+          error(*field(entry, "end"), p.field("end"),
+                "end " + std::to_string(*last) + " is less than start " + std::to_string(*first));
+        }
+      }
+    }
+    if (m_result.errors.size() != errors_before) {
+      return std::nullopt;
+    }
+    return port;
+  }
+
+  // v1alpha2 protocols: [tcp | udp | sctp | destinationNamedPort].
+  std::optional<AdminPort> read_v1alpha2_protocol(const RawNode& node, const Path& path) {
+    const RawNode* map = as_entry_map(node, path);
+    if (!map) {
+      return std::nullopt;
+    }
+    const Fields fields = {"tcp", "udp", "sctp", "destinationNamedPort"};
+    check_fields(map, path, fields);
+    std::optional<std::string> which = one_of(*map, path, fields, "field");
+    if (!which) {
+      return std::nullopt;
+    }
+    AdminPort port;
+    port.where = at(*map);
+    const std::size_t errors_before = m_result.errors.size();
+    Path p = path.field(*which);
+    if (*which == "destinationNamedPort") {
+      if (std::optional<std::string> name = as_string(field(map, *which), p)) {
+        if (std::string why = check_port_name(*name); !why.empty()) {
+          error(*field(map, *which), p, "invalid port name '" + *name + "': " + why);
+        }
+        port.named = *name;
+      }
+    } else {
+      port.protocol = *which == "tcp" ? Protocol::tcp : *which == "udp" ? Protocol::udp : Protocol::sctp;
+      const RawNode* entry = as_map(field(map, *which), p);
+      if (!entry) {
+        return std::nullopt;
+      }
+      check_fields(entry, p, {"destinationPort"});
+      Path dp = p.field("destinationPort");
+      const RawNode* destination = as_map(present(field(entry, "destinationPort")), dp);
+      if (!destination) {
+        error(*entry, p, "must not be empty (set destinationPort)");
+        return std::nullopt;
+      }
+      check_fields(destination, dp, {"number", "range"});
+      std::optional<std::string> kind = one_of(*destination, dp, {"number", "range"}, "field");
+      if (!kind) {
+        return std::nullopt;
+      }
+      if (*kind == "number") {
+        std::optional<std::uint16_t> number = admin_port_number(*destination, "number", dp);
+        if (number) {
+          port.first = port.last = *number;
+        }
+      } else {
+        Path rp = dp.field("range");
+        const RawNode* range = as_map(field(destination, "range"), rp);
+        if (!range) {
+          return std::nullopt;
+        }
+        check_fields(range, rp, {"start", "end"});
+        std::optional<std::uint16_t> first = admin_port_number(*range, "start", rp);
+        std::optional<std::uint16_t> last = admin_port_number(*range, "end", rp);
+        if (first && last) {
+          port.first = *first;
+          port.last = *last;
+          if (*first >= *last) {
+            error(*field(range, "end"), rp,
+                  "start must be less than end (found " + std::to_string(*first) + " and " +
+                      std::to_string(*last) + ")");
+          }
+        }
+      }
+    }
+    if (m_result.errors.size() != errors_before) {
+      return std::nullopt;
+    }
+    return port;
+  }
+
+  // A required port number 1..65535 in field name of map.
+  std::optional<std::uint16_t> admin_port_number(const RawNode& map, const char* name, const Path& path) {
+    const RawNode* node = present(field(&map, name));
+    if (!node) {
+      error(map, path.field(name), "required field is missing");
+      return std::nullopt;
+    }
+    std::optional<long> number = as_int(node, path.field(name));
+    if (!number) {
+      return std::nullopt;
+    }
+    if (*number < 1 || *number > 65535) {
+      error(*node, path.field(name), std::to_string(*number) + " is out of range (expected 1..65535)");
+      return std::nullopt;
+    }
+    return static_cast<std::uint16_t>(*number);
+  }
+
+  std::vector<AdminRule> read_admin_rules(const RawNode* node, const Path& path, bool egress,
+                                          AdminKind kind, bool& ok) {
+    const bool v1alpha1 = kind != AdminKind::cluster_network_policy;
+    const std::size_t limit = v1alpha1 ? 100 : 25;
+    std::vector<AdminRule> rules;
+    const std::size_t errors_before = m_result.errors.size();
+    const RawNode* seq = admin_list(node, path, limit, false);
+    const char* peers_key = egress ? "to" : "from";
+    const char* ports_key = v1alpha1 ? "ports" : "protocols";
+    for (std::uint32_t i = 0; seq && i < seq->child_count; ++i) {
+      Path p = path.item(i);
+      const RawNode* entry = as_entry_map(m_doc.child(*seq, i), p);
+      if (!entry) {
+        ok = false;
+        continue;
+      }
+      check_fields(entry, p, {"name", "action", peers_key, ports_key});
+      const std::size_t rule_errors = m_result.errors.size();
+      AdminRule rule;
+      rule.where = at(*entry);
+      if (std::optional<std::string> name = as_string(field(entry, "name"), p.field("name"))) {
+        if (name->size() > 100) {
+          error(*field(entry, "name"), p.field("name"), "is longer than 100 characters");
+        }
+        rule.name = *name;
+      }
+      // Actions as each kind spells them (A1:197, A2:174, B1:287).
+      const std::vector<std::string_view> actions =
+          kind == AdminKind::admin_network_policy            ? std::vector<std::string_view>{"Allow", "Deny", "Pass"}
+          : kind == AdminKind::baseline_admin_network_policy ? std::vector<std::string_view>{"Allow", "Deny"}
+                                                             : std::vector<std::string_view>{"Accept", "Deny", "Pass"};
+      const RawNode* action_node = present(field(entry, "action"));
+      if (std::optional<std::string> action = as_string(action_node, p.field("action"))) {
+        const auto it = std::find(actions.begin(), actions.end(), *action);
+        if (it == actions.end()) {
+          std::string expected;
+          for (std::size_t a = 0; a < actions.size(); ++a) {
+            expected += (a == 0 ? "" : a + 1 == actions.size() ? " or " : ", ") + std::string(actions[a]);
+          }
+          std::string hint;
+          if (*action == "Allow" && !v1alpha1) {
+            hint = "; v1alpha2 spells it Accept";
+          } else if (*action == "Accept" && v1alpha1) {
+            hint = "; v1alpha1 spells it Allow";
+          } else if (*action == "Pass" && kind == AdminKind::baseline_admin_network_policy) {
+            hint = "; Pass is for AdminNetworkPolicy only";
+          }
+          error(*action_node, p.field("action"),
+                "unknown action '" + *action + "' (expected " + expected + hint + ")");
+        } else {
+          rule.action = *action == "Deny"   ? AdminAction::deny
+                        : *action == "Pass" ? AdminAction::pass
+                                            : AdminAction::allow;
+        }
+      } else if (!action_node) {
+        error(*entry, p.field("action"), "required field is missing");
+      }
+      Path peers_path = p.field(peers_key);
+      const RawNode* peers_node = present(field(entry, peers_key));
+      if (!peers_node) {
+        error(*entry, peers_path, "required field is missing");
+      }
+      const RawNode* peers = admin_list(peers_node, peers_path, v1alpha1 ? 100 : 25, true);
+      bool named_port_forbidden_peer = false; // networks, nodes or domainNames
+      bool experimental_peer = false;          // nodes or domainNames
+      for (std::uint32_t k = 0; peers && k < peers->child_count; ++k) {
+        if (std::optional<AdminPeer> peer = read_admin_peer(m_doc.child(*peers, k), peers_path.item(k), egress, kind)) {
+          const bool experimental =
+              peer->type == AdminPeer::Type::nodes || peer->type == AdminPeer::Type::domain_names;
+          named_port_forbidden_peer = named_port_forbidden_peer || experimental ||
+                                      peer->type == AdminPeer::Type::networks;
+          experimental_peer = experimental_peer || experimental;
+          if (peer->type == AdminPeer::Type::domain_names && rule.action != AdminAction::allow) {
+            warning(m_doc.child(*peers, k), peers_path.item(k),
+                    "domainNames peers are meant for " + std::string(v1alpha1 ? "Allow" : "Accept") +
+                        " rules only (the API documents it; the CRD does not enforce it)");
+          }
+          rule.peers.push_back(std::move(*peer));
+        }
+      }
+      Path ports_path = p.field(ports_key);
+      const RawNode* ports_node = present(field(entry, ports_key));
+      if (ports_node) {
+        const RawNode* ports = admin_list(ports_node, ports_path, v1alpha1 ? 100 : 25, true);
+        rule.ports.emplace();
+        bool named = false;
+        for (std::uint32_t k = 0; ports && k < ports->child_count; ++k) {
+          const RawNode& port_node = m_doc.child(*ports, k);
+          std::optional<AdminPort> port = v1alpha1 ? read_v1alpha1_port(port_node, ports_path.item(k))
+                                                   : read_v1alpha2_protocol(port_node, ports_path.item(k));
+          if (port) {
+            named = named || port->named.has_value();
+            rule.ports->push_back(std::move(*port));
+          }
+        }
+        // The experimental CRDs reject a named port next to a networks,
+        // nodes or domainNames peer (A1:153, A2:134, B1:236). v1alpha1 named
+        // ports and nodes/domainNames peers exist only in the experimental
+        // CRD, so there it is always an error; v1alpha2's standard CRD
+        // accepts destinationNamedPort with networks.
+        if (named && named_port_forbidden_peer) {
+          if (v1alpha1 || experimental_peer) {
+            error(*ports_node, ports_path,
+                  "a named port cannot be used in a rule with networks, nodes or domainNames peers");
+          } else {
+            warning(*ports_node, ports_path,
+                    "a named port next to a networks peer is rejected by the experimental CRD "
+                    "(the standard CRD accepts it; the named port never matches an address)");
+          }
+        }
+      }
+      if (m_result.errors.size() != rule_errors) {
+        ok = false;
+        continue;
+      }
+      rules.push_back(std::move(rule));
+    }
+    if (m_result.errors.size() != errors_before) {
+      ok = false;
+    }
+    return rules;
+  }
+
+  void build_admin_policy(const RawNode& root, AdminKind kind, const std::string& list_item) {
+    const char* kind_name = to_string(kind);
+    Meta meta = read_metadata(root, kind_name, false, false, list_item);
+    if (!meta.ok) {
+      return;
+    }
+    check_fields(&root, Path{}, {"apiVersion", "kind", "metadata", "spec", "status"});
+    AdminPolicy policy;
+    policy.kind = kind;
+    policy.name = meta.name;
+    policy.where = at(root);
+    const bool v1alpha1 = kind != AdminKind::cluster_network_policy;
+    const std::size_t errors_before = m_result.errors.size();
+    Path spec_path = Path{}.field("spec");
+    const RawNode* spec = as_map(field(&root, "spec"), spec_path);
+    if (!spec) {
+      if (!present(field(&root, "spec"))) {
+        error(root, spec_path, "required field is missing");
+      }
+      return;
+    }
+    switch (kind) {
+    case AdminKind::admin_network_policy:
+      check_fields(spec, spec_path, {"priority", "subject", "ingress", "egress"});
+      break;
+    case AdminKind::baseline_admin_network_policy:
+      check_fields(spec, spec_path, {"subject", "ingress", "egress"});
+      // CEL: self.metadata.name == 'default' (A2:29).
+      if (meta.name != "default") {
+        const RawNode* md = field(&root, "metadata");
+        error(md && field(md, "name") ? *field(md, "name") : root, Path{}.field("metadata").field("name"),
+              "a BaselineAdminNetworkPolicy must be named 'default' (found '" + meta.name + "')");
+      }
+      break;
+    case AdminKind::cluster_network_policy:
+      check_fields(spec, spec_path, {"tier", "priority", "subject", "ingress", "egress"});
+      break;
+    }
+    if (kind == AdminKind::cluster_network_policy) {
+      Path tier_path = spec_path.field("tier");
+      const RawNode* tier_node = present(field(spec, "tier"));
+      if (std::optional<std::string> tier = as_string(tier_node, tier_path)) {
+        if (*tier == "Admin") {
+          policy.tier = AdminTier::admin;
+        } else if (*tier == "Baseline") {
+          policy.tier = AdminTier::baseline;
+        } else {
+          error(*tier_node, tier_path, "unknown tier '" + *tier + "' (expected Admin or Baseline)");
+        }
+      } else if (!tier_node) {
+        error(*spec, tier_path, "required field is missing");
+      }
+    } else {
+      policy.tier = kind == AdminKind::admin_network_policy ? AdminTier::admin : AdminTier::baseline;
+    }
+    if (kind != AdminKind::baseline_admin_network_policy) {
+      Path priority_path = spec_path.field("priority");
+      const RawNode* priority_node = present(field(spec, "priority"));
+      if (std::optional<long> priority = as_int(priority_node, priority_path)) {
+        if (*priority < 0 || *priority > 1000) {
+          error(*priority_node, priority_path,
+                std::to_string(*priority) + " is out of range (expected 0..1000)");
+        } else {
+          policy.priority = static_cast<std::int32_t>(*priority);
+        }
+      } else if (!priority_node) {
+        error(*spec, priority_path, "required field is missing");
+      }
+    }
+    if (std::optional<AdminPods> subject = read_admin_subject(spec, spec_path, v1alpha1)) {
+      policy.subject = std::move(*subject);
+    }
+    bool ok = true;
+    policy.ingress = read_admin_rules(field(spec, "ingress"), spec_path.field("ingress"), false, kind, ok);
+    policy.egress = read_admin_rules(field(spec, "egress"), spec_path.field("egress"), true, kind, ok);
     if (!ok || m_result.errors.size() != errors_before) {
       return;
     }

@@ -731,8 +731,8 @@ spec: {template: {replicas: 3}}
 }
 
 TEST_CASE("load::unmodelled_policies") {
-  Inventory inv = load_string(R"(apiVersion: policy.networking.k8s.io/v1alpha1
-kind: AdminNetworkPolicy
+  Inventory inv = load_string(R"(apiVersion: crd.antrea.io/v1beta1
+kind: ClusterNetworkPolicy
 metadata: {name: a}
 ---
 apiVersion: projectcalico.org/v3
@@ -755,8 +755,8 @@ metadata: {name: e}
   CHECK(inv.ok());
   CHECK(inv.policies.empty());
   using Kind = std::pair<std::string, std::string>;
-  CHECK_EQ(inv.unmodelled_policies, std::map<Kind, int>{{{"AdminNetworkPolicy", "policy.networking.k8s.io"}, 1},
-                                                        {{"CiliumClusterwideNetworkPolicy", "cilium.io"}, 1},
+  CHECK_EQ(inv.unmodelled_policies, std::map<Kind, int>{{{"CiliumClusterwideNetworkPolicy", "cilium.io"}, 1},
+                                                        {{"ClusterNetworkPolicy", "crd.antrea.io"}, 1},
                                                         {{"NetworkPolicy", "crd.projectcalico.org"}, 1},
                                                         {{"NetworkPolicy", "projectcalico.org"}, 1}});
   CHECK_EQ(messages(inv.warnings), "policies.yaml:18:7: warning: CiliumNetworkPolicies default/e: kind: unknown kind "

@@ -184,12 +184,161 @@ inline bool port_matches(const model::Rule& rule, const End& destination, model:
   return false;
 }
 
-// Whether self's side (its egress when ingress is false) admits the flow.
+// ---- admin tiers (shared/spec/admin-policies.md §2.3) ----
+
+// The addresses a workload can be matched by on a flow of family: its pod
+// IPs, and a hostNetwork pod's node address.
+inline std::vector<model::IpAddress> addresses_of(const model::Workload& workload,
+                                                  std::optional<model::IpFamily> family) {
+  std::vector<model::IpAddress> result;
+  std::vector<model::IpAddress> all = workload.pod_ips;
+  if (workload.host_network && workload.host_ip) {
+    all.push_back(*workload.host_ip);
+  }
+  for (const model::IpAddress& address : all) {
+    if (family && address.family == *family) {
+      result.push_back(address);
+    }
+  }
+  return result;
+}
+
+inline bool admin_pods_select(const model::Inventory& inventory, const model::AdminPods& pods,
+                              const model::Workload& workload) {
+  return !workload.host_network &&
+         selects(pods.namespace_selector, namespace_labels(inventory, workload.namespace_name)) &&
+         (!pods.pod_selector || selects(*pods.pod_selector, workload.labels));
+}
+
+// Whether an address set (a predicate on one address) matches the other end.
+template <typename Contains>
+bool address_peer_matches(const End& other, std::optional<model::IpFamily> family, Contains contains) {
+  if (other.workload == nullptr) {
+    return contains(other.ip);
+  }
+  for (const model::IpAddress& address : addresses_of(*other.workload, family)) {
+    if (contains(address)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+inline bool admin_peer_matches(const model::Inventory& inventory, const model::AdminRule& rule,
+                               const End& other, std::optional<model::IpFamily> family) {
+  for (const model::AdminPeer& peer : rule.peers) {
+    switch (peer.type) {
+    case model::AdminPeer::Type::pods:
+      if (other.workload != nullptr && admin_pods_select(inventory, peer.pods, *other.workload)) {
+        return true;
+      }
+      break;
+    case model::AdminPeer::Type::nodes:
+      for (const model::Node& node : inventory.nodes) {
+        if (selects(peer.node_selector, node.labels) &&
+            address_peer_matches(other, family, [&](const model::IpAddress& ip) {
+              return std::find(node.addresses.begin(), node.addresses.end(), ip) != node.addresses.end();
+            })) {
+          return true;
+        }
+      }
+      break;
+    case model::AdminPeer::Type::networks:
+      for (const model::Cidr& cidr : peer.networks) {
+        if (address_peer_matches(other, family, [&](const model::IpAddress& ip) { return in_cidr(ip, cidr); })) {
+          return true;
+        }
+      }
+      break;
+    case model::AdminPeer::Type::domain_names:
+      break;
+    case model::AdminPeer::Type::unknown:
+      if (rule.action != model::AdminAction::allow) {
+        return true; // fails closed
+      }
+      break;
+    }
+  }
+  return false;
+}
+
+inline bool admin_port_matches(const model::AdminRule& rule, const End& destination,
+                               model::Protocol protocol, std::uint16_t number) {
+  if (!rule.ports) {
+    return true;
+  }
+  for (const model::AdminPort& port : *rule.ports) {
+    if (!port.named) {
+      if (port.protocol == protocol && port.first <= number && number <= port.last) {
+        return true;
+      }
+      continue;
+    }
+    if (destination.workload == nullptr) {
+      continue;
+    }
+    for (const model::ContainerPort& container : destination.workload->ports) {
+      if (container.name == *port.named && container.protocol == protocol && container.port == number) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+enum class TierVerdict { none, allow, deny, pass };
+
+// The first matching rule of the policies of one tier selecting self, by
+// priority (equal priorities: v1alpha1 first, then by name, as npcheck
+// documents its choice), then rule order.
+inline TierVerdict admin_tier(const model::Inventory& inventory, model::AdminTier tier,
+                              const End& self, const End& other, const End& destination,
+                              bool ingress, model::Protocol protocol, std::uint16_t number,
+                              std::optional<model::IpFamily> family) {
+  std::vector<const model::AdminPolicy*> policies;
+  for (const model::AdminPolicy& policy : inventory.admin_policies) {
+    if (policy.tier == tier && admin_pods_select(inventory, policy.subject, *self.workload)) {
+      policies.push_back(&policy);
+    }
+  }
+  std::sort(policies.begin(), policies.end(), [](const model::AdminPolicy* a, const model::AdminPolicy* b) {
+    if (a->priority != b->priority) {
+      return a->priority < b->priority;
+    }
+    if (a->v1alpha1() != b->v1alpha1()) {
+      return a->v1alpha1();
+    }
+    return a->name < b->name;
+  });
+  for (const model::AdminPolicy* policy : policies) {
+    for (const model::AdminRule& rule : ingress ? policy->ingress : policy->egress) {
+      if (admin_peer_matches(inventory, rule, other, family) &&
+          admin_port_matches(rule, destination, protocol, number)) {
+        switch (rule.action) {
+        case model::AdminAction::allow: return TierVerdict::allow;
+        case model::AdminAction::deny: return TierVerdict::deny;
+        case model::AdminAction::pass: return TierVerdict::pass;
+        }
+      }
+    }
+  }
+  return TierVerdict::none;
+}
+
+// Whether self's side (its egress when ingress is false) admits the flow:
+// the admin tier, then NetworkPolicy, then the baseline tier, then allow.
 inline bool side_allows(const model::Inventory& inventory, const End& self, const End& other,
                         const End& destination, bool ingress, model::Protocol protocol,
                         std::uint16_t number, std::optional<model::IpFamily> family) {
   if (self.workload == nullptr || self.workload->host_network) {
     return true;
+  }
+  switch (admin_tier(inventory, model::AdminTier::admin, self, other, destination, ingress, protocol,
+                     number, family)) {
+  case TierVerdict::allow: return true;
+  case TierVerdict::deny: return false;
+  case TierVerdict::pass:
+  case TierVerdict::none: break;
   }
   bool isolated = false;
   for (const model::NetworkPolicy& policy : inventory.policies) {
@@ -208,7 +357,14 @@ inline bool side_allows(const model::Inventory& inventory, const End& self, cons
       }
     }
   }
-  return !isolated;
+  if (isolated) {
+    return false;
+  }
+  switch (admin_tier(inventory, model::AdminTier::baseline, self, other, destination, ingress,
+                     protocol, number, family)) {
+  case TierVerdict::deny: return false;
+  default: return true;
+  }
 }
 
 // The node a bare address belongs to ("" when none).

@@ -6,7 +6,8 @@
 // and IPv6 addresses, hostNetwork pods, pods without addresses,
 // Deployments and DaemonSets, two nodes, and policies with random
 // selectors, ipBlocks with excepts, named ports, endPort ranges and every
-// policyTypes form. A seed always gives the same cluster.
+// policyTypes form; half of them with admin policies of every kind, tier,
+// action and peer type. A seed always gives the same cluster.
 #pragma once
 
 #include "analyzer/cluster_builder.hpp"
@@ -22,7 +23,8 @@ namespace npcheck::testing {
 
 class RandomCluster {
 public:
-  explicit RandomCluster(unsigned seed) : m_random(seed) {}
+  // admin: whether clusters may have admin policies as well.
+  explicit RandomCluster(unsigned seed, bool admin = true) : m_random(seed), m_admin(admin) {}
 
   int below(int n) { return std::uniform_int_distribution<int>(0, n - 1)(m_random); }
   bool chance(int percent) { return below(100) < percent; }
@@ -168,6 +170,89 @@ public:
     return result;
   }
 
+  // ---- admin policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+  // ClusterNetworkPolicy) ----
+
+  model::AdminPods admin_pods() {
+    model::AdminPods pods;
+    pods.namespace_selector = chance(40) ? model::LabelSelector{} : namespace_selector();
+    if (chance(70)) {
+      pods.pod_selector = chance(20) ? model::LabelSelector{} : selector();
+    }
+    return pods;
+  }
+
+  model::AdminPeer admin_peer(bool egress) {
+    model::AdminPeer peer;
+    const int kind = egress ? below(10) : below(4);
+    if (kind < 4) {
+      peer.pods = admin_pods();
+    } else if (kind < 6) {
+      peer.type = model::AdminPeer::Type::nodes;
+      peer.node_selector = chance(50) ? model::LabelSelector{} : selector();
+    } else if (kind < 9) {
+      peer.type = model::AdminPeer::Type::networks;
+      const int count = 1 + below(2);
+      for (int i = 0; i < count; ++i) {
+        peer.networks.push_back(cidr_near(address(), 0));
+      }
+    } else {
+      peer.type = chance(50) ? model::AdminPeer::Type::domain_names : model::AdminPeer::Type::unknown;
+      peer.domain_names = {"example.com"};
+    }
+    return peer;
+  }
+
+  model::AdminRule admin_rule(bool egress, bool pass_allowed) {
+    model::AdminRule rule;
+    const int action = below(pass_allowed ? 3 : 2);
+    rule.action = action == 0 ? model::AdminAction::allow
+                  : action == 1 ? model::AdminAction::deny
+                                : model::AdminAction::pass;
+    const int peers = 1 + below(2);
+    for (int i = 0; i < peers; ++i) {
+      rule.peers.push_back(admin_peer(egress));
+    }
+    if (chance(65)) {
+      rule.ports.emplace();
+      const int ports = 1 + below(2);
+      for (int i = 0; i < ports; ++i) {
+        model::AdminPort port;
+        port.protocol = static_cast<model::Protocol>(below(3));
+        if (chance(25)) {
+          port.named = pick(m_port_names);
+        } else {
+          port.first = port_number();
+          port.last = chance(30) && port.first < 65535 ? static_cast<std::uint16_t>(port.first + below(8))
+                                                        : port.first;
+        }
+        rule.ports->push_back(std::move(port));
+      }
+    }
+    return rule;
+  }
+
+  model::AdminPolicy admin_policy(int i) {
+    model::AdminPolicy policy;
+    const int kind = below(3);
+    policy.kind = static_cast<model::AdminKind>(kind);
+    policy.name = kind == 1 ? "default" : "admin" + std::to_string(i);
+    policy.tier = kind == 0 || (kind == 2 && chance(60)) ? model::AdminTier::admin
+                                                         : model::AdminTier::baseline;
+    policy.priority = kind == 1 ? 0 : below(6);
+    policy.subject = admin_pods();
+    const bool pass_allowed = kind != 1;
+    const int ingress = below(3);
+    const int egress = below(3);
+    for (int r = 0; r < ingress; ++r) {
+      policy.ingress.push_back(admin_rule(false, pass_allowed));
+    }
+    for (int r = 0; r < egress; ++r) {
+      policy.egress.push_back(admin_rule(true, pass_allowed));
+    }
+    return policy;
+  }
+
   model::Inventory cluster() {
     ClusterBuilder c;
     for (const std::string& name : m_namespaces) {
@@ -235,11 +320,29 @@ public:
       }
       c.add(std::move(policy));
     }
+    // Half of the clusters have admin policies too (one
+    // BaselineAdminNetworkPolicy at most, as its name is always "default").
+    if (m_admin && chance(50)) {
+      c.inventory.nodes[0].labels.set("tier", "a");
+      const int admins = 1 + below(4);
+      bool banp = false;
+      for (int i = 0; i < admins; ++i) {
+        model::AdminPolicy policy = admin_policy(i);
+        if (policy.kind == model::AdminKind::baseline_admin_network_policy) {
+          if (banp) {
+            continue;
+          }
+          banp = true;
+        }
+        c.inventory.admin_policies.push_back(std::move(policy));
+      }
+    }
     return std::move(c.inventory);
   }
 
 private:
   std::mt19937 m_random;
+  bool m_admin = true;
   std::vector<std::string> m_keys{"app", "tier", "env"};
   std::vector<std::string> m_values{"a", "b", "c"};
   std::vector<std::string> m_namespaces{"default", "prod", "implied"};

@@ -64,7 +64,11 @@ enum class Action { allow, deny, pass };
 const char* to_string(Action action);
 
 // The kind of object a compiled policy comes from.
-enum class PolicyKind { network_policy };
+enum class PolicyKind {
+  network_policy, // Inventory::policies
+  admin_policy,   // Inventory::admin_policies (AdminNetworkPolicy,
+                  // BaselineAdminNetworkPolicy, ClusterNetworkPolicy)
+};
 
 struct PolicyOrigin {
   PolicyKind kind = PolicyKind::network_policy;
@@ -104,6 +108,10 @@ struct PeerSet {
   bool everything = false;
   std::vector<SelectionId> selections; // sorted, unique
   AddressSet addresses;
+  // Whether the addresses match pods (and hostNetwork pods by their node's
+  // address) even when ProgramOptions::ipblock_matches_pods is off: the
+  // networks and nodes peers of admin policies always do.
+  bool addresses_always_match_pods = false;
 };
 
 struct CompiledRule {
@@ -127,7 +135,7 @@ struct CompiledPolicy {
   // Rules per direction (index_of(Direction)), in list order; only the
   // directions where they take effect.
   std::array<std::vector<RuleId>, 2> rules;
-  std::string name; // e.g. "NetworkPolicy shop/api"
+  std::string name; // e.g. "NetworkPolicy shop/api", "AdminNetworkPolicy deny-metadata"
   std::string namespace_name; // NetworkPolicy: its namespace; empty for cluster-scoped kinds
   model::SourceLocation where;
 };
@@ -279,9 +287,13 @@ private:
   FlowResult evaluate(const FlowEndpoint& src, const FlowEndpoint& dst, Detail detail) const;
   FlowResult evaluate_family(const FlowEndpoint& src, const FlowEndpoint& dst,
                              std::optional<model::IpFamily> family, Detail detail) const;
+  // The admin and baseline policies selecting an endpoint, in the order
+  // to evaluate them.
+  using OrderedTiers = std::array<std::vector<PolicyId>, 2>;
   SideResult evaluate_side(const FlowEndpoint& self, const FlowEndpoint& peer,
                            const FlowEndpoint& destination, Direction direction,
-                           std::optional<model::IpFamily> family, Detail detail) const;
+                           std::optional<model::IpFamily> family, Detail detail,
+                           const OrderedTiers* order = nullptr) const;
   const Materialized& materialized() const;
 
   const model::Inventory& m_inventory;

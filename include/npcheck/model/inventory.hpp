@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <npcheck/model/admin_policy.hpp>
 #include <npcheck/model/error.hpp>
 #include <npcheck/model/network_policy.hpp>
 #include <npcheck/model/workload.hpp>
@@ -19,6 +20,9 @@ struct Inventory {
   std::vector<Workload> workloads;
   std::vector<Node> nodes;
   std::vector<NetworkPolicy> policies;
+  // AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy,
+  // sorted by (kind, name).
+  std::vector<AdminPolicy> admin_policies;
 
   // Objects read per kind (known kinds, custom workloads by their kind) and
   // skipped per "apiVersion kind" (unknown kinds).
@@ -33,7 +37,7 @@ struct Inventory {
   // Workloads whose pods are in the input too, per kind: the pods replace
   // their template, since they are what runs.
   std::map<std::string, int> replaced_kinds;
-  // Policies of other APIs and engines (AdminNetworkPolicy, Calico, Cilium,
+  // Policies of other APIs and engines (Calico, Cilium, Antrea,
   // ...) that also decide traffic but that npcheck does not model, per
   // (kind, API group): every answer leaves them out, and says so.
   std::map<std::pair<std::string, std::string>, int> unmodelled_policies;

@@ -100,6 +100,7 @@ struct Namespace {
 
 struct Node {
   std::string name;
+  Labels labels; // for the nodes peers of admin policies
   std::vector<IpAddress> addresses;
   SourceLocation where;
 };
