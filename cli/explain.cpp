@@ -13,6 +13,7 @@
 #include <npcheck/analyzer/address_ranges.hpp>
 #include <npcheck/model/workload.hpp>
 
+#include <algorithm>
 #include <ostream>
 
 namespace npcheck::cli {
@@ -113,8 +114,13 @@ std::string side_reason(const Program& program, const SideResult& side, Directio
 std::string decision_line(const Program& program, const Decision& d) {
   switch (d.by) {
   case Decision::By::rule:
+    // A pass hands what it takes to the next tier: NetworkPolicy (then the
+    // baseline) from the admin tier, the default from the baseline.
     return rule_name(program, d.rule) + ": " + analyzer::to_string(d.action) + ' ' +
-           d.connections.to_string();
+           d.connections.to_string() +
+           (d.action != analyzer::Action::pass         ? ""
+            : d.tier == analyzer::TierKind::admin ? " (on to NetworkPolicy, then the baseline tier)"
+                                                  : " (on to the default: allow)");
   case Decision::By::isolation:
     return "NetworkPolicy isolation: deny " + d.connections.to_string();
   case Decision::By::default_allow:
@@ -129,11 +135,11 @@ void write_side(std::ostream& out, const Program& program, const SideResult& sid
   const char* dir = analyzer::to_string(direction);
   out << indent << dir << " of " << who << ": ";
   if (side.subject == SideResult::Subject::not_a_pod) {
-    out << "not a pod, no NetworkPolicy applies: allows all\n";
+    out << "not a pod, no policy applies: allows all\n";
     return;
   }
   if (side.subject == SideResult::Subject::host_network) {
-    out << "hostNetwork pod, never selected by a NetworkPolicy: allows all\n";
+    out << "hostNetwork pod, never selected by a policy: allows all\n";
     return;
   }
   if (network_policy_only(side)) {
@@ -203,6 +209,32 @@ const char* decision_by(Decision::By by) {
 }
 
 } // namespace
+
+std::string tie_note(const Program& program, const analyzer::FlowResult& flow) {
+  std::vector<std::string> pairs;
+  auto add = [&](const SideResult& side) {
+    for (const analyzer::Tie& tie : side.ties) {
+      std::string pair = policy_name(program, tie.first) + " and " + policy_name(program, tie.second);
+      if (std::find(pairs.begin(), pairs.end(), pair) == pairs.end()) {
+        pairs.push_back(std::move(pair));
+      }
+    }
+  };
+  add(flow.egress);
+  add(flow.ingress);
+  for (const analyzer::FlowResult& family : flow.by_family) {
+    add(family.egress);
+    add(family.ingress);
+  }
+  if (pairs.empty()) {
+    return {};
+  }
+  std::string text = "the answer depends on the order of ";
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    text += (i == 0 ? "" : "; of ") + pairs[i];
+  }
+  return text + ", which have the same priority (the API leaves their order undefined)";
+}
 
 std::string query_text(const PortQuery& query) {
   return std::string(model::to_string(query.protocol)) + ' ' + std::to_string(query.port);
@@ -277,8 +309,12 @@ std::string rule_name(const Program& program, analyzer::RuleId id) {
   std::string rule_label;
   if (policy.origin.kind == analyzer::PolicyKind::admin_policy) {
     const model::AdminPolicy& source = program.inventory().admin_policies[policy.origin.index];
-    text += " (" + std::string(analyzer::to_string(policy.tier)) + " tier, priority " +
-            std::to_string(policy.priority) + ")";
+    // A BaselineAdminNetworkPolicy has no priority.
+    text += " (" + std::string(analyzer::to_string(policy.tier)) + " tier" +
+            (source.kind == model::AdminKind::baseline_admin_network_policy
+                 ? std::string()
+                 : ", priority " + std::to_string(policy.priority)) +
+            ")";
     const std::vector<model::AdminRule>& rules =
         rule.direction == Direction::ingress ? source.ingress : source.egress;
     if (!rules[rule.index].name.empty()) {
@@ -465,7 +501,7 @@ std::vector<std::string> blame(const Program& program, const FlowResult& flow,
     const std::string head = std::string(dir) + " of " + endpoint_name(self, inventory) + ": ";
     if (allowed) {
       if (result.subject == SideResult::Subject::host_network) {
-        lines.push_back(head + "hostNetwork pod, never selected by a NetworkPolicy: allows everything");
+        lines.push_back(head + "hostNetwork pod, never selected by a policy: allows everything");
         return;
       }
       for (const Decision& d : result.decisions) {

@@ -63,6 +63,11 @@ std::string flow_reason(const analyzer::Program& program, const analyzer::FlowRe
                         const std::string& src, const std::string& dst,
                         const std::optional<PortQuery>& query);
 
+// When the answer depends on the order of two policies of one tier with the
+// same priority (which the API leaves undefined): a sentence naming them;
+// "" otherwise.
+std::string tie_note(const analyzer::Program& program, const analyzer::FlowResult& flow);
+
 // The full explanation of a flow, both sides (can-reach --explain).
 void write_explanation(std::ostream& out, const analyzer::Program& program,
                        const analyzer::FlowResult& flow, const analyzer::FlowEndpoint& src,

@@ -412,7 +412,10 @@ private:
     const RawNode* ns = field(md, "namespace");
     std::string label = kind->value;
     if (name && name->type == RawType::scalar) {
-      const bool cluster = kind->value == "Namespace" || kind->value == "Node";
+      const bool cluster = kind->value == "Namespace" || kind->value == "Node" ||
+                           kind->value == "AdminNetworkPolicy" ||
+                           kind->value == "BaselineAdminNetworkPolicy" ||
+                           kind->value == "ClusterNetworkPolicy";
       label += ' ';
       if (!cluster) {
         label += (ns && ns->type == RawType::scalar && !ns->value.empty() ? ns->value

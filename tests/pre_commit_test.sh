@@ -55,7 +55,7 @@ cat "$work/run1.txt"
 test "$status" -eq 1
 grep -q '^npcheck lint\.*Passed$' "$work/run1.txt"
 grep -q '^npcheck check\.*Failed$' "$work/run1.txt"
-grep -q '^8 passed, 3 failed$' "$work/run1.txt"
+grep -q '^9 passed, 2 failed$' "$work/run1.txt"
 
 # Keep only the expectations that hold: both hooks pass.
 cat >expectations.yaml <<'YAML'

@@ -95,6 +95,7 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
   const std::string src_name = endpoint_name(src, *inventory);
   const std::string dst_name = endpoint_name(dst, *inventory);
   const std::string why = flow_reason(program, result, src_name, dst_name, query);
+  const std::string tie = tie_note(program, result);
 
   if (options.format == "json") {
     nlohmann::json j;
@@ -105,6 +106,10 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
     }
     j["allowed"] = yes;
     j["reason"] = why;
+    j["order_dependent"] = !tie.empty();
+    if (!tie.empty()) {
+      j["note"] = tie;
+    }
     j["connections"] = connections_json(result.allowed);
     j["flow"] = flow_json(program, result);
     add_unmodelled_policies(j, *inventory);
@@ -116,11 +121,17 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
     if (query) {
       io.out << "verdict: " << (yes ? "allowed" : "denied") << " on " << query_text(*query) << '\n';
     }
+    if (!tie.empty()) {
+      io.out << "note: " << tie << '\n';
+    }
   } else if (query) {
     io.out << (yes ? "allowed" : "denied") << ": " << src_name << " -> " << dst_name << " on "
            << query_text(*query) << " (" << why << ")\n";
   } else {
     io.out << result.allowed.to_string() << '\n';
+  }
+  if (!tie.empty() && options.format != "json" && !options.explain) {
+    io.out << "note: " << tie << '\n';
   }
   return static_cast<int>(yes ? ExitCode::ok : ExitCode::negative);
 }
