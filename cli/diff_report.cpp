@@ -68,6 +68,19 @@ nlohmann::json endpoint_json(const DiffEndpoint& e) {
 
 std::string code(const std::string& text) { return '`' + text + '`'; }
 
+// Text in a table cell: a '|' would end the cell.
+std::string markdown_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') {
+      out += "\\|";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 std::string diff_endpoint_name(const DiffEndpoint& endpoint) {
@@ -77,7 +90,8 @@ std::string diff_endpoint_name(const DiffEndpoint& endpoint) {
   return analyzer::addresses_to_string(endpoint.ranges);
 }
 
-void write_diff_text(std::ostream& out, const ConnectivityDiff& diff) {
+void write_diff_text(std::ostream& out, const ConnectivityDiff& diff,
+                     const std::vector<std::string>& causes) {
   auto endpoints = [&](const char* title, const std::vector<std::size_t>& list, char mark) {
     if (list.empty()) {
       return;
@@ -93,7 +107,8 @@ void write_diff_text(std::ostream& out, const ConnectivityDiff& diff) {
       return;
     }
     out << title << " (" << n << "):\n";
-    for (const ConnectionChange& c : diff.changes) {
+    for (std::size_t i = 0; i < diff.changes.size(); ++i) {
+      const ConnectionChange& c = diff.changes[i];
       if (c.kind != kind) {
         continue;
       }
@@ -111,6 +126,9 @@ void write_diff_text(std::ostream& out, const ConnectivityDiff& diff) {
         break;
       }
       out << '\n';
+      if (!causes[i].empty()) {
+        out << "      why: " << causes[i] << '\n';
+      }
     }
   };
   if (diff.empty()) {
@@ -125,7 +143,8 @@ void write_diff_text(std::ostream& out, const ConnectivityDiff& diff) {
   out << summary(diff) << '\n';
 }
 
-void write_diff_json(std::ostream& out, const ConnectivityDiff& diff, const model::Inventory& base,
+void write_diff_json(std::ostream& out, const ConnectivityDiff& diff,
+                     const std::vector<std::string>& causes, const model::Inventory& base,
                      const model::Inventory& head) {
   nlohmann::json doc;
   auto endpoint_list = [&](const std::vector<std::size_t>& list) {
@@ -140,10 +159,14 @@ void write_diff_json(std::ostream& out, const ConnectivityDiff& diff, const mode
   nlohmann::json added = nlohmann::json::array();
   nlohmann::json removed = nlohmann::json::array();
   nlohmann::json changed = nlohmann::json::array();
-  for (const ConnectionChange& c : diff.changes) {
+  for (std::size_t i = 0; i < diff.changes.size(); ++i) {
+    const ConnectionChange& c = diff.changes[i];
     nlohmann::json j;
     j["from"] = diff_endpoint_name(diff.endpoints[c.from]);
     j["to"] = diff_endpoint_name(diff.endpoints[c.to]);
+    if (!causes[i].empty()) {
+      j["why"] = causes[i];
+    }
     switch (c.kind) {
     case ChangeKind::added:
       j["allowed"] = connections_json(c.after);
@@ -180,7 +203,8 @@ void write_diff_json(std::ostream& out, const ConnectivityDiff& diff, const mode
   out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
-void write_diff_markdown(std::ostream& out, const ConnectivityDiff& diff, std::size_t max_rows) {
+void write_diff_markdown(std::ostream& out, const ConnectivityDiff& diff,
+                         const std::vector<std::string>& causes, std::size_t max_rows) {
   out << "### npcheck: network connectivity changes\n\n";
   if (diff.empty()) {
     out << "No connectivity changes.\n";
@@ -209,13 +233,14 @@ void write_diff_markdown(std::ostream& out, const ConnectivityDiff& diff, std::s
     }
     out << "\n#### " << title << " (" << total << ")\n\n";
     if (kind == ChangeKind::changed) {
-      out << "| from | to | before | after | gained | lost |\n|---|---|---|---|---|---|\n";
+      out << "| from | to | before | after | gained | lost | why |\n|---|---|---|---|---|---|---|\n";
     } else {
       out << "| from | to | " << (kind == ChangeKind::added ? "now allowed" : "was allowed")
-          << " |\n|---|---|---|\n";
+          << " | why |\n|---|---|---|---|\n";
     }
     std::size_t shown = 0;
-    for (const ConnectionChange& c : diff.changes) {
+    for (std::size_t i = 0; i < diff.changes.size(); ++i) {
+      const ConnectionChange& c = diff.changes[i];
       if (c.kind != kind || (max_rows != 0 && shown == max_rows)) {
         continue;
       }
@@ -237,7 +262,7 @@ void write_diff_markdown(std::ostream& out, const ConnectivityDiff& diff, std::s
         break;
       }
       }
-      out << " |\n";
+      out << " | " << markdown_cell(causes[i]) << " |\n";
     }
     more(total);
   };

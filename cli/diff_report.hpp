@@ -17,12 +17,17 @@ namespace npcheck::cli {
 // addresses as CIDR blocks.
 std::string diff_endpoint_name(const analyzer::DiffEndpoint& endpoint);
 
-void write_diff_text(std::ostream& out, const analyzer::ConnectivityDiff& diff);
+// causes: per change (diff.changes order), why it happened in the head
+// version ("" when not known); see the diff command.
+void write_diff_text(std::ostream& out, const analyzer::ConnectivityDiff& diff,
+                     const std::vector<std::string>& causes);
 // base and head: the two versions, for the policies of other APIs their
 // answers leave out (unmodelled_policies).
 void write_diff_json(std::ostream& out, const analyzer::ConnectivityDiff& diff,
-                     const model::Inventory& base, const model::Inventory& head);
+                     const std::vector<std::string>& causes, const model::Inventory& base,
+                     const model::Inventory& head);
 // max_rows bounds each table (0: no bound); the rest is counted.
-void write_diff_markdown(std::ostream& out, const analyzer::ConnectivityDiff& diff, std::size_t max_rows);
+void write_diff_markdown(std::ostream& out, const analyzer::ConnectivityDiff& diff,
+                         const std::vector<std::string>& causes, std::size_t max_rows);
 
 } // namespace npcheck::cli

@@ -6,6 +6,7 @@
 // reported; --fail-on turns chosen kinds of change into exit status 1.
 #include "commands.hpp"
 #include "diff_report.hpp"
+#include "explain.hpp"
 #include "git_snapshot.hpp"
 
 #include <npcheck/analyzer/connectivity_diff.hpp>
@@ -14,6 +15,11 @@
 #include <npcheck/model/error.hpp>
 
 #include <algorithm>
+#include <array>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 #include <memory>
 #include <ostream>
 
@@ -45,6 +51,79 @@ bool fails(const DiffOptions& options, const analyzer::ConnectivityDiff& diff) {
   return (wanted("added") && diff.count(analyzer::ChangeKind::added) > 0) ||
          (wanted("removed") && diff.count(analyzer::ChangeKind::removed) > 0) ||
          (wanted("changed") && diff.count(analyzer::ChangeKind::changed) > 0);
+}
+
+// The first connection of a set, as a query.
+PortQuery first_of(const analyzer::ConnectionSet& set) {
+  for (model::Protocol protocol : model::k_all_protocols) {
+    const std::vector<analyzer::PortRange> ranges = set.ports(protocol).ranges();
+    if (!ranges.empty()) {
+      return PortQuery{protocol, ranges.front().first};
+    }
+  }
+  return PortQuery{};
+}
+
+// Why each change happened, said from the head version: for a connection it
+// lost, what refuses its first lost port now; for one it gained, what admits
+// its first gained port now (the tier, policy, rule and action, as can-reach
+// says it). Only the first `limit` changes of each kind are explained (0:
+// all), as only those are printed; the others get "".
+std::vector<std::string> change_causes(const analyzer::ConnectivityDiff& diff,
+                                       const analyzer::Program& head, const analyzer::Matrix& matrix,
+                                       std::size_t limit) {
+  std::vector<std::string> causes(diff.changes.size());
+  std::array<std::size_t, 3> shown{};
+  auto endpoint = [&](const analyzer::DiffEndpoint& e) -> std::optional<analyzer::FlowEndpoint> {
+    if (e.head == analyzer::DiffEndpoint::k_absent) {
+      return std::nullopt;
+    }
+    const analyzer::MatrixEndpoint& m = matrix.endpoints()[e.head];
+    if (m.kind == analyzer::MatrixEndpointKind::workload) {
+      return analyzer::FlowEndpoint::of_workload(m.workload);
+    }
+    const std::vector<analyzer::AddressRange>& ranges = e.ranges.empty() ? m.ranges : e.ranges;
+    if (ranges.empty()) {
+      return std::nullopt;
+    }
+    return head.addresses().resolve(ranges.front().first);
+  };
+  for (std::size_t i = 0; i < diff.changes.size(); ++i) {
+    const analyzer::ConnectionChange& c = diff.changes[i];
+    std::size_t& count = shown[static_cast<std::size_t>(c.kind)];
+    if (limit != 0 && count >= limit) {
+      continue;
+    }
+    ++count;
+    // A pair with an endpoint of one version only: the endpoint lists say why.
+    if (diff.endpoints[c.from].base == analyzer::DiffEndpoint::k_absent ||
+        diff.endpoints[c.to].base == analyzer::DiffEndpoint::k_absent) {
+      continue;
+    }
+    const std::optional<analyzer::FlowEndpoint> src = endpoint(diff.endpoints[c.from]);
+    const std::optional<analyzer::FlowEndpoint> dst = endpoint(diff.endpoints[c.to]);
+    if (!src || !dst) {
+      continue;
+    }
+    const analyzer::ConnectionSet lost = c.before - c.after;
+    const analyzer::ConnectionSet gained = c.after - c.before;
+    const analyzer::FlowResult flow = head.evaluate(*src, *dst);
+    const std::string src_name = diff_endpoint_name(diff.endpoints[c.from]);
+    const std::string dst_name = diff_endpoint_name(diff.endpoints[c.to]);
+    std::string text;
+    for (const auto& [set, verb] : {std::pair{&lost, "denied"}, std::pair{&gained, "allowed"}}) {
+      if (set->empty()) {
+        continue;
+      }
+      const PortQuery query = first_of(*set);
+      // The reason of the first port stands for the set (said as such).
+      text += (text.empty() ? "" : "; ") + (set->is_all() ? std::string("all") : query_text(query)) +
+              " now " + verb + ": " +
+              flow_reason(head, flow, src_name, dst_name, query);
+    }
+    causes[i] = std::move(text);
+  }
+  return causes;
 }
 
 int run_diff(const DiffOptions& options, Output& io) {
@@ -89,12 +168,14 @@ int run_diff(const DiffOptions& options, Output& io) {
   analyzer::Matrix base_matrix = analyzer::Matrix::compute(base_program);
   analyzer::Matrix head_matrix = analyzer::Matrix::compute(head_program);
   analyzer::ConnectivityDiff diff = analyzer::diff_connectivity(*base, base_matrix, *head, head_matrix);
+  const std::vector<std::string> causes =
+      change_causes(diff, head_program, head_matrix, options.format == "md" ? options.max_rows : 0);
   if (options.format == "json") {
-    write_diff_json(io.out, diff, *base, *head);
+    write_diff_json(io.out, diff, causes, *base, *head);
   } else if (options.format == "md") {
-    write_diff_markdown(io.out, diff, options.max_rows);
+    write_diff_markdown(io.out, diff, causes, options.max_rows);
   } else {
-    write_diff_text(io.out, diff);
+    write_diff_text(io.out, diff, causes);
   }
   return static_cast<int>(fails(options, diff) ? ExitCode::negative : ExitCode::ok);
 }

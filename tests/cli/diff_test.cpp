@@ -114,10 +114,16 @@ TEST_CASE("diff::base_ref") {
     CHECK_EQ(r.err, "");
     CHECK_EQ(r.out, "connections added (2):\n"
                     "  + shop/db[Deployment] -> shop/db[Deployment]: all\n"
+                    "      why: all now allowed: egress of shop/db[Deployment]: not isolated; ingress of "
+                    "shop/db[Deployment]: not isolated\n"
                     "  + 0.0.0.0/0, ::/0 -> shop/db[Deployment]: all\n"
+                    "      why: all now allowed: egress of 0.0.0.0/0, ::/0: not isolated; ingress of "
+                    "shop/db[Deployment]: not isolated\n"
                     "connections changed (1):\n"
                     "  ~ shop/web[Deployment] -> shop/db[Deployment]: TCP 5432 => all (gained TCP "
                     "1-5431,5433-65535; UDP 1-65535; SCTP 1-65535)\n"
+                    "      why: TCP 1 now allowed: egress of shop/web[Deployment]: not isolated; ingress of "
+                    "shop/db[Deployment]: not isolated\n"
                     "2 connections added, 0 removed, 1 changed; 0 endpoints added, 0 removed\n");
     CHECK_EQ(r.rc, 1);
   }
