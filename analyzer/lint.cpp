@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Lint: mistakes in valid NetworkPolicies (networking.k8s.io/v1). Every check
+// Lint: mistakes in valid NetworkPolicies (networking.k8s.io/v1) and admin
+// policies (policy.networking.k8s.io: NP8xx, lint_admin.cpp). Every check
 // has a precise condition, stated beside its code and in the man page, chosen
 // so that the standard idioms (a namespace's default-deny, a DNS allowance
 // per namespace, "0.0.0.0/0 except the cluster ranges") stay quiet. The
@@ -11,8 +12,8 @@
 // The checks read the policy program (program.hpp): which pods a policy
 // selects, what each rule's peers and ports match, as every command reads
 // them. This file holds the catalogue, the driver and the shared wording; the
-// checks are in lint_selectors.cpp, lint_redundancy.cpp, lint_isolation.cpp
-// and lint_ip_blocks.cpp.
+// checks are in lint_selectors.cpp, lint_redundancy.cpp, lint_isolation.cpp,
+// lint_ip_blocks.cpp and lint_admin.cpp.
 
 #include <npcheck/analyzer/lint.hpp>
 
@@ -68,6 +69,16 @@ constexpr LintCheck k_checks[] = {
      "namespaceSelector: {} with a podSelector that matches pods of the own namespace only"},
     {"NP702", "split-peer", LintSeverity::warning,
      "a namespaceSelector and a podSelector in two peers (OR) look meant as one (AND)"},
+    {"NP801", "admin-priority-tie", LintSeverity::warning,
+     "two admin (or baseline) policies with the same priority select common pods: undefined order"},
+    {"NP802", "admin-rule-shadowed", LintSeverity::warning,
+     "an admin rule never applies: an earlier rule matches every peer and port it matches"},
+    {"NP803", "admin-pass-to-nothing", LintSeverity::warning,
+     "a Pass hands traffic to no NetworkPolicy and no baseline rule, so it allows"},
+    {"NP804", "admin-networks-cover-pods", LintSeverity::warning,
+     "a networks CIDR of a Deny or Pass covers pod or node addresses, catching cluster traffic"},
+    {"NP805", "admin-host-network-subject", LintSeverity::warning,
+     "an admin policy's subject matches only hostNetwork pods, which it never selects"},
 };
 
 const LintCheck& check(std::string_view id) {
@@ -320,6 +331,7 @@ std::vector<Finding> lint(const Program& program, const LintOptions& options) {
   check_ip_blocks(context);
   check_coverage(context);
   check_namespace_selector_all(context);
+  check_admin_tiers(context);
 
   std::vector<Finding> findings = context.take_findings();
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {

@@ -108,4 +108,9 @@ void check_coverage(Context& context);           // NP601, NP602
 // lint_ip_blocks.cpp
 void check_ip_blocks(Context& context); // NP501, NP502, NP503
 
+// lint_admin.cpp
+void check_admin_tiers(Context& context); // NP801-NP805
+// Whether an admin or baseline policy with rules selects the workload.
+bool admin_covered(const Context& context, std::size_t workload);
+
 } // namespace npcheck::analyzer::lint_detail

@@ -203,11 +203,22 @@ void check_coverage(Context& context) {
       const model::Namespace* ns = context.inventory().find_namespace(entry.name);
       const model::SourceLocation where =
           ns != nullptr ? ns->where : context.workloads()[entry.workloads.front()].where;
-      context.add("NP602", LintSeverity::info, where, "Namespace " + entry.name,
-          "namespace " + entry.name + " has no NetworkPolicy: its " +
-              plural(entry.workloads.size(), "workload") +
-              (entry.workloads.size() == 1 ? " accepts and sends" : " accept and send") +
-              " all traffic",
+      const std::size_t by_admin = static_cast<std::size_t>(
+          std::count_if(entry.workloads.begin(), entry.workloads.end(),
+                        [&](std::size_t w) { return admin_covered(context, w); }));
+      const std::size_t open = entry.workloads.size() - by_admin;
+      std::string message = "namespace " + entry.name + " has no NetworkPolicy: ";
+      if (by_admin == 0) {
+        message += "its " + plural(open, "workload") + (open == 1 ? " accepts and sends" : " accept and send") +
+                   " all traffic";
+      } else if (open == 0) {
+        message += "only admin policies decide the traffic of its " + plural(by_admin, "workload");
+      } else {
+        message += "admin policies decide the traffic of " + plural(by_admin, "workload") + ", and " +
+                   plural(open, "other") + (open == 1 ? " accepts and sends" : " accept and send") +
+                   " all traffic";
+      }
+      context.add("NP602", LintSeverity::info, where, "Namespace " + entry.name, std::move(message),
           "add a default-deny policy (podSelector: {}) if the namespace should be isolated");
       continue;
     }
@@ -229,7 +240,9 @@ void check_coverage(Context& context) {
               plural(isolated.size(), "other workload") + " of namespace " + entry.name +
               " (" + list(context.workload_names(isolated)) + ") " +
               (isolated.size() == 1 ? "is" : "are") +
-              " isolated: it accepts and sends all traffic",
+              " isolated: " +
+              (admin_covered(context, w) ? std::string("only admin policies decide its traffic")
+                                         : std::string("it accepts and sends all traffic")),
           "add its labels to a policy's podSelector, or add a default-deny policy "
           "(podSelector: {}) to namespace " + entry.name);
     }
