@@ -58,7 +58,7 @@ std::string describe_end(const model::Inventory& inventory, const ProbeEnd& end)
 }
 
 // The explanation of a side must account for exactly what it allows: the
-// decisions are non-empty, disjoint for first-match and isolation parts, the
+// decisions are non-empty, disjoint for first-match (but pass) and isolation parts, the
 // allowing ones unite to the side's answer, and NetworkPolicy rules belong to
 // the policies that isolate the endpoint.
 template <typename Flow>
@@ -83,7 +83,10 @@ void check_side(const analyzer::Program& program, const analyzer::SideResult& si
             side.isolating.end()) {
       fail(flow() + ": " + name + " rule of a policy that does not select the endpoint");
     }
-    if (!network_policy_rule) {
+    // A pass hands what it takes on to the next tier, where it is decided
+    // again; every other first-match or isolation decision is final.
+    const bool pass = d.by == Decision::By::rule && d.action == analyzer::Action::pass;
+    if (!network_policy_rule && !pass) {
       if (!(decided & d.connections).empty()) {
         fail(flow() + ": " + name + " decides some connections twice");
       }

@@ -8,7 +8,10 @@
 // object), Pods with pod IPs, hostIP, hostNetwork and named container ports,
 // workload templates, and policies with matchLabels, matchExpressions of
 // every operator, selectors absent vs {}, ipBlocks (host bits, excepts),
-// numeric, ranged (endPort) and named ports, and every policyTypes form.
+// numeric, ranged (endPort) and named ports, and every policyTypes form; and
+// admin policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+// ClusterNetworkPolicy) of every tier, action and peer type, with Node labels
+// for their nodes peers.
 // Then every pair of workloads, every probe address against a workload in
 // both directions, and nameless node endpoints are checked against the naive
 // evaluator at every port edge (differential.hpp), the matrix against the
@@ -70,6 +73,26 @@ public:
     const int policies = m_in.below_int(7);
     for (int i = 0; i < policies; ++i) {
       inventory.policies.push_back(policy(i));
+    }
+    // Admin policies of every kind, tier and action (at most one
+    // BaselineAdminNetworkPolicy: it is always named "default"), and labels
+    // on the Node objects for their nodes peers.
+    const int admins = m_in.below_int(4);
+    bool banp = false;
+    for (int i = 0; i < admins; ++i) {
+      model::AdminPolicy admin = admin_policy(i);
+      if (admin.kind == model::AdminKind::baseline_admin_network_policy) {
+        if (banp) {
+          continue;
+        }
+        banp = true;
+      }
+      inventory.admin_policies.push_back(std::move(admin));
+    }
+    for (model::Node& node : inventory.nodes) {
+      if (m_in.chance(50)) {
+        node.labels.set("zone", m_in.pick(m_values));
+      }
     }
     // The order the loader leaves an Inventory in.
     std::sort(inventory.namespaces.begin(), inventory.namespaces.end(),
@@ -199,6 +222,88 @@ private:
       }
     }
     return w;
+  }
+
+  model::AdminPods admin_pods() {
+    model::AdminPods pods;
+    pods.namespace_selector = m_in.chance(40) ? model::LabelSelector{} : selector(true);
+    if (m_in.chance(70)) {
+      pods.pod_selector = m_in.chance(20) ? model::LabelSelector{} : selector(false);
+    }
+    return pods;
+  }
+
+  model::AdminRule admin_rule(bool egress, bool pass_allowed) {
+    model::AdminRule rule;
+    const int action = m_in.below_int(pass_allowed ? 3 : 2);
+    rule.action = action == 0 ? model::AdminAction::allow
+                  : action == 1 ? model::AdminAction::deny
+                                : model::AdminAction::pass;
+    for (int i = 1 + m_in.below_int(2); i > 0; --i) {
+      model::AdminPeer peer;
+      switch (egress ? m_in.below(8) : 0) {
+      case 0: case 1: case 2: case 3:
+        peer.pods = admin_pods();
+        break;
+      case 4:
+        peer.type = model::AdminPeer::Type::nodes;
+        peer.node_selector = m_in.chance(50) ? model::LabelSelector{} : selector(false);
+        if (m_in.chance(50)) {
+          peer.node_selector = model::LabelSelector{};
+          peer.node_selector.match_labels.set("zone", m_in.pick(m_values));
+        }
+        break;
+      case 5: case 6:
+        peer.type = model::AdminPeer::Type::networks;
+        for (int c = 1 + m_in.below_int(2); c > 0; --c) {
+          peer.networks.push_back(ip_block().cidr);
+        }
+        break;
+      default:
+        peer.type = m_in.chance(50) ? model::AdminPeer::Type::domain_names : model::AdminPeer::Type::unknown;
+        peer.domain_names = {"example.com"};
+        break;
+      }
+      rule.peers.push_back(std::move(peer));
+    }
+    if (m_in.chance(65)) {
+      rule.ports.emplace();
+      for (int i = 1 + m_in.below_int(2); i > 0; --i) {
+        model::AdminPort port;
+        port.protocol = static_cast<model::Protocol>(m_in.below(3));
+        if (m_in.chance(25)) {
+          port.named = m_in.pick(m_port_names);
+        } else {
+          port.first = port_number();
+          port.last = port.first;
+          if (m_in.chance(30)) {
+            const std::uint16_t other = port_number();
+            port.first = std::min(port.first, other);
+            port.last = std::max(port.last, other);
+          }
+        }
+        rule.ports->push_back(std::move(port));
+      }
+    }
+    return rule;
+  }
+
+  model::AdminPolicy admin_policy(int index) {
+    model::AdminPolicy policy;
+    const int kind = m_in.below_int(3);
+    policy.kind = static_cast<model::AdminKind>(kind);
+    policy.name = kind == 1 ? "default" : "admin" + std::to_string(index);
+    policy.tier = kind == 0 || (kind == 2 && m_in.chance(60)) ? model::AdminTier::admin
+                                                              : model::AdminTier::baseline;
+    policy.priority = kind == 1 ? 0 : m_in.below_int(5);
+    policy.subject = admin_pods();
+    for (int r = m_in.below_int(3); r > 0; --r) {
+      policy.ingress.push_back(admin_rule(false, kind != 1));
+    }
+    for (int r = m_in.below_int(3); r > 0; --r) {
+      policy.egress.push_back(admin_rule(true, kind != 1));
+    }
+    return policy;
   }
 
   model::IpAddress block_base(model::IpFamily family) {
