@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace npcheck::analyzer::lint_detail {
 
@@ -165,8 +166,9 @@ void check_ties(Context& context) {
   }
 }
 
-// NP802: rules never reached.
-void check_shadowed(Context& context) {
+// NP802: rules never reached. Returns them.
+std::set<RuleId> check_shadowed(Context& context) {
+  std::set<RuleId> shadowed;
   const Program& program = context.program();
   for (TierKind tier : {TierKind::admin, TierKind::baseline}) {
     for (Direction direction : k_directions) {
@@ -208,6 +210,7 @@ void check_shadowed(Context& context) {
           if (!shadow) {
             continue;
           }
+          shadowed.insert(rules[ri]);
           const CompiledRule& by = program.rule(*shadow);
           context.add("NP802", LintSeverity::warning, rule.where, policy.name,
                       rule_path(direction, rule.index) + ": never applies: " +
@@ -218,10 +221,11 @@ void check_shadowed(Context& context) {
       }
     }
   }
+  return shadowed;
 }
 
-// NP803: a Pass that hands over to nothing.
-void check_pass_to_nothing(Context& context) {
+// NP803: a Pass that hands over to nothing (but not one NP802 reports).
+void check_pass_to_nothing(Context& context, const std::set<RuleId>& shadowed) {
   const Program& program = context.program();
   for (Direction direction : k_directions) {
     const std::size_t d = index_of(direction);
@@ -241,7 +245,7 @@ void check_pass_to_nothing(Context& context) {
         }
         for (RuleId r : policy.rules[d]) {
           const CompiledRule& rule = program.rule(r);
-          if (rule.action != Action::pass) {
+          if (rule.action != Action::pass || shadowed.count(r) != 0) {
             continue;
           }
           const std::string allow = source_of(program, p).v1alpha1() ? "Allow" : "Accept";
@@ -384,8 +388,8 @@ void check_admin_tiers(Context& context) {
     return;
   }
   check_ties(context);
-  check_shadowed(context);
-  check_pass_to_nothing(context);
+  const std::set<RuleId> shadowed = check_shadowed(context);
+  check_pass_to_nothing(context, shadowed);
   check_networks_cover_pods(context);
   check_host_network_subjects(context);
 }

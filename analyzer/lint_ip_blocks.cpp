@@ -90,6 +90,27 @@ void check_ip_block(Context& context, const model::NetworkPolicy& pol, const mod
 // (not for the allow-alls of NP502). NP502: cidr with prefix 0 and no
 // except. NP503: a cidr or except with host bits set.
 void check_ip_blocks(Context& context) {
+  // NP503 for the networks peers of admin policies too.
+  for (const model::AdminPolicy& pol : context.inventory().admin_policies) {
+    for (std::size_t r = 0; r < pol.egress.size(); ++r) {
+      for (std::size_t i = 0; i < pol.egress[r].peers.size(); ++i) {
+        const model::AdminPeer& peer = pol.egress[r].peers[i];
+        for (std::size_t c = 0; c < peer.networks.size(); ++c) {
+          const model::Cidr& cidr = peer.networks[c];
+          if (!cidr.has_host_bits()) {
+            continue;
+          }
+          const std::string network = cidr.first().to_string() + '/' + std::to_string(cidr.prefix);
+          const int full = cidr.address.family == model::IpFamily::v4 ? 32 : 128;
+          context.add("NP503", LintSeverity::warning, peer.where, pol.display_name(),
+              peer_path(Direction::egress, r, i) + ".networks[" + std::to_string(c) + "]: " +
+                  quoted(cidr.to_string()) + " has host bits set; it means " + network,
+              "write " + network + ", or " + cidr.address.to_string() + '/' + std::to_string(full) +
+                  " for the single address");
+        }
+      }
+    }
+  }
   const auto known = cluster_addresses(context);
   for (const model::NetworkPolicy& pol : context.inventory().policies) {
     for (Direction direction : {Direction::ingress, Direction::egress}) {

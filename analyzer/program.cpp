@@ -261,6 +261,7 @@ struct Program::Compiler {
       key += ' ' + std::to_string(id);
     }
     key += set.addresses_always_match_pods ? " |p" : " |";
+    key += set.matches_unaddressed_pods ? "u" : "";
     for (const AddressRange& range : set.addresses.ranges()) {
       key += ' ' + range.first.to_string() + '-' + range.last.to_string();
     }
@@ -385,6 +386,7 @@ struct Program::Compiler {
   PeerSetId admin_peers(const model::AdminRule& rule) {
     PeerSet set;
     set.addresses_always_match_pods = true;
+    AddressSet networks; // of the networks peers only
     for (const model::AdminPeer& peer : rule.peers) {
       switch (peer.type) {
       case model::AdminPeer::Type::pods:
@@ -402,6 +404,7 @@ struct Program::Compiler {
       case model::AdminPeer::Type::networks:
         for (const model::Cidr& cidr : peer.networks) {
           set.addresses.unite(AddressSet::of(cidr));
+          networks.unite(AddressSet::of(cidr));
         }
         break;
       case model::AdminPeer::Type::domain_names:
@@ -411,9 +414,15 @@ struct Program::Compiler {
         break;
       }
     }
+    // A pod's address of some family lies in a CIDR that covers the whole
+    // family, even when the inputs do not say which address it is.
+    set.matches_unaddressed_pods =
+        (AddressSet::of(model::Cidr{model::IpAddress::from_v4(0), 0}) - networks).empty() ||
+        (AddressSet::of(model::Cidr{model::IpAddress::from_v6(0, 0), 0}) - networks).empty();
     if (set.everything) {
       set.selections.clear();
       set.addresses = AddressSet();
+      set.matches_unaddressed_pods = false;
     }
     return peer_set(std::move(set));
   }
@@ -422,6 +431,9 @@ struct Program::Compiler {
     PortFilter filter;
     filter.all = !rule.ports.has_value();
     for (const model::AdminPort& port : rule.ports.value_or(std::vector<model::AdminPort>{})) {
+      if (port.matches_nothing) {
+        continue;
+      }
       if (port.named) {
         // The protocol comes from the destination's container port.
         filter.named.push_back(NamedPort{*port.named, std::nullopt});
@@ -587,6 +599,11 @@ void for_each_address(const model::Workload& workload, Visit visit) {
   }
 }
 
+// Whether some address of the workload is known (for_each_address visits one).
+bool has_known_address(const model::Workload& workload) {
+  return !workload.pod_ips.empty() || (workload.host_network && workload.host_ip);
+}
+
 } // namespace
 
 bool Program::peer_matches(PeerSetId peers, const FlowEndpoint& endpoint,
@@ -602,6 +619,9 @@ bool Program::peer_matches(PeerSetId peers, const FlowEndpoint& endpoint,
     if (selects(selection, endpoint.workload)) {
       return true;
     }
+  }
+  if (set.matches_unaddressed_pods && !has_known_address(m_inventory.workloads[endpoint.workload])) {
+    return true;
   }
   if ((!m_options.ipblock_matches_pods && !set.addresses_always_match_pods) || !family ||
       set.addresses.empty()) {
@@ -775,6 +795,14 @@ const Program::Materialized& Program::materialized() const {
       if (set.selections.size() > 1) {
         std::sort(members.begin(), members.end());
         members.erase(std::unique(members.begin(), members.end()), members.end());
+      }
+      if (set.matches_unaddressed_pods) {
+        for (std::size_t w = 0; w < workloads.size(); ++w) {
+          if (!has_known_address(workloads[w])) {
+            result->peer_address_members[p][0].push_back(static_cast<std::uint32_t>(w));
+            result->peer_address_members[p][1].push_back(static_cast<std::uint32_t>(w));
+          }
+        }
       }
       if ((!m_options.ipblock_matches_pods && !set.addresses_always_match_pods) ||
           set.addresses.empty()) {

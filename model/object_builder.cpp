@@ -19,6 +19,7 @@
 #include <npcheck/model/suggest.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 #include <set>
@@ -90,14 +91,18 @@ bool is_domain_name_pattern(std::string_view name) {
     if (label.empty()) {
       return false;
     }
-    // [a-zA-z] in the CRD also admits [\]^_` between Z and a; alphanumerics
-    // are what it means.
+    // A label is [a-zA-z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?: the first
+    // character's range A-z also holds [ \ ] ^ _ and a backtick, which the
+    // API server accepts (_dmarc.example.com is valid).
     auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
-    if (!alnum(label.front()) || !alnum(label.back())) {
+    if (!alnum(label.front()) && !(label.front() >= '[' && label.front() <= '`')) {
       return false;
     }
-    for (char c : label) {
-      if (!alnum(c) && c != '-' && c != '_') {
+    if (label.size() > 1 && !alnum(label.back())) {
+      return false;
+    }
+    for (std::size_t i = 1; i + 1 < label.size(); ++i) {
+      if (!alnum(label[i]) && label[i] != '-' && label[i] != '_') {
         return false;
       }
     }
@@ -346,6 +351,14 @@ private:
       std::string why = check_label_key(key.value);
       if (!why.empty()) {
         error(key, p, "invalid label key '" + key.value + "': " + why);
+        continue;
+      }
+      if (value.type == RawType::null && m_custom_resource) {
+        // The API server prunes null entries of a custom resource's maps
+        // (apiextensions prunenulls): the label is not required at all.
+        warning(value, p,
+                "null value: the API server drops this entry of a custom resource, so the selector "
+                "does not require label '" + key.value + "' (write \"\" for an empty value)");
         continue;
       }
       std::optional<std::string> v =
@@ -874,6 +887,16 @@ private:
       return selector;
     }
     check_fields(map, path, {"matchLabels", "matchExpressions"});
+    // A custom resource's unknown fields are dropped by the API server; a
+    // selector left with none selects everything, which the unknown-field
+    // warning alone does not say.
+    const bool only_unknown = m_custom_resource && map->child_count > 0 &&
+                              !field(map, "matchLabels") && !field(map, "matchExpressions");
+    if (only_unknown) {
+      warning(*map, path,
+              "has only unknown fields, which the API server drops: the selector is empty and "
+              "matches everything");
+    }
     selector.match_labels = read_labels(field(map, "matchLabels"), path.field("matchLabels"));
     Path exprs_path = path.field("matchExpressions");
     const RawNode* exprs = as_seq(field(map, "matchExpressions"), exprs_path);
@@ -1413,6 +1436,10 @@ private:
                 "invalid domain name '" + *name + "' (expected a DNS name, optionally starting with '*.')");
           continue;
         }
+        if (std::find(peer.domain_names.begin(), peer.domain_names.end(), *name) != peer.domain_names.end()) {
+          error(entry, p.item(i), "duplicate entry '" + *name + "' (domainNames is a set)");
+          continue;
+        }
         peer.domain_names.push_back(*name);
       }
       info(*value, p, "domainNames peers are in the experimental channel of the CRD only");
@@ -1441,9 +1468,7 @@ private:
     if (*which == "namedPort") {
       std::optional<std::string> name = as_string(field(map, "namedPort"), p);
       if (name) {
-        if (std::string why = check_port_name(*name); !why.empty()) {
-          error(*field(map, "namedPort"), p, "invalid port name '" + *name + "': " + why);
-        }
+        named_port_check(*field(map, "namedPort"), p, *name);
         port.named = *name;
       }
       info(*field(map, "namedPort"), p, "namedPort is in the experimental channel of the CRD only");
@@ -1454,13 +1479,24 @@ private:
       }
       const bool range = *which == "portRange";
       check_fields(entry, p, range ? Fields{"protocol", "start", "end"} : Fields{"protocol", "port"});
-      // The protocol defaults to TCP (the CRD's default, A3:74).
+      // The protocol defaults to TCP (the CRD's default, A3:74). The
+      // v1alpha1 CRD has no enum: another value is accepted, and no traffic
+      // has it.
+      bool no_traffic = false;
       if (std::optional<std::string> protocol = as_string(field(entry, "protocol"), p.field("protocol"))) {
         if (std::optional<Protocol> parsed = parse_protocol(*protocol)) {
           port.protocol = *parsed;
         } else {
-          error(*field(entry, "protocol"), p.field("protocol"),
-                "unknown protocol '" + *protocol + "' (expected TCP, UDP or SCTP)");
+          std::string upper = *protocol;
+          for (char& c : upper) {
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+          }
+          warning(*field(entry, "protocol"), p.field("protocol"),
+                  "protocol '" + *protocol + "' is not TCP, UDP or SCTP" +
+                      (parse_protocol(upper) ? " (protocols are case-sensitive: did you mean '" + upper + "'?)"
+                                             : std::string()) +
+                      ": the CRD accepts it, and the entry matches no traffic");
+          no_traffic = true;
         }
       }
       std::optional<std::uint16_t> first = admin_port_number(*entry, range ? "start" : "port", p);
@@ -1475,6 +1511,7 @@ private:
                 "end " + std::to_string(*last) + " is less than start " + std::to_string(*first));
         }
       }
+      port.matches_nothing = no_traffic;
     }
     if (m_result.errors.size() != errors_before) {
       return std::nullopt;
@@ -1500,9 +1537,7 @@ private:
     Path p = path.field(*which);
     if (*which == "destinationNamedPort") {
       if (std::optional<std::string> name = as_string(field(map, *which), p)) {
-        if (std::string why = check_port_name(*name); !why.empty()) {
-          error(*field(map, *which), p, "invalid port name '" + *name + "': " + why);
-        }
+        named_port_check(*field(map, *which), p, *name);
         port.named = *name;
       }
     } else {
@@ -1552,6 +1587,16 @@ private:
       return std::nullopt;
     }
     return port;
+  }
+
+  // The CRDs take any string as a named port; a container port's name is
+  // an IANA service name, so another one never matches.
+  void named_port_check(const RawNode& node, const Path& path, const std::string& name) {
+    if (std::string why = check_port_name(name); !why.empty()) {
+      warning(node, path,
+              "'" + name + "' is not a valid container port name (" + why +
+                  "): the CRD accepts it, and it never matches a port");
+    }
   }
 
   // A required port number 1..65535 in field name of map.
@@ -1652,6 +1697,15 @@ private:
           rule.peers.push_back(std::move(*peer));
         }
       }
+      // The other version's spelling is dropped by the API server: the rule
+      // then applies to every port.
+      const char* other_ports_key = v1alpha1 ? "protocols" : "ports";
+      if (present(field(entry, other_ports_key)) && !present(field(entry, ports_key))) {
+        warning(*field(entry, other_ports_key), p.field(other_ports_key),
+                std::string("is the ") + (v1alpha1 ? "v1alpha2" : "v1alpha1") + " field (" +
+                    (v1alpha1 ? "v1alpha1" : "v1alpha2") + ": " + ports_key +
+                    "); the API server drops it, and the rule applies to every port");
+      }
       Path ports_path = p.field(ports_key);
       const RawNode* ports_node = present(field(entry, ports_key));
       if (ports_node) {
@@ -1702,6 +1756,15 @@ private:
       return;
     }
     check_fields(&root, Path{}, {"apiVersion", "kind", "metadata", "spec", "status"});
+    // The object is a custom resource: the API server reads it by its CRD's
+    // schema, not by the built-in types' rules.
+    struct CustomResource {
+      bool& flag;
+      explicit CustomResource(bool& f) : flag(f) { flag = true; }
+      ~CustomResource() { flag = false; }
+      CustomResource(const CustomResource&) = delete;
+      CustomResource& operator=(const CustomResource&) = delete;
+    } custom_resource(m_custom_resource);
     AdminPolicy policy;
     policy.kind = kind;
     policy.name = meta.name;
@@ -1787,6 +1850,7 @@ private:
   Strictness m_strictness;
   std::size_t m_alias_nodes = 0;
   bool m_alias_limit_hit = false;
+  bool m_custom_resource = false; // reading an admin policy (a custom resource)
   std::vector<bool> m_reached; // by node index: reached through some container
 };
 

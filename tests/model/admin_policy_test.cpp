@@ -255,6 +255,20 @@ TEST_CASE("admin::peers") {
   CHECK_EQ(egress("{domainNames: ['*.example.com', 'bad_']}"),
            "admin.yaml:10:39: error: AdminNetworkPolicy anp: spec.egress[0].to[0].domainNames[1]: invalid domain "
            "name 'bad_' (expected a DNS name, optionally starting with '*.')\n");
+  // The CRD's pattern [a-zA-z0-9] lets a label start with '_'.
+  CHECK_EQ(egress("{domainNames: [_dmarc.example.com, '*._tcp.example.com']}").find("error"), std::string::npos);
+  CHECK_EQ(egress("{domainNames: [a.example.com, a.example.com]}"),
+           "admin.yaml:10:37: error: AdminNetworkPolicy anp: spec.egress[0].to[0].domainNames[1]: duplicate entry "
+           "'a.example.com' (domainNames is a set)\n");
+  // The API server prunes a custom resource's null map entries: the label
+  // is not required at all.
+  {
+    const Inventory inv = load_string(anp(std::string("  priority: 1\n") + k_subject +
+                                          "  egress:\n  - action: Deny\n    to: [{nodes: {matchLabels: {role: }}}]\n"),
+                                      "admin.yaml");
+    REQUIRE(inv.ok());
+    CHECK(inv.admin_policies.at(0).egress.at(0).peers.at(0).node_selector.empty());
+  }
   // A null peer decodes to an empty one, which sets no field.
   CHECK_EQ(egress("null"),
            "admin.yaml:10:7: error: AdminNetworkPolicy anp: spec.egress[0].to[0]: must set peer field: namespaces, "
@@ -278,9 +292,25 @@ TEST_CASE("admin::ports_v1alpha1") {
   CHECK_EQ(port("{portNumber: {port: 0}}"),
            "admin.yaml:11:27: error: AdminNetworkPolicy anp: spec.egress[0].ports[0].portNumber.port: 0 is out of "
            "range (expected 1..65535)\n");
-  CHECK_EQ(port("{portNumber: {protocol: ICMP, port: 1}}"),
-           "admin.yaml:11:31: error: AdminNetworkPolicy anp: spec.egress[0].ports[0].portNumber.protocol: unknown "
-           "protocol 'ICMP' (expected TCP, UDP or SCTP)\n");
+  // The v1alpha1 CRD has no enum for protocol: accepted, matching no traffic.
+  CHECK_EQ(port("{portNumber: {protocol: tcp, port: 1}}"),
+           "admin.yaml:11:31: warning: AdminNetworkPolicy anp: spec.egress[0].ports[0].portNumber.protocol: protocol "
+           "'tcp' is not TCP, UDP or SCTP (protocols are case-sensitive: did you mean 'TCP'?): the CRD accepts it, "
+           "and the entry matches no traffic\n");
+  {
+    const Inventory inv = load_string(anp(std::string("  priority: 1\n") + k_subject +
+                                          "  egress:\n  - action: Deny\n    to: [{namespaces: {}}]\n    ports: "
+                                          "[{portNumber: {protocol: ICMP, port: 1}}]\n"),
+                                      "admin.yaml");
+    REQUIRE(inv.ok());
+    CHECK(inv.admin_policies.at(0).egress.at(0).ports->at(0).matches_nothing);
+  }
+  // Named ports: any string for the CRD; one that is no IANA name never matches.
+  CHECK_EQ(port("{namedPort: HTTP}"),
+           "admin.yaml:11:19: warning: AdminNetworkPolicy anp: spec.egress[0].ports[0].namedPort: 'HTTP' is not a "
+           "valid container port name (contains 'H' (expected an IANA service name: 1-15 characters of a-z, 0-9 "
+           "and '-', with at least one letter, no leading, trailing or double '-')): the CRD accepts it, and it "
+           "never matches a port\n");
   CHECK_EQ(port("{portRange: {start: 90, end: 80}}"),
            "admin.yaml:11:36: error: AdminNetworkPolicy anp: spec.egress[0].ports[0].portRange.end: end 80 is less "
            "than start 90\n");
@@ -325,6 +355,22 @@ TEST_CASE("admin::protocols_v1alpha2") {
            "admin.yaml:11:16: warning: ClusterNetworkPolicy cnp: spec.egress[0].protocols: a named port next to a "
            "networks peer is rejected by the experimental CRD (the standard CRD accepts it; the named port never "
            "matches an address)\n");
+}
+
+TEST_CASE("admin::other_version_spelling") {
+  // v1alpha1's ports in a v1alpha2 rule: dropped by the API server, so the
+  // rule applies to every port; the warning says so.
+  const std::string text = problems(cnp(std::string("  tier: Admin\n  priority: 1\n") + k_subject +
+                                        "  egress:\n  - action: Deny\n    to: [{namespaces: {}}]\n    ports: "
+                                        "[{portNumber: {port: 80}}]\n"));
+  CHECK_NE(text.find("spec.egress[0].ports: is the v1alpha1 field (v1alpha2: protocols); the API server drops it, "
+                     "and the rule applies to every port"),
+           std::string::npos);
+  // A selector with only unknown fields is empty after pruning.
+  const std::string old_shape = problems(anp("  priority: 1\n  subject: {namespaces: {namespaceSelector: {}}}\n"));
+  CHECK_NE(old_shape.find("spec.subject.namespaces: has only unknown fields, which the API server drops: the "
+                          "selector is empty and matches everything"),
+           std::string::npos);
 }
 
 TEST_CASE("admin::limits") {

@@ -224,8 +224,58 @@ bool address_peer_matches(const End& other, std::optional<model::IpFamily> famil
   return false;
 }
 
+// Whether the CIDRs cover every address of family: sorted as integer
+// intervals, with no gap from the first address to the last.
+inline bool covers_family(const std::vector<model::Cidr>& cidrs, model::IpFamily family) {
+  __extension__ typedef unsigned __int128 U128;
+  const int bits = family == model::IpFamily::v4 ? 32 : 128;
+  std::vector<std::pair<U128, U128>> ranges;
+  for (const model::Cidr& cidr : cidrs) {
+    if (cidr.address.family != family) {
+      continue;
+    }
+    U128 value = 0;
+    for (int i = 0; i < bits / 8; ++i) {
+      value = (value << 8) | cidr.address.bytes[static_cast<std::size_t>(i)];
+    }
+    const int host = bits - cidr.prefix;
+    const U128 size_minus_one = host == 128 ? ~U128{0} : (U128{1} << host) - 1;
+    const U128 first = value & ~size_minus_one;
+    ranges.emplace_back(first, first + size_minus_one);
+  }
+  std::sort(ranges.begin(), ranges.end());
+  const U128 last = bits == 128 ? ~U128{0} : (U128{1} << bits) - 1;
+  U128 next = 0; // the first address not covered yet
+  for (const auto& [lo, hi] : ranges) {
+    if (lo > next) {
+      return false;
+    }
+    if (hi >= next) {
+      if (hi == last) {
+        return true;
+      }
+      next = hi + 1;
+    }
+  }
+  return false;
+}
+
 inline bool admin_peer_matches(const model::Inventory& inventory, const model::AdminRule& rule,
                                const End& other, std::optional<model::IpFamily> family) {
+  // A pod whose address is not known: a rule whose networks cover all of a
+  // family contains its address, whatever it is.
+  if (other.workload != nullptr && other.workload->pod_ips.empty() &&
+      !(other.workload->host_network && other.workload->host_ip)) {
+    std::vector<model::Cidr> networks;
+    for (const model::AdminPeer& peer : rule.peers) {
+      if (peer.type == model::AdminPeer::Type::networks) {
+        networks.insert(networks.end(), peer.networks.begin(), peer.networks.end());
+      }
+    }
+    if (covers_family(networks, model::IpFamily::v4) || covers_family(networks, model::IpFamily::v6)) {
+      return true;
+    }
+  }
   for (const model::AdminPeer& peer : rule.peers) {
     switch (peer.type) {
     case model::AdminPeer::Type::pods:
@@ -268,6 +318,9 @@ inline bool admin_port_matches(const model::AdminRule& rule, const End& destinat
     return true;
   }
   for (const model::AdminPort& port : *rule.ports) {
+    if (port.matches_nothing) {
+      continue;
+    }
     if (!port.named) {
       if (port.protocol == protocol && port.first <= number && number <= port.last) {
         return true;

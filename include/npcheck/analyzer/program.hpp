@@ -112,6 +112,11 @@ struct PeerSet {
   // address) even when ProgramOptions::ipblock_matches_pods is off: the
   // networks and nodes peers of admin policies always do.
   bool addresses_always_match_pods = false;
+  // Whether the peer set also matches pods whose address is not known (a
+  // workload template, a pod without status.podIPs): an admin networks peer
+  // whose CIDRs cover all of IPv4 or all of IPv6 contains every pod's
+  // address, whatever it is.
+  bool matches_unaddressed_pods = false;
 };
 
 struct CompiledRule {

@@ -62,6 +62,8 @@ struct AdminPort {
   std::uint16_t first = 0;
   std::uint16_t last = 0;
   std::optional<std::string> named;
+  // A v1alpha1 protocol the CRD accepts but no traffic has ("tcp", "ICMP").
+  bool matches_nothing = false;
   SourceLocation where;
 };
 
