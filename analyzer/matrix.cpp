@@ -467,8 +467,23 @@ private:
     std::vector<std::uint32_t> local;  // per global port class: its row, or k_absent
   };
 
+  // Port classes that the ordered rules seen so far treat alike share one
+  // state (allowed, decided, passed columns): a rule of every port folds
+  // into each group once instead of into every port class.
+  struct Group {
+    std::vector<PortClassId> classes;
+    Bits allowed, decided, passed;
+    Bits admin_decided; // ingress: decided by the admin tier, before NetworkPolicy
+  };
+
   struct Scratch {
     Bits egress, ingress, decided, passed, rule, result, any;
+    std::vector<Group> groups;
+    std::size_t group_count = 0;
+    std::vector<std::uint32_t> group_of; // per port class
+    std::vector<std::uint8_t> marked;    // per port class
+    std::vector<std::uint32_t> touched;  // per group: classes marked
+    Bits mask;
     std::vector<Word> key;
     std::vector<Word> keys; // per column, the port classes allowed, as key words
     Scope scope;
@@ -603,18 +618,146 @@ private:
     }
   }
 
-  // Applies a first-match rule's action to what it matches and is still open.
-  void apply(Scratch& state, Action action, Word* allowed, std::size_t n) const {
-    Word* decided = state.decided.data();
-    Word* passed = state.passed.data();
-    Word* rule = state.rule.data();
-    for (std::size_t i = 0; i < n; ++i) {
-      const Word taken = rule[i] & ~decided[i];
-      decided[i] |= taken;
+  // ---- grouped first-match folding (ordered tiers) -------------------------
+
+  void groups_reset(Scratch& state) const {
+    const std::size_t W = m_words;
+    state.group_count = 1;
+    if (state.groups.empty()) {
+      state.groups.emplace_back();
+    }
+    Group& g = state.groups[0];
+    g.classes.resize(m_k);
+    for (PortClassId k = 0; k < m_k; ++k) {
+      g.classes[k] = k;
+    }
+    for (Bits* bits : {&g.allowed, &g.decided, &g.passed, &g.admin_decided}) {
+      bits->assign(W, 0);
+    }
+    state.group_of.assign(m_k, 0);
+    state.marked.assign(m_k, 0);
+  }
+
+  // A new group holding a copy of group g's state (classes empty).
+  std::uint32_t groups_split(Scratch& state, std::uint32_t g) const {
+    const std::uint32_t h = static_cast<std::uint32_t>(state.group_count++);
+    if (state.groups.size() < state.group_count) {
+      state.groups.emplace_back();
+    }
+    Group& from = state.groups[g];
+    Group& to = state.groups[h];
+    to.classes.clear();
+    to.allowed = from.allowed;
+    to.decided = from.decided;
+    to.passed = from.passed;
+    to.admin_decided = from.admin_decided;
+    return h;
+  }
+
+  // A first-match rule's action on what it matches (mask) and is still open.
+  void groups_apply(Group& g, const Word* mask, Action action) const {
+    for (std::size_t i = 0; i < m_words; ++i) {
+      const Word taken = mask[i] & ~g.decided[i];
+      g.decided[i] |= taken;
       if (action == Action::allow) {
-        allowed[i] |= taken;
+        g.allowed[i] |= taken;
       } else if (action == Action::pass) {
-        passed[i] |= taken;
+        g.passed[i] |= taken;
+      }
+    }
+  }
+
+  const Word* mask_of(const Columns& targets, Scratch& state) const {
+    if (!targets.dense.empty()) {
+      return targets.dense.data();
+    }
+    state.mask.assign(m_words, 0);
+    for (std::uint32_t d : targets.list) {
+      set_bit(state.mask.data(), d);
+    }
+    return state.mask.data();
+  }
+
+  // Folds one first-match rule (matching the columns of targets on the port
+  // classes its filter admits) into the groups. A numeric filter splits the
+  // groups it partly covers; a filter with named ports, whose matches differ
+  // per port class, gives each class it can admit a group of its own.
+  void groups_fold_rule(Scratch& state, const Columns& targets, PortFilterId ports, Action action,
+                        const Scope& scope) const {
+    const std::size_t W = m_words;
+    if (m_partition.filter_named(ports).empty()) {
+      const std::vector<PortClassId>& covered = m_filter_covers[ports];
+      if (covered.empty()) {
+        return;
+      }
+      const Word* mask = mask_of(targets, state);
+      if (covered.size() == m_k) {
+        for (std::size_t g = 0; g < state.group_count; ++g) {
+          groups_apply(state.groups[g], mask, action);
+        }
+        return;
+      }
+      const std::size_t before = state.group_count;
+      state.touched.assign(before, 0);
+      for (PortClassId k : covered) {
+        state.marked[k] = 1;
+        ++state.touched[state.group_of[k]];
+      }
+      for (std::uint32_t g = 0; g < before; ++g) {
+        const std::uint32_t in = state.touched[g];
+        if (in == 0) {
+          continue;
+        }
+        if (in == state.groups[g].classes.size()) {
+          groups_apply(state.groups[g], mask, action);
+          continue;
+        }
+        const std::uint32_t h = groups_split(state, g);
+        std::vector<PortClassId>& from = state.groups[g].classes;
+        std::vector<PortClassId>& to = state.groups[h].classes;
+        std::size_t kept = 0;
+        for (PortClassId k : from) {
+          if (state.marked[k] != 0) {
+            to.push_back(k);
+            state.group_of[k] = h;
+          } else {
+            from[kept++] = k;
+          }
+        }
+        from.resize(kept);
+        groups_apply(state.groups[h], mask, action);
+      }
+      for (PortClassId k : covered) {
+        state.marked[k] = 0;
+      }
+      return;
+    }
+    const std::vector<PortClassId>& rows = filter_scope(ports);
+    for (PortClassId k : rows) {
+      std::fill_n(state.rule.data() + k * W, W, 0);
+    }
+    add(state.rule.data(), targets, ports, scope);
+    for (PortClassId k : rows) {
+      std::uint32_t g = state.group_of[k];
+      if (state.groups[g].classes.size() > 1) {
+        const std::uint32_t h = groups_split(state, g);
+        std::vector<PortClassId>& from = state.groups[g].classes;
+        from.erase(std::find(from.begin(), from.end(), k));
+        state.groups[h].classes.push_back(k);
+        state.group_of[k] = h;
+        g = h;
+      }
+      groups_apply(state.groups[g], state.rule.data() + k * W, action);
+    }
+  }
+
+  // The end of a tier: what a pass took goes on to the next one.
+  void groups_end_tier(Scratch& state) const {
+    for (std::size_t g = 0; g < state.group_count; ++g) {
+      Group& group = state.groups[g];
+      for (std::size_t i = 0; i < m_words; ++i) {
+        group.decided[i] &= ~group.passed[i];
+        group.passed[i] = 0;
       }
     }
   }
@@ -649,8 +792,8 @@ private:
     const SourceInfo& info = m_source_info[s];
     const std::size_t n = scope.classes.size() * m_words;
     Word* allowed = state.egress.data();
-    std::fill_n(allowed, n, 0);
     if (!m_ordered) {
+      std::fill_n(allowed, n, 0);
       if (!info.egress_isolated) {
         return false;
       }
@@ -659,34 +802,37 @@ private:
       }
       return true;
     }
-    std::fill_n(state.decided.begin(), n, 0);
-    std::fill_n(state.passed.begin(), n, 0);
+    assert(scope.classes.size() == m_k && "ordered rows use the full scope");
+    const std::size_t W = m_words;
+    groups_reset(state);
     auto fold = [&](const std::vector<RuleId>& rules) {
       for (RuleId r : rules) {
         const CompiledRule& rule = m_program.rule(r);
-        std::fill_n(state.rule.begin(), n, 0);
-        add(state.rule.data(), *m_peer_columns[world][rule.peers], rule.ports, scope);
-        apply(state, rule.action, allowed, n);
+        groups_fold_rule(state, *m_peer_columns[world][rule.peers], rule.ports, rule.action, scope);
       }
-      for (std::size_t i = 0; i < n; ++i) {
-        state.decided[i] &= ~state.passed[i]; // pass: on to the next tier
-        state.passed[i] = 0;
-      }
+      groups_end_tier(state);
     };
     fold(info.ordered[0]);
     if (info.egress_isolated) {
+      // NetworkPolicy decides everything still open: what its rules admit.
       std::fill_n(state.rule.begin(), n, 0);
       for (const EgressItem& item : info.egress) {
         add(state.rule.data(), *m_peer_columns[world][item.peers], item.ports, scope);
       }
-      for (std::size_t i = 0; i < n; ++i) {
-        allowed[i] |= state.rule[i] & ~state.decided[i];
-        state.decided[i] = ~Word{0};
+      for (PortClassId k = 0; k < m_k; ++k) {
+        const Group& g = state.groups[state.group_of[k]];
+        for (std::size_t i = 0; i < W; ++i) {
+          allowed[k * W + i] = g.allowed[i] | (state.rule[k * W + i] & ~g.decided[i]);
+        }
       }
+      return true;
     }
     fold(info.ordered[1]);
-    for (std::size_t i = 0; i < n; ++i) {
-      allowed[i] |= ~state.decided[i];
+    for (PortClassId k = 0; k < m_k; ++k) {
+      const Group& g = state.groups[state.group_of[k]];
+      for (std::size_t i = 0; i < W; ++i) {
+        allowed[k * W + i] = g.allowed[i] | ~g.decided[i];
+      }
     }
     return true;
   }
@@ -707,9 +853,7 @@ private:
         }
       });
     };
-    std::fill_n(allowed, n, 0);
-    std::fill_n(state.decided.begin(), n, 0);
-    std::fill_n(state.passed.begin(), n, 0);
+    assert(scope.classes.size() == m_k && "ordered rows use the full scope");
     // The ordered rules whose peers contain s, per tier, in evaluation order.
     std::array<std::vector<RuleId>, 2> rules;
     for (std::size_t t = 0; t < 2; ++t) {
@@ -720,33 +864,37 @@ private:
         rules[m_program.policy(m_program.rule(r).policy).tier == TierKind::admin ? 0 : 1].push_back(r);
       }
     });
+    groups_reset(state);
     auto fold = [&](std::vector<RuleId>& list) {
       std::sort(list.begin(), list.end(), [&](RuleId a, RuleId b) { return m_rank[a] < m_rank[b]; });
       for (RuleId r : list) {
         const CompiledRule& rule = m_program.rule(r);
-        std::fill_n(state.rule.begin(), n, 0);
-        add(state.rule.data(), *m_subject_columns[m_program.policy(rule.policy).subject], rule.ports, scope);
-        apply(state, rule.action, allowed, n);
+        groups_fold_rule(state, *m_subject_columns[m_program.policy(rule.policy).subject], rule.ports,
+                         rule.action, scope);
       }
-      for (std::size_t i = 0; i < n; ++i) {
-        state.decided[i] &= ~state.passed[i];
-        state.passed[i] = 0;
-      }
+      groups_end_tier(state);
     };
     fold(rules[0]);
-    std::fill_n(state.rule.begin(), n, 0);
-    or_scoped(state.rule.data(), m_np_base, scope);
-    add_network_policy(state.rule.data());
-    for (std::size_t k = 0; k < scope.classes.size(); ++k) {
+    // NetworkPolicy decides, for the columns it isolates, what the admin
+    // tier left open; the baseline tier then sees the rest.
+    for (std::size_t g = 0; g < state.group_count; ++g) {
+      Group& group = state.groups[g];
+      group.admin_decided = group.decided;
       for (std::size_t i = 0; i < W; ++i) {
-        const std::size_t at = k * W + i;
-        allowed[at] |= state.rule[at] & m_isolated_in[i] & ~state.decided[at];
-        state.decided[at] |= m_isolated_in[i];
+        group.decided[i] |= m_isolated_in[i];
       }
     }
     fold(rules[1]);
-    for (std::size_t i = 0; i < n; ++i) {
-      allowed[i] |= ~state.decided[i];
+    std::fill_n(state.rule.begin(), n, 0);
+    or_scoped(state.rule.data(), m_np_base, scope);
+    add_network_policy(state.rule.data());
+    for (PortClassId k = 0; k < m_k; ++k) {
+      const Group& g = state.groups[state.group_of[k]];
+      for (std::size_t i = 0; i < W; ++i) {
+        const std::size_t at = k * W + i;
+        allowed[at] = g.allowed[i] | ~g.decided[i] |
+                      (state.rule[at] & m_isolated_in[i] & ~g.admin_decided[i]);
+      }
     }
   }
 
@@ -923,17 +1071,38 @@ private:
     for (std::uint32_t d : m_always[s]) {
       set_bit(state.any.data(), d);
     }
+    // Columns allowed on every port class (most, where no tier refuses
+    // anything) share one key: interned once, not assembled class by class.
+    Word* every = state.rule.data(); // free again: the folds are done
+    std::fill_n(every, W, ~Word{0});
+    for (std::size_t k = 0; k < K; ++k) {
+      for (std::size_t i = 0; i < W; ++i) {
+        every[i] &= result[k * W + i];
+      }
+    }
+    for (std::uint32_t d : m_always[s]) {
+      set_bit(every, d);
+    }
+    std::optional<std::uint32_t> everything_id;
     for (std::size_t i = 0; i < W; ++i) {
       Word bits = state.any[i];
       while (bits != 0) {
         const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
         bits &= bits - 1;
-        state.key.assign(key_words, 0);
-        if (std::binary_search(m_always[s].begin(), m_always[s].end(), static_cast<std::uint32_t>(d))) {
-          for (std::size_t k = 0; k < m_k; ++k) {
-            state.key[k / 64] |= Word{1} << (k % 64);
+        if (test_bit(every, d)) {
+          if (!everything_id) {
+            state.key.assign(key_words, 0);
+            for (std::size_t k = 0; k < m_k; ++k) {
+              state.key[k / 64] |= Word{1} << (k % 64);
+            }
+            everything_id = state.connections.emplace(state.key, static_cast<std::uint32_t>(state.connections.size()))
+                                .first->second;
           }
-        } else {
+          out.push_back({m_columns[d], *everything_id});
+          continue;
+        }
+        state.key.assign(key_words, 0);
+        {
           for (std::size_t k = 0; k < K; ++k) {
             const PortClassId global = scope.classes[k];
             state.key[global / 64] |= ((result[k * W + i] >> (d % 64)) & 1u) << (global % 64);

@@ -235,6 +235,45 @@ void admin_policy_warnings(Inventory& inv) {
             "Admin-tier ClusterNetworkPolicy and the BaselineAdminNetworkPolicy (priority 0) "
             "before a Baseline-tier ClusterNetworkPolicy"});
   }
+  // Fields of the experimental channel only (admin-policies.md §8): one
+  // note for the whole input, naming the first use of each.
+  std::map<std::string, std::pair<int, SourceLocation>> experimental;
+  auto note = [&](const char* what, const SourceLocation& where) {
+    auto [it, inserted] = experimental.try_emplace(what, 0, where);
+    ++it->second.first;
+  };
+  for (const AdminPolicy& p : inv.admin_policies) {
+    for (const auto* rules : {&p.ingress, &p.egress}) {
+      for (const AdminRule& rule : *rules) {
+        for (const AdminPeer& peer : rule.peers) {
+          if (peer.type == AdminPeer::Type::nodes) {
+            note("nodes peers", peer.where);
+          } else if (peer.type == AdminPeer::Type::domain_names) {
+            note("domainNames peers", peer.where);
+          }
+        }
+        for (const AdminPort& port : rule.ports.value_or(std::vector<AdminPort>{})) {
+          if (port.named && p.v1alpha1()) {
+            note("namedPort ports", port.where);
+          }
+        }
+      }
+    }
+  }
+  if (!experimental.empty()) {
+    std::string what;
+    const SourceLocation* first = nullptr;
+    for (const auto& [name, use] : experimental) {
+      what += (what.empty() ? "" : ", ") + std::to_string(use.first) + ' ' + name;
+      if (first == nullptr || use.second.line < first->line) {
+        first = &use.second;
+      }
+    }
+    inv.infos.push_back(Diagnostic{Severity::info, *first, "",
+                                   "the admin policies use fields of the experimental channel of the "
+                                   "CRDs only (" + what + "): a cluster with the standard-channel CRDs "
+                                   "drops them"});
+  }
   for (const AdminPolicy& p : inv.admin_policies) {
     bool nodes = false;
     bool domains = false;

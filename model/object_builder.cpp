@@ -1398,7 +1398,6 @@ private:
     } else if (*which == "nodes") {
       peer.type = AdminPeer::Type::nodes;
       peer.node_selector = *read_selector(value, p);
-      info(*value, p, "nodes peers are in the experimental channel of the CRD only");
     } else if (*which == "networks") {
       peer.type = AdminPeer::Type::networks;
       const RawNode* seq = admin_list(value, p, 25, true);
@@ -1442,7 +1441,6 @@ private:
         }
         peer.domain_names.push_back(*name);
       }
-      info(*value, p, "domainNames peers are in the experimental channel of the CRD only");
     }
     if (m_result.errors.size() != errors_before) {
       return std::nullopt;
@@ -1471,7 +1469,6 @@ private:
         named_port_check(*field(map, "namedPort"), p, *name);
         port.named = *name;
       }
-      info(*field(map, "namedPort"), p, "namedPort is in the experimental channel of the CRD only");
     } else {
       const RawNode* entry = as_map(field(map, *which), p);
       if (!entry) {
