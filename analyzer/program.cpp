@@ -291,6 +291,12 @@ struct Program::Compiler {
     return it->second;
   }
 
+  // A compiled rule, appended to its policy's rules of its direction.
+  void add_rule(CompiledPolicy& policy, CompiledRule rule) {
+    policy.rules[index_of(rule.direction)].push_back(static_cast<RuleId>(program.m_rules.size()));
+    program.m_rules.push_back(std::move(rule));
+  }
+
   // ---- NetworkPolicy ----
 
   PeerSetId network_policy_peers(const model::NetworkPolicy& policy, const model::Rule& rule) {
@@ -346,16 +352,9 @@ struct Program::Compiler {
         const std::vector<model::Rule>& rules =
             direction == Direction::ingress ? source.ingress : source.egress;
         for (std::size_t r = 0; r < rules.size(); ++r) {
-          CompiledRule rule;
-          rule.policy = id;
-          rule.direction = direction;
-          rule.index = static_cast<std::uint32_t>(r);
-          rule.action = Action::allow;
-          rule.peers = network_policy_peers(source, rules[r]);
-          rule.ports = network_policy_ports(rules[r]);
-          rule.where = rules[r].where;
-          policy.rules[d].push_back(static_cast<RuleId>(program.m_rules.size()));
-          program.m_rules.push_back(std::move(rule));
+          add_rule(policy, CompiledRule{id, direction, static_cast<std::uint32_t>(r), Action::allow,
+                                        network_policy_peers(source, rules[r]),
+                                        network_policy_ports(rules[r]), rules[r].where});
         }
         program.m_tiers[d][static_cast<std::size_t>(TierKind::network_policy)].push_back(id);
       }
@@ -473,16 +472,9 @@ struct Program::Compiler {
         const std::vector<model::AdminRule>& rules =
             direction == Direction::ingress ? source.ingress : source.egress;
         for (std::size_t r = 0; r < rules.size(); ++r) {
-          CompiledRule rule;
-          rule.policy = id;
-          rule.direction = direction;
-          rule.index = static_cast<std::uint32_t>(r);
-          rule.action = action_of(rules[r].action);
-          rule.peers = admin_peers(rules[r]);
-          rule.ports = admin_ports(rules[r]);
-          rule.where = rules[r].where;
-          policy.rules[d].push_back(static_cast<RuleId>(program.m_rules.size()));
-          program.m_rules.push_back(std::move(rule));
+          add_rule(policy, CompiledRule{id, direction, static_cast<std::uint32_t>(r),
+                                        action_of(rules[r].action), admin_peers(rules[r]),
+                                        admin_ports(rules[r]), rules[r].where});
         }
         // A policy without rules in a direction has no effect on it (A1:85,97).
         if (!rules.empty()) {

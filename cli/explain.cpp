@@ -236,6 +236,44 @@ std::string tie_note(const Program& program, const analyzer::FlowResult& flow) {
   return text + ", which have the same priority (the API leaves their order undefined)";
 }
 
+std::string domain_names_note(const Program& program, const analyzer::FlowEndpoint& src,
+                              const analyzer::FlowEndpoint& dst) {
+  if (src.kind != analyzer::EndpointKind::workload || dst.kind == analyzer::EndpointKind::workload) {
+    return {};
+  }
+  std::vector<std::string> rules;
+  for (analyzer::TierKind tier : {analyzer::TierKind::admin, analyzer::TierKind::baseline}) {
+    if (program.tier(tier, Direction::egress).empty()) {
+      continue;
+    }
+    for (analyzer::PolicyId p : program.selecting(src.workload, Direction::egress, tier)) {
+      const analyzer::CompiledPolicy& policy = program.policy(p);
+      const model::AdminPolicy& source = program.inventory().admin_policies[policy.origin.index];
+      for (analyzer::RuleId r : policy.rules[analyzer::index_of(Direction::egress)]) {
+        const model::AdminRule& rule = source.egress[program.rule(r).index];
+        std::string names;
+        for (const model::AdminPeer& peer : rule.peers) {
+          for (const std::string& name : peer.domain_names) {
+            names += (names.empty() ? "" : ", ") + name;
+          }
+        }
+        if (!names.empty()) {
+          rules.push_back(rule_name(program, r) + " (" + names + ")");
+        }
+      }
+    }
+  }
+  if (rules.empty()) {
+    return {};
+  }
+  std::string text = "domainNames are not resolved offline: if " + dst.ip.to_string() +
+                     " is an address of a name in ";
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    text += (i == 0 ? "" : "; or of ") + rules[i];
+  }
+  return text + ", that rule may decide this flow instead of the ones shown";
+}
+
 std::string query_text(const PortQuery& query) {
   return std::string(model::to_string(query.protocol)) + ' ' + std::to_string(query.port);
 }

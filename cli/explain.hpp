@@ -68,6 +68,12 @@ std::string flow_reason(const analyzer::Program& program, const analyzer::FlowRe
 // "" otherwise.
 std::string tie_note(const analyzer::Program& program, const analyzer::FlowResult& flow);
 
+// When src's egress is decided by admin tiers with domainNames peers (which
+// npcheck cannot resolve) and dst is an address: a sentence naming those
+// rules; "" otherwise.
+std::string domain_names_note(const analyzer::Program& program, const analyzer::FlowEndpoint& src,
+                              const analyzer::FlowEndpoint& dst);
+
 // The full explanation of a flow, both sides (can-reach --explain).
 void write_explanation(std::ostream& out, const analyzer::Program& program,
                        const analyzer::FlowResult& flow, const analyzer::FlowEndpoint& src,

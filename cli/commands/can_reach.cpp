@@ -96,6 +96,8 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
   const std::string dst_name = endpoint_name(dst, *inventory);
   const std::string why = flow_reason(program, result, src_name, dst_name, query);
   const std::string tie = tie_note(program, result);
+  const std::string domains = domain_names_note(program, src, dst);
+  const std::string note = tie.empty() ? domains : domains.empty() ? tie : tie + "; " + domains;
 
   if (options.format == "json") {
     nlohmann::json j;
@@ -107,8 +109,8 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
     j["allowed"] = yes;
     j["reason"] = why;
     j["order_dependent"] = !tie.empty();
-    if (!tie.empty()) {
-      j["note"] = tie;
+    if (!note.empty()) {
+      j["note"] = note;
     }
     j["connections"] = connections_json(result.allowed);
     j["flow"] = flow_json(program, result);
@@ -121,8 +123,8 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
     if (query) {
       io.out << "verdict: " << (yes ? "allowed" : "denied") << " on " << query_text(*query) << '\n';
     }
-    if (!tie.empty()) {
-      io.out << "note: " << tie << '\n';
+    if (!note.empty()) {
+      io.out << "note: " << note << '\n';
     }
   } else if (query) {
     io.out << (yes ? "allowed" : "denied") << ": " << src_name << " -> " << dst_name << " on "
@@ -130,8 +132,8 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
   } else {
     io.out << result.allowed.to_string() << '\n';
   }
-  if (!tie.empty() && options.format != "json" && !options.explain) {
-    io.out << "note: " << tie << '\n';
+  if (!note.empty() && options.format != "json" && !options.explain) {
+    io.out << "note: " << note << '\n';
   }
   return static_cast<int>(yes ? ExitCode::ok : ExitCode::negative);
 }
