@@ -484,6 +484,11 @@ private:
     std::vector<std::uint8_t> marked;    // per port class
     std::vector<std::uint32_t> touched;  // per group: classes marked
     Bits mask;
+    // Distinct result rows of an ordered row: a representative class, the
+    // classes (as key words), by hash.
+    std::vector<std::size_t> row_reps;
+    std::vector<Word> row_classes;
+    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> row_index;
     std::vector<Word> key;
     std::vector<Word> keys; // per column, the port classes allowed, as key words
     Scope scope;
@@ -1083,6 +1088,51 @@ private:
     for (std::uint32_t d : m_always[s]) {
       set_bit(every, d);
     }
+    // The other columns: port classes the tiers treat alike have equal rows,
+    // so each distinct row ORs its classes into the keys of its columns once
+    // (the cost is the distinct rows' bits, not port classes x columns).
+    state.row_reps.clear();
+    state.row_classes.clear();
+    state.row_index.clear();
+    for (std::size_t k = 0; k < K; ++k) {
+      const Word* row = &result[k * W];
+      std::uint64_t hash = 1469598103934665603ull;
+      for (std::size_t i = 0; i < W; ++i) {
+        hash = (hash ^ (row[i] & ~every[i])) * 1099511628211ull;
+      }
+      std::vector<std::uint32_t>& candidates = state.row_index[hash];
+      std::size_t u = state.row_reps.size();
+      for (std::uint32_t c : candidates) {
+        const Word* other = &result[state.row_reps[c] * W];
+        bool same = true;
+        for (std::size_t i = 0; i < W && same; ++i) {
+          same = ((row[i] ^ other[i]) & ~every[i]) == 0;
+        }
+        if (same) {
+          u = c;
+          break;
+        }
+      }
+      if (u == state.row_reps.size()) {
+        candidates.push_back(static_cast<std::uint32_t>(u));
+        state.row_reps.push_back(k);
+        state.row_classes.resize(state.row_reps.size() * key_words, 0);
+      }
+      const PortClassId global = scope.classes[k];
+      state.row_classes[u * key_words + global / 64] |= Word{1} << (global % 64);
+    }
+    for (std::size_t u = 0; u < state.row_reps.size(); ++u) {
+      const Word* row = &result[state.row_reps[u] * W];
+      const Word* classes = &state.row_classes[u * key_words];
+      for (std::size_t i = 0; i < W; ++i) {
+        for (Word bits = row[i] & ~every[i]; bits != 0; bits &= bits - 1) {
+          Word* key = &state.keys[(i * 64 + static_cast<std::size_t>(std::countr_zero(bits))) * key_words];
+          for (std::size_t j = 0; j < key_words; ++j) {
+            key[j] |= classes[j];
+          }
+        }
+      }
+    }
     std::optional<std::uint32_t> everything_id;
     for (std::size_t i = 0; i < W; ++i) {
       Word bits = state.any[i];
@@ -1101,13 +1151,9 @@ private:
           out.push_back({m_columns[d], *everything_id});
           continue;
         }
-        state.key.assign(key_words, 0);
-        {
-          for (std::size_t k = 0; k < K; ++k) {
-            const PortClassId global = scope.classes[k];
-            state.key[global / 64] |= ((result[k * W + i] >> (d % 64)) & 1u) << (global % 64);
-          }
-        }
+        Word* key = &state.keys[d * key_words];
+        state.key.assign(key, key + key_words);
+        std::fill_n(key, key_words, 0);
         const auto [it, inserted] = state.connections.emplace(
             state.key, static_cast<std::uint32_t>(state.connections.size()));
         out.push_back({m_columns[d], it->second});
