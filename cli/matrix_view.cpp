@@ -573,7 +573,8 @@ void write_matrix_dot(const MatrixView& view, const Matrix& matrix,
 namespace {
 
 // What isolates a node's first member in a direction, for the html hover
-// text: "egress: isolated by shop/a, shop/b" or "egress: not isolated".
+// text: "egress: isolated by shop/a, shop/b" or "egress: not isolated", and
+// the admin-tier policies selecting it ("; admin tiers: AdminNetworkPolicy x").
 std::string isolation_summary(const analyzer::Program& program, const Matrix& matrix,
                               const MatrixView::Node& node, analyzer::Direction direction) {
   const MatrixEndpoint& endpoint = matrix.endpoints()[node.members.front()];
@@ -585,15 +586,27 @@ std::string isolation_summary(const analyzer::Program& program, const Matrix& ma
   const std::vector<analyzer::PolicyId> policies =
       program.selecting(endpoint.workload, direction, analyzer::TierKind::network_policy);
   if (policies.empty()) {
-    return text + "not isolated";
+    text += "not isolated";
+  } else {
+    std::string list;
+    for (analyzer::PolicyId p : policies) {
+      const analyzer::CompiledPolicy& policy = program.policy(p);
+      list += (list.empty() ? "" : ", ") + policy.namespace_name + "/" +
+              program.inventory().policies[policy.origin.index].name;
+    }
+    text += "isolated by " + list;
   }
-  std::string list;
-  for (analyzer::PolicyId p : policies) {
-    const analyzer::CompiledPolicy& policy = program.policy(p);
-    list += (list.empty() ? "" : ", ") + policy.namespace_name + "/" +
-            program.inventory().policies[policy.origin.index].name;
+  // The admin and baseline policies that also decide it, in order.
+  std::string admin;
+  for (analyzer::TierKind tier : {analyzer::TierKind::admin, analyzer::TierKind::baseline}) {
+    if (program.tier(tier, direction).empty()) {
+      continue;
+    }
+    for (analyzer::PolicyId p : program.selecting(endpoint.workload, direction, tier)) {
+      admin += (admin.empty() ? "" : ", ") + program.policy(p).name;
+    }
   }
-  return text + "isolated by " + list;
+  return admin.empty() ? text : text + "; admin tiers: " + admin;
 }
 
 constexpr const char* k_html_head = R"html(<!DOCTYPE html>
