@@ -170,6 +170,46 @@ std::string suggestion(std::string_view word, const std::set<std::string>& known
   return "known " + what + ": " + list(names, 5);
 }
 
+Suggester::Suggester(const std::set<std::string>& known) : m_known(known) {
+  for (const std::string& word : known) {
+    m_index[word].push_back(&word);
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      std::string deleted = word;
+      deleted.erase(i, 1);
+      m_index[deleted].push_back(&word);
+    }
+  }
+}
+
+std::string Suggester::operator()(std::string_view word, const std::string& what) const {
+  // The known words one edit away (insertion, deletion, substitution or
+  // adjacent transposition) share the word or one of its deletions.
+  const std::string* best = nullptr;
+  auto consider = [&](const std::string& key) {
+    const auto it = m_index.find(key);
+    if (it == m_index.end()) {
+      return;
+    }
+    for (const std::string* candidate : it->second) {
+      if ((best == nullptr || *candidate < *best) && edit_distance(word, *candidate) == 1) {
+        best = candidate;
+      }
+    }
+  };
+  consider(std::string(word));
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    std::string deleted(word);
+    deleted.erase(i, 1);
+    consider(deleted);
+  }
+  if (best != nullptr) {
+    // suggestion() would pick it too: the first known word at the least
+    // distance, 1 (0 is the word itself, which is not unknown).
+    return "did you mean " + quoted(*best) + "?";
+  }
+  return suggestion(word, m_known, what);
+}
+
 std::string direction_field(Direction direction) {
   return direction == Direction::ingress ? "ingress" : "egress";
 }

@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace npcheck::analyzer::lint_detail {
@@ -69,6 +70,21 @@ std::string plural(std::size_t n, const std::string& word);
 std::size_t edit_distance(std::string_view a, std::string_view b);
 // "did you mean 'app'?" when a known word is close, else the known words.
 std::string suggestion(std::string_view word, const std::set<std::string>& known, const std::string& what);
+
+// suggestion() for many words against one large set of known words: a word
+// one edit away (the usual typo) is found through an index of the known
+// words' one-letter deletions, without comparing it with every known word;
+// others fall back to suggestion(). The answers are suggestion()'s.
+class Suggester {
+public:
+  explicit Suggester(const std::set<std::string>& known);
+  std::string operator()(std::string_view word, const std::string& what) const;
+
+private:
+  const std::set<std::string>& m_known;
+  // A known word and each of its one-letter deletions -> the known words.
+  std::unordered_map<std::string, std::vector<const std::string*>> m_index;
+};
 std::string direction_field(Direction direction);
 std::string rule_path(Direction direction, std::size_t rule);
 std::string peer_path(Direction direction, std::size_t rule, std::size_t peer);

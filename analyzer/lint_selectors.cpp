@@ -295,6 +295,8 @@ UnknownLabels check_unknown_labels(Context& context) {
   for (const auto& [key, values] : namespace_labels) {
     namespace_keys.insert(key);
   }
+  const Suggester pod_key_suggester(pod_keys);
+  const Suggester namespace_key_suggester(namespace_keys);
 
   for_each_selector(context, [&](const model::NetworkPolicy& pol, const model::LabelSelector& selector,
                         Target target, const std::string& path, const model::Peer* peer) {
@@ -307,7 +309,7 @@ UnknownLabels check_unknown_labels(Context& context) {
       return;
     }
     const auto& labels = target == Target::pods ? pod_labels : namespace_labels;
-    const auto& keys = target == Target::pods ? pod_keys : namespace_keys;
+    const Suggester& keys = target == Target::pods ? pod_key_suggester : namespace_key_suggester;
     const std::string noun = target == Target::pods ? "pod" : "namespace";
     auto check_key = [&](const std::string& key) {
       if (labels.count(key) != 0) {
@@ -318,7 +320,7 @@ UnknownLabels check_unknown_labels(Context& context) {
       }
       context.add("NP103", LintSeverity::warning, selector.where, pol.display_name(),
           path + ": label key " + quoted(key) + " is on no " + noun,
-          suggestion(key, keys, noun + " label keys"));
+          keys(key, noun + " label keys"));
       return false;
     };
     auto check_value = [&](const std::string& key, const std::string& value) {
