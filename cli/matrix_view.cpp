@@ -693,8 +693,10 @@ constexpr const char* k_html_tail = R"html(</script>
         var e = cells[i + ',' + j];
         if (i === j && !e) td.className += ' self';
         if (e) {
-          td.className += e[2] === 'All Connections' ? ' all' : ' some';
-          td.title = data.nodes[i].id + ' => ' + data.nodes[j].id + '\n' + e[2] + '\n' + e[3];
+          var connection = data.connections[e[2]];
+          td.className += connection === 'All Connections' ? ' all' : ' some';
+          td.title = data.nodes[i].id + ' => ' + data.nodes[j].id + '\n' + connection + '\n' +
+                     data.nodes[i].egress + '\n' + data.nodes[j].ingress;
           td.onmouseenter = function () { info.textContent = td.title; };
         }
         tr.appendChild(td);
@@ -725,35 +727,46 @@ void write_matrix_html(const MatrixView& view, const Matrix& matrix,
     egress_text.push_back(isolation_summary(program, matrix, node, analyzer::Direction::egress));
     ingress_text.push_back(isolation_summary(program, matrix, node, analyzer::Direction::ingress));
   }
-  nlohmann::json data;
-  data["nodes"] = nlohmann::json::array();
+  // The data: nodes (with their hover texts), the distinct connection
+  // texts, and the edges as [from, to, connection] numbers, so that the
+  // page grows by a few bytes per edge, not by two hover texts per edge.
+  nlohmann::json head;
+  head["nodes"] = nlohmann::json::array();
   // Namespaces grouped: nodes are already ordered by id, i.e. by namespace.
-  for (const MatrixView::Node& node : view.nodes) {
+  for (std::size_t n = 0; n < view.nodes.size(); ++n) {
+    const MatrixView::Node& node = view.nodes[n];
     nlohmann::json members = nlohmann::json::array();
     for (std::size_t e : node.members) {
       members.push_back(matrix.endpoints()[e].id);
     }
-    data["nodes"].push_back({{"id", node.id},
+    head["nodes"].push_back({{"id", node.id},
                              {"ns", node_namespace(node, matrix, inventory)},
-                             {"members", std::move(members)}});
+                             {"members", std::move(members)},
+                             {"egress", egress_text[n]},
+                             {"ingress", ingress_text[n]}});
   }
-  data["edges"] = nlohmann::json::array();
-  for (const MatrixView::Edge& edge : view.edges) {
-    data["edges"].push_back({edge.from, edge.to,
-                             connection_text(view.connections[edge.connection]),
-                             egress_text[edge.from] + "\n" + ingress_text[edge.to]});
+  head["connections"] = nlohmann::json::array();
+  for (const analyzer::ConnectionSet& connection : view.connections) {
+    head["connections"].push_back(connection_text(connection));
   }
-  std::string json = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string json = head.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   // Keep "</script>" inside strings from closing the element.
   std::string safe;
-  safe.reserve(json.size());
-  for (std::size_t i = 0; i < json.size(); ++i) {
+  safe.reserve(json.size() + view.edges.size() * 16);
+  for (std::size_t i = 0; i + 1 < json.size(); ++i) { // without the closing '}'
     if (json[i] == '<') {
       safe += "\\u003c";
     } else {
       safe += json[i];
     }
   }
+  safe += ",\"edges\":[";
+  for (std::size_t i = 0; i < view.edges.size(); ++i) {
+    const MatrixView::Edge& edge = view.edges[i];
+    safe += (i == 0 ? "[" : ",[") + std::to_string(edge.from) + ',' + std::to_string(edge.to) + ',' +
+            std::to_string(edge.connection) + ']';
+  }
+  safe += "]}";
   out << k_html_head << safe << k_html_tail;
 }
 
