@@ -97,6 +97,11 @@ Families AddressBook::families(const FlowEndpoint& endpoint) const {
   for (const model::IpAddress& ip : workload.pod_ips) {
     add(ip.family);
   }
+  // A hostNetwork pod has its node's address: status.hostIP when podIPs is
+  // not given (what address blocks match it by, Program::peer_matches).
+  if (workload.pod_ips.empty() && workload.host_network && workload.host_ip) {
+    add(workload.host_ip->family);
+  }
   return result;
 }
 

@@ -160,7 +160,7 @@ SideResult Program::evaluate_side(const FlowEndpoint& self, const FlowEndpoint& 
           const SideResult other =
               evaluate_side(self, peer, destination, direction, family, Detail::verdict, &swapped);
           if (other.allowed != side.allowed) {
-            side.ties.push_back(Tie{list[i], list[j]});
+            side.ties.push_back(Tie{list[i], list[j], (other.allowed - side.allowed) | (side.allowed - other.allowed)});
           }
         }
       }

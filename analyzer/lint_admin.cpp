@@ -80,6 +80,11 @@ bool peers_cover(const Program& program, PeerSetId outer, PeerSetId inner) {
   if (!(i.addresses - o.addresses).empty()) {
     return false;
   }
+  // A peer set that matches nothing npcheck knows (domainNames only, nodes
+  // without Node objects) may match what it cannot see: never covered.
+  if (i.selections.empty() && i.addresses.empty() && !i.matches_unaddressed_pods) {
+    return false;
+  }
   // With the pods of the inputs: every pod inner's selectors match, outer's
   // match too (inner matching some pod: one matching none is another
   // mistake).
@@ -180,6 +185,15 @@ std::set<RuleId> check_shadowed(Context& context) {
         const std::vector<RuleId>& rules = policy.rules[d];
         for (std::size_t ri = 0; ri < rules.size(); ++ri) {
           const CompiledRule& rule = program.rule(rules[ri]);
+          // Names and peers of a newer CRD match what npcheck cannot see:
+          // such a rule is never reported.
+          const model::AdminRule& source = rule_source(program, rules[ri]);
+          if (std::any_of(source.peers.begin(), source.peers.end(), [](const model::AdminPeer& peer) {
+                return peer.type == model::AdminPeer::Type::domain_names ||
+                       peer.type == model::AdminPeer::Type::unknown;
+              })) {
+            continue;
+          }
           std::optional<RuleId> shadow;
           // Earlier rules of the same policy.
           for (std::size_t q = 0; q < ri && !shadow; ++q) {
@@ -319,14 +333,19 @@ void check_networks_cover_pods(Context& context) {
                          ? 1
                          : 0;
           }
-          const bool everything = cidr.prefix == 0 && !inventory.workloads.empty();
+          // A /0 also covers the pods whose address the inputs do not give.
+          const bool everything =
+              cidr.prefix == 0 &&
+              std::any_of(inventory.workloads.begin(), inventory.workloads.end(), [](const model::Workload& w) {
+                return !w.host_network && w.pod_ips.empty();
+              });
           if (count == 0 && nodes == 0 && !everything) {
             continue;
           }
           std::string what;
           if (everything && count == 0) {
             what = "every pod's " + std::string(cidr.address.family == model::IpFamily::v4 ? "IPv4" : "IPv6") +
-                   " address";
+                   " address (the inputs do not give all of them)";
           } else {
             what = count > 0 ? "the addresses of " + plural(count, "pod") + " (" + list(covered) +
                                    (count > covered.size() ? ", ..." : "") + ")"

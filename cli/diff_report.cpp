@@ -74,6 +74,8 @@ std::string markdown_cell(const std::string& text) {
   for (char c : text) {
     if (c == '|') {
       out += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      out += ' '; // a line break would end the row
     } else {
       out += c;
     }

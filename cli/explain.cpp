@@ -144,7 +144,11 @@ void write_side(std::ostream& out, const Program& program, const SideResult& sid
   }
   if (network_policy_only(side)) {
     if (!side.isolated()) {
-      out << "not isolated (no policy selects it for " << dir << "): allows all\n";
+      if (program.has_ordered_tiers()) {
+        out << "not isolated by NetworkPolicy, and no admin or baseline rule matches: allows all\n";
+      } else {
+        out << "not isolated (no policy selects it for " << dir << "): allows all\n";
+      }
       return;
     }
     out << "isolated\n" << indent << "  selected by:\n";
@@ -179,7 +183,8 @@ void write_side(std::ostream& out, const Program& program, const SideResult& sid
   for (const analyzer::Tie& tie : side.ties) {
     out << indent << "  note: " << policy_name(program, tie.first) << " and "
         << policy_name(program, tie.second)
-        << " have the same priority; their order is undefined and changes this answer\n";
+        << " have the same priority; their order is undefined and changes what this side allows ("
+        << tie.differs.to_string() << ")\n";
   }
   out << indent << "  allows: " << side.allowed.to_string() << '\n';
 }
@@ -210,21 +215,30 @@ const char* decision_by(Decision::By by) {
 
 } // namespace
 
-std::string tie_note(const Program& program, const analyzer::FlowResult& flow) {
+std::string tie_note(const Program& program, const analyzer::FlowResult& flow,
+                     const std::optional<PortQuery>& query) {
+  if (flow.always != analyzer::AlwaysAllowed::no) {
+    return {};
+  }
   std::vector<std::string> pairs;
-  auto add = [&](const SideResult& side) {
+  // A tie of one side matters where the other side allows (and the query asks).
+  auto add = [&](const SideResult& side, const SideResult& other) {
     for (const analyzer::Tie& tie : side.ties) {
+      const analyzer::ConnectionSet relevant = tie.differs & other.allowed;
+      if (query ? !relevant.allows(query->protocol, query->port) : relevant.empty()) {
+        continue;
+      }
       std::string pair = policy_name(program, tie.first) + " and " + policy_name(program, tie.second);
       if (std::find(pairs.begin(), pairs.end(), pair) == pairs.end()) {
         pairs.push_back(std::move(pair));
       }
     }
   };
-  add(flow.egress);
-  add(flow.ingress);
+  add(flow.egress, flow.ingress);
+  add(flow.ingress, flow.egress);
   for (const analyzer::FlowResult& family : flow.by_family) {
-    add(family.egress);
-    add(family.ingress);
+    add(family.egress, family.ingress);
+    add(family.ingress, family.egress);
   }
   if (pairs.empty()) {
     return {};
@@ -421,8 +435,10 @@ nlohmann::json side_json(const Program& program, const SideResult& side) {
     j["decisions"].push_back(std::move(dj));
   }
   j["ties"] = nlohmann::json::array();
+  j["tie_connections"] = nlohmann::json::array();
   for (const analyzer::Tie& tie : side.ties) {
     j["ties"].push_back({policy_json(program, tie.first), policy_json(program, tie.second)});
+    j["tie_connections"].push_back(connections_json(tie.differs));
   }
   j["allowed"] = connections_json(side.allowed);
   return j;

@@ -63,10 +63,11 @@ std::string flow_reason(const analyzer::Program& program, const analyzer::FlowRe
                         const std::string& src, const std::string& dst,
                         const std::optional<PortQuery>& query);
 
-// When the answer depends on the order of two policies of one tier with the
-// same priority (which the API leaves undefined): a sentence naming them;
-// "" otherwise.
-std::string tie_note(const analyzer::Program& program, const analyzer::FlowResult& flow);
+// When the answer (to the query, or on some connection) depends on the
+// order of two policies of one tier with the same priority (which the API
+// leaves undefined): a sentence naming them; "" otherwise.
+std::string tie_note(const analyzer::Program& program, const analyzer::FlowResult& flow,
+                     const std::optional<PortQuery>& query);
 
 // When src's egress is decided by admin tiers with domainNames peers (which
 // npcheck cannot resolve) and dst is an address: a sentence naming those

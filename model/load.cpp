@@ -265,7 +265,8 @@ void admin_policy_warnings(Inventory& inv) {
     const SourceLocation* first = nullptr;
     for (const auto& [name, use] : experimental) {
       what += (what.empty() ? "" : ", ") + std::to_string(use.first) + ' ' + name;
-      if (first == nullptr || use.second.line < first->line) {
+      if (first == nullptr || std::make_tuple(use.second.file_name(), use.second.line, use.second.column) <
+                                  std::make_tuple(first->file_name(), first->line, first->column)) {
         first = &use.second;
       }
     }

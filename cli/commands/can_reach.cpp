@@ -95,7 +95,7 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
   const std::string src_name = endpoint_name(src, *inventory);
   const std::string dst_name = endpoint_name(dst, *inventory);
   const std::string why = flow_reason(program, result, src_name, dst_name, query);
-  const std::string tie = tie_note(program, result);
+  const std::string tie = tie_note(program, result, query);
   const std::string domains = domain_names_note(program, src, dst);
   const std::string note = tie.empty() ? domains : domains.empty() ? tie : tie + "; " + domains;
 

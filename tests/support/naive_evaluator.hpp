@@ -486,9 +486,13 @@ inline std::vector<model::IpFamily> families(const End& end) {
   if (end.family) {
     return {*end.family};
   }
+  std::vector<model::IpAddress> known = end.workload->pod_ips;
+  if (known.empty() && end.workload->host_network && end.workload->host_ip) {
+    known.push_back(*end.workload->host_ip); // a hostNetwork pod has its node's address
+  }
   std::vector<model::IpFamily> result;
   for (model::IpFamily family : {model::IpFamily::v4, model::IpFamily::v6}) {
-    for (const model::IpAddress& address : end.workload->pod_ips) {
+    for (const model::IpAddress& address : known) {
       if (address.family == family) {
         result.push_back(family);
         break;

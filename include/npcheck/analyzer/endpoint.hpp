@@ -82,7 +82,8 @@ public:
 
   // The families a flow end can use: the address's for addresses and for
   // workloads named by an address, else those of the workload's known IPs
-  // (none known: any family).
+  // (its pod IPs; a hostNetwork pod's hostIP when it has none; none known:
+  // any family).
   Families families(const FlowEndpoint& endpoint) const;
 
   // Whether a flow between src and dst passes whatever the policies say: a

@@ -175,6 +175,8 @@ struct Decision {
 struct Tie {
   PolicyId first = 0;
   PolicyId second = 0;
+  // The connections the side's answer differs on between the two orders.
+  ConnectionSet differs;
 };
 
 // One side of a flow: the source's egress or the destination's ingress.
