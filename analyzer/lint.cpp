@@ -13,7 +13,7 @@
 // selects, what each rule's peers and ports match, as every command reads
 // them. This file holds the catalogue, the driver and the shared wording; the
 // checks are in lint_selectors.cpp, lint_redundancy.cpp, lint_isolation.cpp,
-// lint_ip_blocks.cpp and lint_admin.cpp.
+// lint_ip_blocks.cpp, lint_rules.cpp and lint_admin.cpp.
 
 #include <npcheck/analyzer/lint.hpp>
 
@@ -45,6 +45,8 @@ constexpr LintCheck k_checks[] = {
      "no destination pod declares the named port with that protocol"},
     {"NP202", "named-port-to-ipblock", LintSeverity::warning,
      "an egress rule names a port for ipBlock peers, which have no named ports"},
+    {"NP203", "port-without-number", LintSeverity::warning,
+     "a ports entry with a protocol but no port, next to numbered entries, admits every port"},
     {"NP301", "redundant-rule", LintSeverity::warning,
      "everything the rule allows is already allowed by other rules for the same pods"},
     {"NP302", "redundant-policy", LintSeverity::warning,
@@ -69,6 +71,8 @@ constexpr LintCheck k_checks[] = {
      "namespaceSelector: {} with a podSelector that matches pods of the own namespace only"},
     {"NP702", "split-peer", LintSeverity::warning,
      "a namespaceSelector and a podSelector in two peers (OR) look meant as one (AND)"},
+    {"NP703", "split-rule", LintSeverity::warning,
+     "adjacent rules with only peers and only ports: a stray '-' split one rule in two"},
     {"NP801", "admin-priority-tie", LintSeverity::warning,
      "two admin (or baseline) policies with the same priority select common pods: undefined order"},
     {"NP802", "admin-rule-shadowed", LintSeverity::warning,
@@ -371,6 +375,7 @@ std::vector<Finding> lint(const Program& program, const LintOptions& options) {
   check_ip_blocks(context);
   check_coverage(context);
   check_namespace_selector_all(context);
+  check_rule_shapes(context);
   check_admin_tiers(context);
 
   std::vector<Finding> findings = context.take_findings();

@@ -124,6 +124,9 @@ void check_coverage(Context& context);           // NP601, NP602
 // lint_ip_blocks.cpp
 void check_ip_blocks(Context& context); // NP501, NP502, NP503
 
+// lint_rules.cpp
+void check_rule_shapes(Context& context); // NP203, NP703
+
 // lint_admin.cpp
 void check_admin_tiers(Context& context); // NP801-NP805
 // Whether an admin or baseline policy with rules selects the workload.
