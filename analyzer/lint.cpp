@@ -34,7 +34,7 @@ constexpr LintCheck k_checks[] = {
     {"NP000", "invalid-manifest", LintSeverity::error,
      "the manifest fails validation (as npcheck validate reports it)"},
     {"NP001", "manifest-warning", LintSeverity::warning,
-     "a validation warning: unknown field or kind, undefined namespace, skipped chart"},
+     "a validation warning (unknown field or kind, undefined namespace, skipped chart) or note"},
     {"NP101", "policy-selects-nothing", LintSeverity::warning,
      "spec.podSelector selects no pod of the policy's namespace"},
     {"NP102", "peer-selects-nothing", LintSeverity::warning,
@@ -150,8 +150,16 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 // "did you mean 'app'?" when a known word is close, else the known words
 // (what names them in the plural, e.g. "values of tier").
-std::string suggestion(std::string_view word, const std::set<std::string>& known,
-                       const std::string& what) {
+namespace {
+
+// Whether candidate is close enough to word to be what was meant.
+bool close_enough(std::string_view word, std::size_t distance) {
+  return distance <= std::max<std::size_t>(2, word.size() / 3);
+}
+
+} // namespace
+
+const std::string* near_miss(std::string_view word, const std::set<std::string>& known) {
   const std::string* best = nullptr;
   std::size_t best_distance = 0;
   for (const std::string& candidate : known) {
@@ -161,10 +169,15 @@ std::string suggestion(std::string_view word, const std::set<std::string>& known
       best_distance = d;
     }
   }
-  if (best == nullptr) {
+  return best != nullptr && close_enough(word, best_distance) ? best : nullptr;
+}
+
+std::string suggestion(std::string_view word, const std::set<std::string>& known,
+                       const std::string& what) {
+  if (known.empty()) {
     return "there are no " + what;
   }
-  if (best_distance <= std::max<std::size_t>(2, word.size() / 3)) {
+  if (const std::string* best = near_miss(word, known)) {
     return "did you mean " + quoted(*best) + "?";
   }
   std::vector<std::string> names;
@@ -185,7 +198,7 @@ Suggester::Suggester(const std::set<std::string>& known) : m_known(known) {
   }
 }
 
-std::string Suggester::operator()(std::string_view word, const std::string& what) const {
+const std::string* Suggester::near(std::string_view word) const {
   // The known words one edit away (insertion, deletion, substitution or
   // adjacent transposition) share the word or one of its deletions.
   const std::string* best = nullptr;
@@ -206,12 +219,9 @@ std::string Suggester::operator()(std::string_view word, const std::string& what
     deleted.erase(i, 1);
     consider(deleted);
   }
-  if (best != nullptr) {
-    // suggestion() would pick it too: the first known word at the least
-    // distance, 1 (0 is the word itself, which is not unknown).
-    return "did you mean " + quoted(*best) + "?";
-  }
-  return suggestion(word, m_known, what);
+  // near_miss() would pick it too: the first known word at the least
+  // distance, 1 (0 is the word itself, which is not unknown).
+  return best != nullptr ? best : near_miss(word, m_known);
 }
 
 std::string direction_field(Direction direction) {
@@ -361,6 +371,11 @@ std::vector<Finding> lint(const Program& program, const LintOptions& options) {
   for (const model::Diagnostic& d : inventory.warnings) {
     context.add("NP001", LintSeverity::warning, d.where, d.object, d.message,
                 "fix the manifest, or pass --disable NP001");
+  }
+  // Facts that need no action (a namespace only read into, a custom
+  // resource read as a workload): NP001 at info.
+  for (const model::Diagnostic& d : inventory.infos) {
+    context.add("NP001", LintSeverity::info, d.where, d.object, d.message, "");
   }
   // NP103 and NP702 explain some selectors that select nothing; NP101/NP102
   // then stay quiet about those.

@@ -68,17 +68,20 @@ std::string list(const std::vector<std::string>& items, std::size_t shown = k_li
 std::string plural(std::size_t n, const std::string& word);
 // Levenshtein distance with adjacent transpositions ("wbe" is 1 from "web").
 std::size_t edit_distance(std::string_view a, std::string_view b);
+// The known word closest to word when it is close enough to be what was
+// meant (a typo), else nullptr.
+const std::string* near_miss(std::string_view word, const std::set<std::string>& known);
 // "did you mean 'app'?" when a known word is close, else the known words.
 std::string suggestion(std::string_view word, const std::set<std::string>& known, const std::string& what);
 
-// suggestion() for many words against one large set of known words: a word
+// near_miss() for many words against one large set of known words: a word
 // one edit away (the usual typo) is found through an index of the known
 // words' one-letter deletions, without comparing it with every known word;
-// others fall back to suggestion(). The answers are suggestion()'s.
+// others fall back to near_miss(). The answers are near_miss()'s.
 class Suggester {
 public:
   explicit Suggester(const std::set<std::string>& known);
-  std::string operator()(std::string_view word, const std::string& what) const;
+  const std::string* near(std::string_view word) const;
 
 private:
   const std::set<std::string>& m_known;

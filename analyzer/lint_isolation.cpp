@@ -37,8 +37,8 @@ void check_ignored_rules(Context& context) {
 // NP401: the policy isolates a direction in which it has no rule, and some
 // pod it selects gets no rule of that direction from any policy (so all its
 // traffic that way is blocked). Info instead of warning for a deliberate
-// deny: spec.policyTypes lists the direction and the podSelector is {} or
-// the name contains "deny". Nothing when every selected pod is allowed
+// deny: the podSelector is {} (the documented default-deny idiom, with or
+// without spec.policyTypes) or the name contains "deny". Nothing when every selected pod is allowed
 // something by another policy (the usual default-deny plus allow rules).
 void check_blocked_directions(Context& context) {
   for (std::size_t p = 0; p < context.policy_count(); ++p) {
@@ -56,9 +56,8 @@ void check_blocked_directions(Context& context) {
       if (blocked.empty()) {
         continue;
       }
-      const bool deliberate = pol.policy_types_given &&
-                              (pol.pod_selector.empty() ||
-                               lower(pol.name).find("deny") != std::string::npos);
+      const bool deliberate =
+          pol.pod_selector.empty() || lower(pol.name).find("deny") != std::string::npos;
       const bool ingress = direction == Direction::ingress;
       std::string message = std::string("isolates ") + (ingress ? "ingress" : "egress") +
                             " without " + (ingress ? "ingress" : "egress") + " rules, and no " +

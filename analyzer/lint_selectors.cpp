@@ -65,6 +65,81 @@ bool namespace_has_workloads(const Context& context, std::string_view name) {
   return entry != nullptr && !entry->workloads.empty();
 }
 
+// Whether the inputs hold any pod of namespace name, hostNetwork ones too.
+bool any_pods(const Context& context, std::string_view name) {
+  return std::any_of(context.workloads().begin(), context.workloads().end(),
+                     [name](const model::Workload& w) { return w.namespace_name == name; });
+}
+
+// The hostNetwork workloads of namespace name that selector matches: pods
+// that no NetworkPolicy selects and no pod selector of a peer matches.
+std::vector<std::size_t> host_network_matches(const Context& context, std::string_view name,
+                                              const model::LabelSelector& selector) {
+  std::vector<std::size_t> found;
+  for (std::size_t w = 0; w < context.workloads().size(); ++w) {
+    const model::Workload& workload = context.workloads()[w];
+    if (workload.host_network && workload.namespace_name == name && matches(selector, workload.labels)) {
+      found.push_back(w);
+    }
+  }
+  return found;
+}
+
+// The custom resources of the namespaces (an operator's pods may come from
+// them), "Kind name" or "Kind ns/name" when there are several namespaces.
+std::vector<std::string> custom_resources(const Context& context, const std::vector<std::string>& namespaces) {
+  std::vector<std::string> found;
+  const auto& all = context.inventory().custom_resources;
+  for (const std::string& ns : namespaces) {
+    if (const auto it = all.find(ns); it != all.end()) {
+      for (const std::string& object : it->second) {
+        if (namespaces.size() == 1) {
+          found.push_back(object);
+        } else {
+          const std::size_t space = object.find(' ');
+          found.push_back(object.substr(0, space + 1) + ns + '/' + object.substr(space + 1));
+        }
+      }
+    }
+  }
+  return found;
+}
+
+// NP101/NP102 when a pod selector confined to known namespaces matches no
+// selectable pod there, but hostNetwork pods or custom resources explain it:
+// an info finding, and true; false when nothing explains it.
+bool explain_no_pods(Context& context, std::string_view id, const model::NetworkPolicy& pol,
+                     const model::LabelSelector& selector, const std::vector<std::string>& namespaces,
+                     const std::string& path, bool subject) {
+  std::vector<std::size_t> host;
+  for (const std::string& ns : namespaces) {
+    const std::vector<std::size_t> more = host_network_matches(context, ns, selector);
+    host.insert(host.end(), more.begin(), more.end());
+  }
+  if (!host.empty()) {
+    context.add(id, LintSeverity::info, selector.where, pol.display_name(),
+        path + ' ' + selector.to_string() + " matches only host-network pods (" +
+            list(context.workload_names(host)) + ")" +
+            (subject ? ": no NetworkPolicy applies to pods with hostNetwork: true, so the policy "
+                       "has no effect on them"
+                     : ": their traffic is their node's, which pod selectors never match"),
+        subject ? "restrict host-network pods with the node's firewall or the network plugin's "
+                  "host policies"
+                : "admit their nodes' addresses with an ipBlock");
+    return true;
+  }
+  const std::vector<std::string> resources = custom_resources(context, namespaces);
+  if (!resources.empty()) {
+    context.add(id, LintSeverity::info, selector.where, pol.display_name(),
+        path + ' ' + selector.to_string() + " matches no pod in the inputs; namespace " +
+            list(namespaces) + " holds custom resources (" + list(resources) +
+            ") from which an operator may make such pods",
+        "lint the pods themselves (kubectl get pods -o yaml) to check this selector");
+    return true;
+  }
+  return false;
+}
+
 // The namespaces in which selector matches at least one pod. Policies repeat
 // the same pod selectors, so the answers are kept by the selector's text
 // (which spells every term; label syntax leaves no ambiguity in it).
@@ -104,18 +179,29 @@ void check_peer(Context& context, const UnknownLabels& unknown, const SplitPeers
     }
     if (namespaces.empty()) {
       // Namespaces named by kubernetes.io/metadata.name but absent from the
-      // inputs (kube-system, typically) are taken to exist elsewhere.
+      // inputs (kube-system, typically) are taken to exist elsewhere; other
+      // labels may be on namespaces outside the inputs: info.
       std::vector<std::string> named = named_namespaces(selector);
       const bool absent = !named.empty() && std::none_of(named.begin(), named.end(),
                                                          [&index](const std::string& name) {
                                                            return index.find_namespace(name) != nullptr;
                                                          });
       if (!absent && unknown.selectors.count(&selector) == 0) {
-        context.add("NP102", LintSeverity::warning, selector.where, pol.display_name(),
+        context.add("NP102", LintSeverity::info, selector.where, pol.display_name(),
             path + ".namespaceSelector " + selector.to_string() +
-                " matches no namespace: the peer matches nothing",
+                " matches no namespace of the inputs: the peer matches only namespaces outside them",
             "match the labels of a Namespace (every namespace has kubernetes.io/metadata.name)");
       }
+      return;
+    }
+    // A selector that is not confined to namespaces named in the inputs may
+    // match pods of namespaces outside them (the DNS peer): not checked.
+    const std::vector<std::string> named = named_namespaces(selector);
+    const bool confined = !named.empty() && std::all_of(named.begin(), named.end(),
+                                                        [&index](const std::string& name) {
+                                                          return index.find_namespace(name) != nullptr;
+                                                        });
+    if (!confined) {
       return;
     }
   } else {
@@ -127,6 +213,10 @@ void check_peer(Context& context, const UnknownLabels& unknown, const SplitPeers
   }
   const model::SourceLocation where = peer.pod_selector ? peer.pod_selector->where : peer.where;
   const std::string selector = peer.pod_selector ? peer.pod_selector->to_string() : "{}";
+  if (peer.pod_selector &&
+      explain_no_pods(context, "NP102", pol, *peer.pod_selector, namespaces, path + ".podSelector", false)) {
+    return;
+  }
   const bool any_workloads = std::any_of(namespaces.begin(), namespaces.end(),
                                          [&context](const std::string& name) {
                                            return namespace_has_workloads(context, name);
@@ -265,13 +355,15 @@ void check_named_port(Context& context, const model::NetworkPolicy& pol, const m
 } // namespace
 
 
-// NP103: a key that no object of the target kind carries, or a value (in
-// matchLabels or an In list) that no such object has for that key. Not
-// checked: NotIn values (excluding future values is deliberate), pod
-// selectors when the inputs hold no workload at all, a peer's podSelector
-// when its namespaceSelector matches no namespace, and a namespace name
-// (kubernetes.io/metadata.name) that is absent but not within edit
-// distance 2 of a namespace of the inputs (it is taken to exist elsewhere).
+// NP103: a label key that no object of the target kind carries, or a value
+// (in matchLabels or an In list) that no such object has for that key, when
+// a known key or value is a near miss of it (a typo): a label the inputs do
+// not hold at all is unknown, not wrong (the DNS peer's k8s-app=kube-dns of
+// a kube-system outside the inputs, the labels of pods an operator makes
+// from a custom resource). Not checked: NotIn values (excluding future
+// values is deliberate), pod selectors when the inputs hold no workload at
+// all or none in the namespace the selector is confined to, and a peer's
+// podSelector when its namespaceSelector matches no namespace.
 UnknownLabels check_unknown_labels(Context& context) {
   UnknownLabels unknown;
   const EndpointIndex& index = context.program().index();
@@ -308,19 +400,29 @@ UnknownLabels check_unknown_labels(Context& context) {
         index.select_namespaces(*peer->namespace_selector).empty()) {
       return;
     }
+    // So are the pods of the own namespace when the inputs hold none of it.
+    if (target == Target::pods && (peer == nullptr || !peer->namespace_selector) &&
+        !any_pods(context, pol.namespace_name)) {
+      return;
+    }
     const auto& labels = target == Target::pods ? pod_labels : namespace_labels;
     const Suggester& keys = target == Target::pods ? pod_key_suggester : namespace_key_suggester;
     const std::string noun = target == Target::pods ? "pod" : "namespace";
-    auto check_key = [&](const std::string& key) {
-      if (labels.count(key) != 0) {
-        return true;
-      }
+    auto report = [&](std::string message, const std::string& meant) {
       if (context.enabled("NP103")) {
         unknown.selectors.insert(&selector);
       }
       context.add("NP103", LintSeverity::warning, selector.where, pol.display_name(),
-          path + ": label key " + quoted(key) + " is on no " + noun,
-          keys(key, noun + " label keys"));
+                  path + ": " + std::move(message), "did you mean " + quoted(meant) + "?");
+    };
+    // Whether the key is known (its values can be checked).
+    auto check_key = [&](const std::string& key) {
+      if (labels.count(key) != 0) {
+        return true;
+      }
+      if (const std::string* meant = keys.near(key)) {
+        report("label key " + quoted(key) + " is on no " + noun, *meant);
+      }
       return false;
     };
     auto check_value = [&](const std::string& key, const std::string& value) {
@@ -328,20 +430,9 @@ UnknownLabels check_unknown_labels(Context& context) {
       if (values.count(value) != 0) {
         return;
       }
-      // A namespace named but absent is taken to exist outside the inputs,
-      // unless its name is a near miss of one that is there.
-      if (target == Target::namespaces && key == k_name_label &&
-          std::none_of(values.begin(), values.end(), [&](const std::string& known) {
-            return edit_distance(value, known) <= 2;
-          })) {
-        return;
+      if (const std::string* meant = near_miss(value, values)) {
+        report("no " + noun + " has label " + key + '=' + value, *meant);
       }
-      if (context.enabled("NP103")) {
-        unknown.selectors.insert(&selector);
-      }
-      context.add("NP103", LintSeverity::warning, selector.where, pol.display_name(),
-          path + ": no " + noun + " has label " + key + '=' + value,
-          suggestion(value, values, "values of " + key));
     };
     for (const auto& [key, value] : selector.match_labels.entries()) {
       if (check_key(key)) {
@@ -370,7 +461,9 @@ void check_selections(Context& context, const UnknownLabels& unknown, const Spli
   NamespacesWithPods namespaces_with_pods(context.program().index());
   for (std::size_t p = 0; p < context.policy_count(); ++p) {
     const model::NetworkPolicy& pol = context.policy(p);
-    if (context.selected(p).empty() && unknown.selectors.count(&pol.pod_selector) == 0) {
+    if (context.selected(p).empty() && unknown.selectors.count(&pol.pod_selector) == 0 &&
+        !explain_no_pods(context, "NP101", pol, pol.pod_selector, {pol.namespace_name},
+                         "spec.podSelector", true)) {
       if (!namespace_has_workloads(context, pol.namespace_name)) {
         context.add("NP101", LintSeverity::info, pol.pod_selector.where, pol.display_name(),
             "spec.podSelector: namespace " + pol.namespace_name +

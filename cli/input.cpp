@@ -120,7 +120,9 @@ void print_load_notes(const model::Inventory& inventory, const InputOptions& opt
       }
     }
     for (const model::Diagnostic& d : inventory.infos) {
-      io.err << d.to_string() << '\n';
+      if (warnings == LoadWarnings::print) {
+        io.err << d.to_string() << '\n';
+      }
     }
   }
   // Not silenced by -q: without it, the answer would look complete.

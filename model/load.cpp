@@ -32,6 +32,7 @@
 #include <filesystem>
 #include <iterator>
 #include <map>
+#include <set>
 #include <thread>
 #include <tuple>
 
@@ -299,7 +300,49 @@ void admin_policy_warnings(Inventory& inv) {
   }
 }
 
+// The namespace label keys that some namespace selector reads, other than
+// kubernetes.io/metadata.name (which every namespace carries, defined or not).
+std::set<std::string> namespace_label_keys(const Inventory& inv) {
+  std::set<std::string> keys;
+  auto read = [&keys](const LabelSelector& selector) {
+    for (const auto& [key, value] : selector.match_labels.entries()) {
+      keys.insert(key);
+    }
+    for (const Requirement& requirement : selector.match_expressions) {
+      keys.insert(requirement.key);
+    }
+  };
+  for (const NetworkPolicy& p : inv.policies) {
+    for (const auto* rules : {&p.ingress, &p.egress}) {
+      for (const Rule& rule : *rules) {
+        for (const Peer& peer : rule.peers) {
+          if (peer.namespace_selector) {
+            read(*peer.namespace_selector);
+          }
+        }
+      }
+    }
+  }
+  for (const AdminPolicy& p : inv.admin_policies) {
+    read(p.subject.namespace_selector);
+    for (const auto* rules : {&p.ingress, &p.egress}) {
+      for (const AdminRule& rule : *rules) {
+        for (const AdminPeer& peer : rule.peers) {
+          if (peer.type == AdminPeer::Type::pods) {
+            read(peer.pods.namespace_selector);
+          }
+        }
+      }
+    }
+  }
+  keys.erase("kubernetes.io/metadata.name");
+  return keys;
+}
+
 void finalize(Inventory& inv, const LoadOptions& options) {
+  for (auto& [ns, objects] : inv.custom_resources) {
+    std::sort(objects.begin(), objects.end());
+  }
   // Duplicates: the later definition is dropped and reported with both places.
   auto dedupe = [&inv](auto& items, auto key_of, auto name_of) {
     std::stable_sort(items.begin(), items.end(),
@@ -344,18 +387,46 @@ void finalize(Inventory& inv, const LoadOptions& options) {
   // of any controller.
   detail::fold_workloads(inv, options);
 
-  // Namespaces that objects live in but no manifest defines.
-  std::map<std::string, SourceLocation> referenced;
+  // Namespaces that objects live in but no manifest defines. One that a
+  // manifest names in metadata.namespace is a warning at the first such
+  // object (its labels are unknown); one that objects are only read into,
+  // having no metadata.namespace (the default namespace, or -n's), is the
+  // usual repository of `kubectl apply -n`: one info, pinned to no file.
+  struct Reference {
+    SourceLocation where;        // the first object naming it, else the first in it
+    bool named = false;          // some metadata.namespace names it
+    std::size_t defaulted = 0;   // objects read into it without metadata.namespace
+  };
+  std::map<std::string, Reference> referenced;
+  const std::set<std::string> label_keys = namespace_label_keys(inv);
+  auto listed = [](const std::set<std::string>& keys) {
+    std::string text;
+    for (const std::string& key : keys) {
+      text += (text.empty() ? "" : ", ") + key;
+    }
+    return text;
+  };
+  auto refer = [&referenced](const std::string& name, const SourceLocation& where, bool defaulted) {
+    auto [it, inserted] = referenced.try_emplace(name);
+    Reference& ref = it->second;
+    if (defaulted) {
+      ++ref.defaulted;
+    }
+    if (inserted || (!ref.named && !defaulted)) {
+      ref.where = where;
+    }
+    ref.named = ref.named || !defaulted;
+  };
   for (const Workload& w : inv.workloads) {
-    referenced.emplace(w.namespace_name, w.where);
+    refer(w.namespace_name, w.where, w.namespace_defaulted);
   }
   for (const NetworkPolicy& p : inv.policies) {
-    referenced.emplace(p.namespace_name, p.where);
+    refer(p.namespace_name, p.where, p.namespace_defaulted);
   }
   if (inv.workloads.empty() && inv.policies.empty() && inv.namespaces.empty()) {
     referenced.clear();
   }
-  for (const auto& [name, where] : referenced) {
+  for (const auto& [name, ref] : referenced) {
     auto it = std::lower_bound(inv.namespaces.begin(), inv.namespaces.end(), name,
                                [](const Namespace& n, const std::string& k) { return n.name < k; });
     if (it != inv.namespaces.end() && it->name == name) {
@@ -365,11 +436,31 @@ void finalize(Inventory& inv, const LoadOptions& options) {
     ns.name = name;
     ns.implied = true;
     ns.labels.set("kubernetes.io/metadata.name", name);
-    ns.where = where;
+    ns.where = ref.where;
     inv.namespaces.insert(it, std::move(ns));
-    inv.warnings.push_back(Diagnostic{Severity::warning, where, "Namespace " + name,
-                                      "namespace is used but not defined; assuming it exists with "
-                                      "only the label kubernetes.io/metadata.name=" + name});
+    const std::string assumed =
+        "assuming it exists with only the label kubernetes.io/metadata.name=" + name;
+    if (ref.named && !label_keys.empty()) {
+      inv.warnings.push_back(Diagnostic{Severity::warning, ref.where, "Namespace " + name,
+                                        "namespace is used but not defined; " + assumed +
+                                            ", but namespace selectors read the label" +
+                                            (label_keys.size() == 1 ? " " : "s ") +
+                                            listed(label_keys) + ": define it to match them"});
+    } else if (ref.named) {
+      // No selector reads a namespace label but the name: its labels cannot
+      // change an answer.
+      inv.infos.push_back(Diagnostic{Severity::info, ref.where, "Namespace " + name,
+                                     "namespace is used but not defined; " + assumed});
+    } else {
+      const std::string objects = std::to_string(ref.defaulted) +
+                                  (ref.defaulted == 1 ? " object has" : " objects have");
+      inv.infos.push_back(Diagnostic{
+          Severity::info, SourceLocation{}, "Namespace " + name,
+          objects + " no metadata.namespace and " + (ref.defaulted == 1 ? "is" : "are") +
+              " read into namespace " + name +
+              (name == options.default_namespace && name != "default" ? " (-n)" : "") +
+              ", which no manifest defines; " + assumed});
+    }
   }
 }
 
@@ -450,6 +541,9 @@ Inventory load_sources(Gathered& gathered, const LoadOptions& options) {
     objects += r.objects_read.size();
     for (const auto& [kind, count] : r.skipped_kinds) {
       inv.skipped_kinds[kind] += count;
+    }
+    for (const auto& [ns, object] : r.custom_resources) {
+      inv.custom_resources[ns].push_back(object);
     }
     for (const auto& [kind, count] : r.unmodelled_policies) {
       inv.unmodelled_policies[kind] += count;

@@ -445,6 +445,8 @@ private:
     std::string namespace_name;
     Labels labels;
     bool generated_name = false;
+    // No metadata.namespace: the object is in the default namespace (-n).
+    bool namespace_defaulted = false;
     bool ok = false;
   };
 
@@ -470,6 +472,7 @@ private:
       ns = as_string(field(md, "namespace"), path.field("namespace"));
     }
     meta.namespace_name = ns && !ns->empty() ? *ns : m_default_namespace;
+    meta.namespace_defaulted = namespaced && !(ns && !ns->empty());
     const std::string shown_name =
         name && !name->empty() ? *name
         : generate_name       ? *generate_name + '*'
@@ -632,6 +635,24 @@ private:
               "unknown kind '" + *kind + "' (did you mean '" + *meant + "'?); the object is skipped");
     }
     ++m_result.skipped_kinds[(api_version.empty() ? std::string() : api_version + ' ') + *kind];
+    if (!group.empty() && !is_kubernetes_group(group)) {
+      note_custom_resource(root, *kind);
+    }
+  }
+
+  // A custom resource's namespace and name, for lint (an operator may make
+  // the pods a policy selects from it). Cluster-scoped ones cannot be told
+  // apart without their CRD: they count in the default namespace.
+  void note_custom_resource(const RawNode& root, const std::string& kind) {
+    const RawNode* md = field(&root, "metadata");
+    const RawNode* name = field(md, "name");
+    const RawNode* ns = field(md, "namespace");
+    if (!name || name->type != RawType::scalar || name->value.empty()) {
+      return;
+    }
+    m_result.custom_resources.emplace_back(
+        ns && ns->type == RawType::scalar && !ns->value.empty() ? ns->value : m_default_namespace,
+        kind + ' ' + name->value);
   }
 
   void build_known(const RawNode& root, const std::string& kind, const std::string& list_item) {
@@ -828,6 +849,7 @@ private:
       w.custom_kind = kind_name;
     }
     w.namespace_name = meta.namespace_name;
+    w.namespace_defaulted = meta.namespace_defaulted;
     w.name = meta.name;
     w.generated_name = meta.generated_name;
     {
@@ -1188,6 +1210,7 @@ private:
     check_fields(&root, Path{}, {"apiVersion", "kind", "metadata", "spec", "status"});
     NetworkPolicy policy;
     policy.namespace_name = meta.namespace_name;
+    policy.namespace_defaulted = meta.namespace_defaulted;
     policy.name = meta.name;
     policy.where = at(root);
     std::size_t errors_before = m_result.errors.size();

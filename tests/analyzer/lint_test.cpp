@@ -157,7 +157,7 @@ spec:
     CHECK(findings[0].message == "spec.podSelector: no pod has label app=wbe");
     CHECK(findings[0].hint == "did you mean 'web'?");
   }
-  SUBCASE("peer in another namespace") {
+  SUBCASE("peer in a named namespace without workloads") {
     const auto findings = only(lint_yaml(k_allow_all + R"(---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -165,7 +165,7 @@ metadata: {name: p, namespace: app}
 spec:
   podSelector: {}
   ingress:
-    - from: [{namespaceSelector: {matchLabels: {team: b}}, podSelector: {matchLabels: {app: web}}}]
+    - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: other}}, podSelector: {matchLabels: {app: web}}}]
 )"),
                                "NP102");
     REQUIRE(findings.size() == 1);
@@ -173,6 +173,121 @@ spec:
           "spec.ingress[0].from[0]: namespace other has no workload in the inputs, so the peer "
           "cannot be checked");
     CHECK(findings[0].severity == LintSeverity::info);
+  }
+  SUBCASE("a peer whose namespaces may be outside the inputs is not checked (the DNS peer)") {
+    const auto findings = lint_yaml(k_allow_all + R"(---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: dns, namespace: app}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+    - to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
+      ports: [{port: 53, protocol: UDP}]
+    - to: [{namespaceSelector: {matchLabels: {team: b}}, podSelector: {matchLabels: {app: web}}}]
+)");
+    CHECK(only(findings, "NP102").empty());
+    CHECK(only(findings, "NP103").empty());
+  }
+  SUBCASE("a label without a near miss is unknown, not wrong") {
+    const auto findings = lint_yaml(k_allow_all + R"(---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: app}
+spec:
+  podSelector: {matchLabels: {app.kubernetes.io/name: prometheus}}
+)");
+    CHECK(only(findings, "NP103").empty());
+    const auto np101 = only(findings, "NP101");
+    REQUIRE(np101.size() == 1); // the namespace's pods are all in the inputs
+    CHECK(np101[0].severity == LintSeverity::warning);
+  }
+  SUBCASE("pods an operator makes from a custom resource") {
+    const auto findings = only(lint_yaml(k_allow_all + R"(---
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: app}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: app}
+spec:
+  podSelector: {matchLabels: {app.kubernetes.io/name: prometheus}}
+)"),
+                               "NP101");
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].severity == LintSeverity::info);
+    CHECK(findings[0].message ==
+          "spec.podSelector app.kubernetes.io/name=prometheus matches no pod in the inputs; "
+          "namespace app holds custom resources (Prometheus k8s) from which an operator may make "
+          "such pods");
+  }
+  SUBCASE("a policy for host-network pods") {
+    const auto findings = lint_yaml(k_allow_all + R"(---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-exporter, namespace: app}
+spec:
+  selector: {matchLabels: {app: node-exporter}}
+  template:
+    metadata: {labels: {app: node-exporter}}
+    spec:
+      hostNetwork: true
+      containers: [{name: c, image: x}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: app}
+spec:
+  podSelector: {matchLabels: {app: node-exporter}}
+  ingress:
+    - from: [{podSelector: {matchLabels: {app: node-exporter}}}]
+)");
+    const auto np101 = only(findings, "NP101");
+    REQUIRE(np101.size() == 1);
+    CHECK(np101[0].severity == LintSeverity::info);
+    CHECK(np101[0].message ==
+          "spec.podSelector app=node-exporter matches only host-network pods "
+          "(app/node-exporter[DaemonSet]): no NetworkPolicy applies to pods with hostNetwork: "
+          "true, so the policy has no effect on them");
+    const auto np102 = only(findings, "NP102");
+    REQUIRE(np102.size() == 1);
+    CHECK(np102[0].severity == LintSeverity::info);
+    CHECK(np102[0].hint == "admit their nodes' addresses with an ipBlock");
+  }
+  SUBCASE("a key one edit from a known key") {
+    const auto findings = only(lint_yaml(k_allow_all + R"(---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: app}
+spec:
+  podSelector: {matchLabels: {ap: web}}
+)"),
+                               "NP103");
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].message == "spec.podSelector: label key 'ap' is on no pod");
+    CHECK(findings[0].hint == "did you mean 'app'?");
+  }
+}
+
+TEST_CASE("lint::namespaces") {
+  SUBCASE("objects without metadata.namespace: one info at no file") {
+    const npcheck::model::Inventory inventory = load_string(R"(apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny}
+spec:
+  podSelector: {}
+)",
+                                                            "input.yaml");
+    const auto findings = only(lint(npcheck::analyzer::Program(inventory)), "NP001");
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].severity == LintSeverity::info);
+    CHECK(findings[0].where.file_name().empty());
   }
 }
 

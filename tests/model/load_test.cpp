@@ -176,7 +176,7 @@ metadata:
     REQUIRE_EQ(inv.workloads.size(), 1);
     CHECK_EQ(inv.workloads[0].namespace_name, "other");
   }
-  SUBCASE("implied namespaces get a warning and only the name label") {
+  SUBCASE("implied namespaces get an info and only the name label") {
     Inventory inv = load_string(R"(apiVersion: v1
 kind: Namespace
 metadata:
@@ -196,10 +196,62 @@ metadata:
     CHECK_EQ(inv.namespaces[1].name, "ghost");
     CHECK(inv.namespaces[1].implied);
     CHECK_EQ(inv.namespaces[1].labels.to_string(), "kubernetes.io/metadata.name=ghost");
+    CHECK(inv.warnings.empty());
+    REQUIRE_EQ(inv.infos.size(), 1);
+    CHECK_EQ(inv.infos[0].to_string(),
+             "input.yaml:6:1: info: Namespace ghost: namespace is used but not defined; assuming "
+             "it exists with only the label kubernetes.io/metadata.name=ghost");
+  }
+  SUBCASE("an implied namespace whose labels a selector reads gets a warning") {
+    Inventory inv = load_string(R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: ghost
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: np, namespace: ghost}
+spec:
+  podSelector: {}
+  ingress:
+  - from: [{namespaceSelector: {matchLabels: {team: a}}}]
+)",
+                                "input.yaml");
     REQUIRE_EQ(inv.warnings.size(), 1);
     CHECK_EQ(inv.warnings[0].to_string(),
-             "input.yaml:6:1: warning: Namespace ghost: namespace is used but not defined; assuming "
-             "it exists with only the label kubernetes.io/metadata.name=ghost");
+             "input.yaml:1:1: warning: Namespace ghost: namespace is used but not defined; assuming "
+             "it exists with only the label kubernetes.io/metadata.name=ghost, but namespace "
+             "selectors read the label team: define it to match them");
+  }
+  SUBCASE("a namespace objects are only read into is said once, at no file") {
+    LoadOptions options;
+    options.default_namespace = "platform";
+    Inventory inv = load_string(R"(apiVersion: v1
+kind: Pod
+metadata: {name: a}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: np}
+spec:
+  podSelector: {}
+  ingress:
+  - from: [{namespaceSelector: {matchLabels: {team: a}}}]
+)",
+                                "input.yaml", options);
+    CHECK(inv.warnings.empty());
+    REQUIRE_EQ(inv.infos.size(), 1);
+    CHECK_EQ(inv.infos[0].to_string(),
+             "info: Namespace platform: 3 objects have no metadata.namespace and are read into "
+             "namespace platform (-n), which no manifest defines; assuming it exists with only the "
+             "label kubernetes.io/metadata.name=platform");
+    REQUIRE_EQ(inv.namespaces.size(), 1);
+    CHECK(inv.namespaces[0].implied);
   }
   SUBCASE("every namespace carries kubernetes.io/metadata.name") {
     Inventory inv = load_string(R"(apiVersion: v1
@@ -727,7 +779,9 @@ spec: {template: {replicas: 3}}
            "custom.yaml:1:1: info: Rollout shop/web: read as a workload: its spec.template is a pod template "
            "(argoproj.io kind Rollout)\n"
            "custom.yaml:10:1: info: DeploymentConfig shop/web: read as a workload: its spec.template is a pod "
-           "template (apps.openshift.io kind DeploymentConfig)\n");
+           "template (apps.openshift.io kind DeploymentConfig)\n"
+           "custom.yaml:10:1: info: Namespace shop: namespace is used but not defined; assuming it exists "
+           "with only the label kubernetes.io/metadata.name=shop\n");
 }
 
 TEST_CASE("load::unmodelled_policies") {

@@ -44,9 +44,13 @@ std::vector<std::string> names(const Inventory& inv) {
   return out;
 }
 
+// The infos of pod folding (not the undefined namespaces').
 std::string infos(const Inventory& inv) {
   std::string out;
   for (const auto& d : inv.infos) {
+    if (d.object.rfind("Namespace ", 0) == 0) {
+      continue;
+    }
     out += d.to_string() + '\n';
   }
   return out;

@@ -28,6 +28,10 @@ struct Inventory {
   // skipped per "apiVersion kind" (unknown kinds).
   std::map<std::string, int> loaded_kinds;
   std::map<std::string, int> skipped_kinds;
+  // Skipped custom resources (unknown kinds of other API groups) per
+  // namespace, as "Kind name", sorted: operators make pods from them that
+  // the inputs do not hold.
+  std::map<std::string, std::vector<std::string>> custom_resources;
   // Objects that stand for the same pods as another object of the input and
   // are left out, per kind (kubectl get all; see Workload): ReplicaSets
   // controlled by a Deployment in the input and Jobs by a CronJob (a

@@ -56,6 +56,8 @@ struct Rule {
 // A networking.k8s.io/v1 NetworkPolicy after validation.
 struct NetworkPolicy {
   std::string namespace_name;
+  // The manifest has no metadata.namespace (namespace_name is -n's or default).
+  bool namespace_defaulted = false;
   std::string name;
   LabelSelector pod_selector;
   // Effective policyTypes (defaults applied).

@@ -70,6 +70,8 @@ struct Workload {
   WorkloadKind kind = WorkloadKind::pod;
   std::string custom_kind; // the kind as written, for WorkloadKind::custom
   std::string namespace_name;
+  // The manifest has no metadata.namespace (namespace_name is -n's or default).
+  bool namespace_defaulted = false;
   std::string name;
   Labels labels;
   std::vector<ContainerPort> ports;
