@@ -11,9 +11,10 @@
 //
 // The checks read the policy program (program.hpp): which pods a policy
 // selects, what each rule's peers and ports match, as every command reads
-// them. This file holds the catalogue, the driver and the shared wording; the
-// checks are in lint_selectors.cpp, lint_redundancy.cpp, lint_isolation.cpp,
-// lint_ip_blocks.cpp, lint_rules.cpp and lint_admin.cpp.
+// them. This file holds the driver and the shared wording; the catalogue of
+// checks is in lint_catalogue.cpp, and the checks are in lint_selectors.cpp,
+// lint_redundancy.cpp, lint_isolation.cpp, lint_ip_blocks.cpp, lint_rules.cpp
+// and lint_admin.cpp.
 
 #include <npcheck/analyzer/lint.hpp>
 
@@ -27,75 +28,6 @@
 #include <tuple>
 
 namespace npcheck::analyzer {
-
-namespace {
-
-constexpr LintCheck k_checks[] = {
-    {"NP000", "invalid-manifest", LintSeverity::error,
-     "the manifest fails validation (as npcheck validate reports it)"},
-    {"NP001", "manifest-warning", LintSeverity::warning,
-     "a validation warning (unknown field or kind, undefined namespace, skipped chart) or note"},
-    {"NP101", "policy-selects-nothing", LintSeverity::warning,
-     "spec.podSelector selects no pod of the policy's namespace"},
-    {"NP102", "peer-selects-nothing", LintSeverity::warning,
-     "a from/to peer's selectors match no namespace or no pod"},
-    {"NP103", "unknown-label", LintSeverity::warning,
-     "a selector uses a label key or value that no pod (namespace) carries"},
-    {"NP201", "named-port-unresolved", LintSeverity::warning,
-     "no destination pod declares the named port with that protocol"},
-    {"NP202", "named-port-to-ipblock", LintSeverity::warning,
-     "an egress rule names a port for ipBlock peers, which have no named ports"},
-    {"NP203", "port-without-number", LintSeverity::warning,
-     "a ports entry with a protocol but no port, next to numbered entries, admits every port"},
-    {"NP301", "redundant-rule", LintSeverity::warning,
-     "everything the rule allows is already allowed by other rules for the same pods"},
-    {"NP302", "redundant-policy", LintSeverity::warning,
-     "the policy changes nothing: other policies isolate its pods and allow all it allows"},
-    {"NP401", "direction-blocked", LintSeverity::warning,
-     "the policy isolates a direction without rules, and some pods get nothing in it"},
-    {"NP402", "egress-without-dns", LintSeverity::warning,
-     "egress-isolated pods may not reach DNS (UDP/TCP 53 in kube-system)"},
-    {"NP403", "rules-ignored", LintSeverity::warning,
-     "rules of a direction that spec.policyTypes leaves out are ignored"},
-    {"NP501", "ipblock-covers-cluster", LintSeverity::warning,
-     "an ipBlock covers known pod or node IPs (CNI-dependent behaviour)"},
-    {"NP502", "ipblock-allow-all", LintSeverity::warning,
-     "an ipBlock 0.0.0.0/0 or ::/0 without except admits every address"},
-    {"NP503", "cidr-host-bits", LintSeverity::warning,
-     "a CIDR has host bits set (10.0.0.1/24 means 10.0.0.0/24)"},
-    {"NP601", "unselected-workload", LintSeverity::warning,
-     "no policy selects the workload, but other workloads of its namespace are isolated"},
-    {"NP602", "namespace-without-policy", LintSeverity::info,
-     "a namespace with workloads has no NetworkPolicy"},
-    {"NP701", "namespace-selector-all", LintSeverity::warning,
-     "namespaceSelector: {} with a podSelector that matches pods of the own namespace only"},
-    {"NP702", "split-peer", LintSeverity::warning,
-     "a namespaceSelector and a podSelector in two peers (OR) look meant as one (AND)"},
-    {"NP703", "split-rule", LintSeverity::warning,
-     "adjacent rules with only peers and only ports: a stray '-' split one rule in two"},
-    {"NP801", "admin-priority-tie", LintSeverity::warning,
-     "two admin (or baseline) policies with the same priority select common pods: undefined order"},
-    {"NP802", "admin-rule-shadowed", LintSeverity::warning,
-     "an admin rule never applies: an earlier rule matches every peer and port it matches"},
-    {"NP803", "admin-pass-to-nothing", LintSeverity::warning,
-     "a Pass hands traffic to no NetworkPolicy and no baseline rule, so it allows"},
-    {"NP804", "admin-networks-cover-pods", LintSeverity::warning,
-     "a networks CIDR of a Deny or Pass covers pod or node addresses, catching cluster traffic"},
-    {"NP805", "admin-host-network-subject", LintSeverity::warning,
-     "an admin policy's subject matches only hostNetwork pods, which it never selects"},
-};
-
-const LintCheck& check(std::string_view id) {
-  for (const LintCheck& c : k_checks) {
-    if (c.id == id) {
-      return c;
-    }
-  }
-  assert(false && "unknown lint check id");
-  return k_checks[0];
-}
-
-} // namespace
 
 namespace lint_detail {
 
@@ -282,7 +214,7 @@ void Context::add(std::string_view id, LintSeverity severity, model::SourceLocat
   if (!enabled(id)) {
     return;
   }
-  m_findings.push_back(Finding{&check(id), severity, std::move(where), std::move(object),
+  m_findings.push_back(Finding{&catalogue_check(id), severity, std::move(where), std::move(object),
                                std::move(message), std::move(hint)});
 }
 
@@ -334,31 +266,6 @@ std::vector<std::string> Context::workload_names(const std::vector<std::uint32_t
 }
 
 } // namespace lint_detail
-
-const char* to_string(LintSeverity severity) {
-  switch (severity) {
-  case LintSeverity::info:
-    return "info";
-  case LintSeverity::warning:
-    return "warning";
-  case LintSeverity::error:
-    return "error";
-  }
-  return "error";
-}
-
-std::span<const LintCheck> lint_checks() {
-  return k_checks;
-}
-
-const LintCheck* find_lint_check(std::string_view text) {
-  for (const LintCheck& c : k_checks) {
-    if (lint_detail::lower(c.id) == lint_detail::lower(text) || c.name == text) {
-      return &c;
-    }
-  }
-  return nullptr;
-}
 
 std::vector<Finding> lint(const Program& program, const LintOptions& options) {
   using namespace lint_detail;

@@ -4,8 +4,8 @@
 // What every lint check reads (private to the analyzer): the program, the
 // findings being collected, and the wording helpers. The checks live in one
 // file per subject (lint_selectors, lint_redundancy, lint_isolation,
-// lint_ip_blocks); lint.cpp holds the catalogue and runs them in the order
-// their results depend on.
+// lint_ip_blocks); lint_catalogue.cpp holds the catalogue, and lint.cpp runs
+// them in the order their results depend on.
 
 #include <npcheck/analyzer/lint.hpp>
 #include <npcheck/analyzer/program.hpp>
@@ -19,6 +19,9 @@
 #include <vector>
 
 namespace npcheck::analyzer::lint_detail {
+
+// The catalogue entry of a check id (lint_catalogue.cpp); the id must exist.
+const LintCheck& catalogue_check(std::string_view id);
 
 class Context {
 public:

@@ -26,6 +26,12 @@ struct LintCheck {
   std::string_view name; // "policy-selects-nothing"
   LintSeverity severity; // the usual severity; a finding may be lower (see man page)
   std::string_view summary;
+  // Plain text, for SARIF and listings: what the check finds, why it matters
+  // and when it is quiet or lower (2-4 sentences; the man page's LINT CHECKS
+  // section with roff markup), and how to fix a finding while keeping the
+  // rule that was meant (1-2 sentences).
+  std::string_view description;
+  std::string_view help;
 };
 
 // Every check, in id order.
