@@ -28,17 +28,21 @@ constexpr LintCheck k_checks[] = {
     {"NP001", "manifest-warning", LintSeverity::warning,
      "a validation warning (unknown field or kind, undefined namespace, skipped chart) or note",
      "A validation warning: an unknown field (a typo such as podSelecter), an unknown kind close to "
-     "a known one, a known kind name in another API group, a namespace used but not defined, a Helm "
-     "chart or kustomization left out of a directory walk, or a peer npcheck cannot evaluate "
-     "(domainNames, nodes without Node objects). The API server drops unknown fields, so a "
-     "misspelt field silently changes what the object means.",
+     "a known one, a known kind name in another API group, a namespace used but not defined whose "
+     "labels a namespaceSelector reads, a Helm chart or kustomization left out of a directory walk, "
+     "or a peer npcheck cannot evaluate (domainNames, nodes without Node objects). The API server "
+     "drops unknown fields, so a misspelt field silently changes what the object means. The "
+     "loader's notes (a namespace only read into or named, a custom resource read as a workload) "
+     "are NP001 at info.",
      "Correct the field name or apiVersion the message points at (the message suggests the nearest "
      "one); where the warning is expected, pass --disable NP001."},
     {"NP101", "policy-selects-nothing", LintSeverity::warning,
      "spec.podSelector selects no pod of the policy's namespace",
      "spec.podSelector selects no pod of the policy's namespace, so the policy has no effect. Info "
-     "instead when the namespace has no workload in the inputs; skipped when NP103 explains it (a "
-     "label of the selector that no pod carries).",
+     "instead when the namespace has no workload in the inputs, when the selector matches only "
+     "hostNetwork pods (no NetworkPolicy applies to them), and when the namespace holds custom "
+     "resources an operator may make the pods from; skipped when NP103 explains it (a near miss of "
+     "a label the pods carry).",
      "Match the labels of the pod template the policy is meant for (every term of matchLabels and "
      "matchExpressions must hold on one pod), or lint the namespace's workloads together with its "
      "policies."},
@@ -46,18 +50,22 @@ constexpr LintCheck k_checks[] = {
      "a from/to peer's selectors match no namespace or no pod",
      "A from/to peer's namespaceSelector matches no namespace, or its podSelector no pod of the "
      "namespaces it reaches (the policy's own namespace without namespaceSelector), so the peer "
-     "admits nothing. Skipped when the peer names, by kubernetes.io/metadata.name, only namespaces "
-     "absent from the inputs (such as kube-system), and when NP103 or an NP702 warning explains it; "
-     "info when the namespaces hold no workload in the inputs.",
+     "admits nothing. A podSelector is checked only where its namespaces are plainly in the inputs "
+     "(the own namespace, or namespaces named by kubernetes.io/metadata.name that are there): a "
+     "namespaceSelector such as {} in the DNS peer may reach namespaces outside them. Skipped when "
+     "NP103 or an NP702 warning explains it; info when the namespaces hold no workload, only "
+     "hostNetwork pods or custom resources match, or a namespaceSelector matches no namespace of "
+     "the inputs.",
      "Match the labels of the intended pods or namespaces; for pods of another namespace, add a "
      "namespaceSelector (kubernetes.io/metadata.name) to the same peer."},
     {"NP103", "unknown-label", LintSeverity::warning,
      "a selector uses a label key or value that no pod (namespace) carries",
      "A selector uses a label key that no pod (for a namespaceSelector: no namespace) carries, or a "
-     "value in matchLabels or an In list that none has for that key; the hint names the nearest "
-     "existing key or value. Not checked: NotIn values, pod selectors when the inputs have no "
-     "workload, the podSelector of a peer whose namespaceSelector matches no namespace, and "
-     "namespace names not within edit distance 2 of a namespace of the inputs.",
+     "value in matchLabels or an In list that none has for that key, when an existing key or value "
+     "is a near miss of it (a typo); the hint names it. A label with no near miss is unknown, not "
+     "wrong (kube-dns of a kube-system outside the inputs, pods an operator makes). Not checked: "
+     "NotIn values, pod selectors when the inputs hold no workload of the namespace they are "
+     "confined to, and the podSelector of a peer whose namespaceSelector matches no namespace.",
      "Correct the key or value to the one the pods or namespaces carry (the hint suggests it), or "
      "add the label to the pod template or Namespace."},
     {"NP201", "named-port-unresolved", LintSeverity::warning,
@@ -77,7 +85,7 @@ constexpr LintCheck k_checks[] = {
     {"NP203", "port-without-number", LintSeverity::warning,
      "a ports entry with a protocol but no port, next to numbered entries, admits every port",
      "A ports entry has a protocol but no port, in a list that also has entries with ports. The "
-     "entry admits every port of its protocol, so the numbered entries restrict nothing; typically "
+     "entry admits every port of its protocol, so the numbered entries of that protocol restrict nothing; typically "
      "a port was left out, as in ports: [{port: 5558}, {protocol: TCP}].",
      "Add the port the entry was meant to have; remove the entry only if every port of its "
      "protocol is meant."},
@@ -89,8 +97,9 @@ constexpr LintCheck k_checks[] = {
      "from the last policy to the first and each redundant rule is set aside before the next, so "
      "deleting every reported rule together changes nothing; of two identical rules the later one "
      "is reported.",
-     "Delete the rule, since the rules the finding names already allow its traffic; if it was "
-     "meant to allow something they do not, correct its peers or ports."},
+     "First check the rules the finding names: if one of them is wider than meant (a ports entry "
+     "without a port opens every port, NP203), narrow it and keep this rule; if they are meant to "
+     "be that wide, delete this rule."},
     {"NP302", "redundant-policy", LintSeverity::warning,
      "the policy changes nothing: other policies isolate its pods and allow all it allows",
      "A policy with rules, all of them redundant, whose pods are all isolated in each of its "
@@ -102,8 +111,8 @@ constexpr LintCheck k_checks[] = {
      "the policy isolates a direction without rules, and some pods get nothing in it",
      "The policy isolates a direction in which it has no rule, and a pod it selects gets no rule of "
      "that direction from any policy: all its traffic that way (egress: DNS included) is blocked. "
-     "Info for a deliberate deny, where spec.policyTypes lists the direction and the podSelector is "
-     "{} or the name contains deny; quiet when every selected pod is allowed something by another "
+     "Info for a deliberate deny, where the podSelector is {} (with or without spec.policyTypes) or "
+     "the name contains deny; quiet when every selected pod is allowed something by another "
      "policy.",
      "Add rules for that direction, or list only the intended directions in spec.policyTypes "
      "(without policyTypes a policy isolates ingress, and egress only when it has egress rules)."},

@@ -132,6 +132,9 @@ void check_ip_blocks(Context& context); // NP501, NP502, NP503
 
 // lint_rules.cpp
 void check_rule_shapes(Context& context); // NP203, NP703
+// Whether a ports entry of rule has a protocol but no port next to entries
+// with ports (NP203's shape: it opens every port of its protocol).
+bool has_portless_entry(const model::Rule& rule);
 
 // lint_admin.cpp
 void check_admin_tiers(Context& context); // NP801-NP805

@@ -84,7 +84,7 @@ public:
                       "the policy changes nothing: every pod it selects is isolated by other "
                       "policies too, and all its rules allow is also allowed by " +
                           contributor_list(contributors),
-                      "delete the policy, or narrow the rules that cover it");
+                      cover_hint(contributors, "delete the policy"));
         continue;
       }
       for (std::size_t d = 2; d-- > 0;) {
@@ -102,13 +102,29 @@ public:
                             ": redundant: everything it allows for the selected pods is also "
                             "allowed by " +
                             contributor_list(contributors),
-                        "delete the rule, or make it differ from the rules that cover it");
+                        cover_hint(contributors, "delete it"));
         }
       }
     }
   }
 
 private:
+  // The hint of NP301/NP302: never "delete" alone, since the wider rules
+  // that cover this one may be the mistake (a ports entry without a port
+  // opens every port: NP203).
+  std::string cover_hint(const std::set<RuleId>& contributors, const std::string& remove) const {
+    for (RuleId r : contributors) {
+      if (m_program.policy(m_program.rule(r).policy).origin.kind == PolicyKind::network_policy &&
+          has_portless_entry(m_context.rule_of(r))) {
+        return m_context.rule_name(r) +
+               " has a ports entry without a port, which opens every port (NP203): give it its "
+               "port and keep this";
+      }
+    }
+    return "if the rules that cover it are meant to be that wide, " + remove +
+           "; if one of them is wider than meant, narrow that one instead";
+  }
+
   void make_groups() {
     const std::size_t classes = m_partition.workload_class_count();
     for (Direction direction : k_directions) {

@@ -13,6 +13,8 @@
 
 #include "lint_context.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <string>
 
 namespace npcheck::analyzer::lint_detail {
@@ -40,6 +42,12 @@ std::string ports_text(const std::vector<model::PolicyPort>& ports) {
 
 } // namespace
 
+bool has_portless_entry(const model::Rule& rule) {
+  const auto numbered = [](const model::PolicyPort& port) { return port.port.has_value(); };
+  return std::any_of(rule.ports.begin(), rule.ports.end(), numbered) &&
+         !std::all_of(rule.ports.begin(), rule.ports.end(), numbered);
+}
+
 void check_rule_shapes(Context& context) {
   for (const model::NetworkPolicy& pol : context.inventory().policies) {
     for (Direction direction : k_directions) {
@@ -57,10 +65,19 @@ void check_rule_shapes(Context& context) {
             continue;
           }
           const std::string protocol = model::to_string(port.protocol);
+          // The numbered entries of the same protocol restrict nothing; those
+          // of other protocols still do.
+          std::vector<model::PolicyPort> same;
+          std::copy_if(rule.ports.begin(), rule.ports.end(), std::back_inserter(same),
+                       [&port](const model::PolicyPort& p) { return p.protocol == port.protocol; });
+          const std::string same_numbered = ports_text(same);
           context.add("NP203", LintSeverity::warning, port.where, pol.display_name(),
                       rule_path(direction, r) + ".ports[" + std::to_string(i) + "]: has protocol " +
-                          protocol + " but no port, so the rule admits every " + protocol +
-                          " port and its other entries (" + numbered + ") restrict nothing",
+                          protocol + " but no port, so the rule admits every " + protocol + " port" +
+                          (same_numbered.empty()
+                               ? " next to its numbered entries (" + numbered + ")"
+                               : " and its other " + protocol + " entries (" + same_numbered +
+                                     ") restrict nothing"),
                       "add the port this entry was meant to have; remove the entry only if every " +
                           protocol + " port is meant");
         }
