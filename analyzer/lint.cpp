@@ -214,8 +214,16 @@ void Context::add(std::string_view id, LintSeverity severity, model::SourceLocat
   if (!enabled(id)) {
     return;
   }
-  m_findings.push_back(Finding{&catalogue_check(id), severity, std::move(where), std::move(object),
-                               std::move(message), std::move(hint)});
+  const LintCheck& check = catalogue_check(id);
+  for (const auto& [configured_id, configured] : m_options.severities) {
+    if (configured_id == id) {
+      // A finding at the check's usual severity takes the configured one; one
+      // the check lowered (an info where the inputs are partial) stays as low.
+      severity = severity == check.severity ? configured : std::min(severity, configured);
+    }
+  }
+  m_findings.push_back(Finding{&check, severity, std::move(where), std::move(object), std::move(message),
+                               std::move(hint)});
 }
 
 std::vector<Finding> Context::take_findings() {
@@ -267,6 +275,75 @@ std::vector<std::string> Context::workload_names(const std::vector<std::uint32_t
 
 } // namespace lint_detail
 
+namespace {
+
+// Drops the findings that an npcheck/ignore annotation on their object
+// accepts; an unknown check in an annotation is an NP001 warning (the
+// annotation would otherwise silently ignore nothing).
+std::vector<Finding> apply_ignore_annotations(lint_detail::Context& context, const model::Inventory& inventory) {
+  std::vector<std::pair<const model::LintIgnore*, std::vector<const LintCheck*>>> ignores;
+  for (const model::LintIgnore& ignore : inventory.lint_ignores) {
+    std::vector<const LintCheck*> checks;
+    std::string word;
+    auto flush = [&]() {
+      if (word.empty()) {
+        return;
+      }
+      if (word == "all" || word == "*") {
+        for (const LintCheck& c : lint_checks()) {
+          checks.push_back(&c);
+        }
+      } else if (const LintCheck* c = find_lint_check(word)) {
+        checks.push_back(c);
+      } else {
+        context.add("NP001", LintSeverity::warning, ignore.where, ignore.object,
+                    "metadata.annotations.npcheck/ignore: unknown check " + lint_detail::quoted(word) +
+                        ": it ignores nothing",
+                    "name checks by id or name, separated by commas (npcheck lint --list prints them)");
+      }
+      word.clear();
+    };
+    for (char c : ignore.checks) {
+      if (c == ',' || std::isspace(static_cast<unsigned char>(c)) != 0) {
+        flush();
+      } else {
+        word += c;
+      }
+    }
+    flush();
+    ignores.emplace_back(&ignore, std::move(checks));
+  }
+  std::vector<Finding> findings = context.take_findings();
+  if (ignores.empty()) {
+    return findings;
+  }
+  auto accepted = [&ignores](const Finding& f) {
+    for (const auto& [ignore, checks] : ignores) {
+      const std::string& object = ignore->object;
+      // "ClusterNetworkPolicy default (Baseline)" is the object "ClusterNetworkPolicy default".
+      const bool same = f.object.size() >= object.size() && f.object.compare(0, object.size(), object) == 0 &&
+                        (f.object.size() == object.size() || f.object[object.size()] == ' ');
+      if (same && std::find(checks.begin(), checks.end(), f.check) != checks.end()) {
+        return true;
+      }
+    }
+    return false;
+  };
+  findings.erase(std::remove_if(findings.begin(), findings.end(), accepted), findings.end());
+  return findings;
+}
+
+} // namespace
+
+std::optional<LintSeverity> parse_lint_severity(std::string_view text) {
+  for (LintSeverity severity : {LintSeverity::info, LintSeverity::warning, LintSeverity::error}) {
+    if (text == to_string(severity)) {
+      return severity;
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<Finding> lint(const Program& program, const LintOptions& options) {
   using namespace lint_detail;
   Context context(program, options);
@@ -300,7 +377,7 @@ std::vector<Finding> lint(const Program& program, const LintOptions& options) {
   check_rule_shapes(context);
   check_admin_tiers(context);
 
-  std::vector<Finding> findings = context.take_findings();
+  std::vector<Finding> findings = apply_ignore_annotations(context, inventory);
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
     return std::make_tuple(a.where.file_name(), a.where.line, a.where.column, a.check->id,
                            std::cref(a.message)) <

@@ -31,6 +31,7 @@ struct InputOptions {
   std::vector<std::string> display_paths; // see model::LoadOptions
   std::string default_namespace = "default";
   std::vector<std::string> exclude;
+  std::string stdin_name; // --stdin-name; empty: "<stdin>"
   bool pods = false; // --pods: no folding of a snapshot's pods
   bool verbose = false;
   bool quiet = false;

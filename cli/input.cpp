@@ -55,6 +55,10 @@ void add_load_options(CLI::App& command, InputOptions& options, NamespaceOption 
   command.add_option("--exclude", options.exclude,
                      "Leave out walked paths (and named ones) whose path or name matches GLOB; repeatable")
       ->type_name("GLOB");
+  command.add_option("--stdin-name", options.stdin_name,
+                     "Name standard input (-f -) by NAME in messages and reports, e.g. the "
+                     "repository path of rendered manifests")
+      ->type_name("NAME");
   command.add_flag("--pods", options.pods,
                    "Show the pods of a live snapshot one by one instead of folding them into their workload");
   command.add_flag("-v,--verbose", options.verbose,
@@ -103,6 +107,9 @@ model::LoadOptions load_options(const InputOptions& options) {
   load.default_namespace = options.default_namespace;
   load.limits = options.limits;
   load.display_paths = options.display_paths;
+  if (!options.stdin_name.empty()) {
+    load.stdin_name = options.stdin_name;
+  }
   load.exclude = options.exclude;
   load.command = options.command.empty() ? "validate" : options.command;
   load.fold_pods = !options.pods;

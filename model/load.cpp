@@ -178,7 +178,7 @@ Gathered gather(const std::vector<std::string>& paths, const LoadOptions& option
     const std::string& arg = paths[i];
     const std::string& shown = i < options.display_paths.size() ? options.display_paths[i] : arg;
     if (arg == "-") {
-      auto name = std::make_shared<const std::string>("<stdin>");
+      auto name = std::make_shared<const std::string>(options.stdin_name);
       std::string text = options.standard_input
                              ? detail::read_stream(*options.standard_input, name, options.limits, budget)
                              : detail::read_standard_input(name, options.limits, budget);
@@ -545,6 +545,7 @@ Inventory load_sources(Gathered& gathered, const LoadOptions& options) {
     for (const auto& [ns, object] : r.custom_resources) {
       inv.custom_resources[ns].push_back(object);
     }
+    inv.lint_ignores.insert(inv.lint_ignores.end(), r.lint_ignores.begin(), r.lint_ignores.end());
     for (const auto& [kind, count] : r.unmodelled_policies) {
       inv.unmodelled_policies[kind] += count;
     }

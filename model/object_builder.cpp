@@ -514,6 +514,14 @@ private:
       }
     }
     meta.labels = read_labels(field(md, "labels"), path.field("labels"));
+    // npcheck/ignore: lint checks not to report on this object (lint reads it).
+    if (const RawNode* annotations = field(md, "annotations");
+        annotations != nullptr && annotations->type == RawType::map) {
+      if (const RawNode* ignore = field(annotations, "npcheck/ignore");
+          ignore != nullptr && ignore->type == RawType::scalar) {
+        m_result.lint_ignores.push_back(LintIgnore{m_object, ignore->value, at(*ignore)});
+      }
+    }
     meta.ok = true;
     return meta;
   }

@@ -28,6 +28,7 @@ struct ChunkResult {
   // Skipped objects of unknown kinds in other API groups (custom resources,
   // which operators turn into pods): (namespace, "Kind name").
   std::vector<std::pair<std::string, std::string>> custom_resources;
+  std::vector<LintIgnore> lint_ignores;
   std::map<std::pair<std::string, std::string>, int> unmodelled_policies;
   int non_objects = 0; // documents of a walked file that are not objects
   int documents = 0;

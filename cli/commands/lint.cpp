@@ -10,12 +10,20 @@
 #include <npcheck/analyzer/lint.hpp>
 #include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/error.hpp>
+#include <npcheck/model/lint_config.hpp>
+#include <npcheck/model/suggest.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
+#include <filesystem>
+#include <iomanip>
+#include <optional>
 #include <ostream>
+#include <sstream>
 
 namespace npcheck::cli {
 
@@ -26,6 +34,9 @@ struct LintCommandOptions {
   std::string format = "text";
   std::vector<std::string> disabled;
   std::string fail_on = "warning";
+  bool list = false;
+  std::string config;     // --config FILE
+  bool no_config = false; // --no-config
 };
 
 using analyzer::Finding;
@@ -120,12 +131,67 @@ void print_json(const std::vector<Finding>& findings, const model::Inventory& in
   out << root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
+// The man page section of a check, as a man: URI (the scheme of systemd's
+// Documentation= and of man-db): man:npcheck(1)#NP101.
+std::string help_uri(const analyzer::LintCheck& check) {
+  return "man:npcheck(1)#" + std::string(check.id);
+}
+
+// text without the line and column numbers of the locations it names
+// ("a.yaml:23:5" -> "a.yaml"), so that moving unrelated lines keeps it.
+std::string without_positions(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] == ':' && i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
+      std::size_t j = i + 1;
+      while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) {
+        ++j;
+      }
+      if (j + 1 < text.size() && text[j] == ':' && std::isdigit(static_cast<unsigned char>(text[j + 1]))) {
+        j += 1;
+        while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) {
+          ++j;
+        }
+        i = j; // drop ":line:column"
+        continue;
+      }
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
+// SARIF partialFingerprints: the same finding keeps its fingerprint across
+// runs and across edits that move it (check, file, object and message
+// without line numbers; FNV-1a, 64 bits, in hex).
+std::string fingerprint(const Finding& f) {
+  std::uint64_t hash = 14695981039346656037ull;
+  auto add = [&hash](std::string_view text) {
+    for (unsigned char c : text) {
+      hash = (hash ^ c) * 1099511628211ull;
+    }
+    hash = (hash ^ 0xffu) * 1099511628211ull; // field separator
+  };
+  add(f.check->id);
+  add(f.where.file_name());
+  add(f.object);
+  add(without_positions(f.message));
+  std::ostringstream hex;
+  hex << std::hex << std::setw(16) << std::setfill('0') << hash;
+  return hex.str();
+}
+
 void print_sarif(const std::vector<Finding>& findings, const model::Inventory& inventory, std::ostream& out) {
   nlohmann::json rules = nlohmann::json::array();
   for (const analyzer::LintCheck& c : analyzer::lint_checks()) {
+    const std::string help = std::string(c.help) + " (man npcheck, LINT CHECKS, section " +
+                             std::string(c.id) + ' ' + std::string(c.name) + ")";
     rules.push_back({{"id", c.id},
                      {"name", c.name},
                      {"shortDescription", {{"text", c.summary}}},
+                     {"fullDescription", {{"text", c.description}}},
+                     {"help", {{"text", help}}},
+                     {"helpUri", help_uri(c)},
                      {"defaultConfiguration", {{"level", sarif_level(c.severity)}}}});
   }
   nlohmann::json results = nlohmann::json::array();
@@ -139,6 +205,7 @@ void print_sarif(const std::vector<Finding>& findings, const model::Inventory& i
       text += " (hint: " + f.hint + ")";
     }
     result["message"] = {{"text", text}};
+    result["partialFingerprints"] = {{"npcheck/v1", fingerprint(f)}};
     if (!f.where.file_name().empty()) {
       nlohmann::json physical;
       physical["artifactLocation"] = {{"uri", path_uri(f.where.file_name())}};
@@ -165,15 +232,104 @@ void print_sarif(const std::vector<Finding>& findings, const model::Inventory& i
   out << sarif.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
+// lint --list: every check, one a line: id, name, usual severity, summary.
+void print_list(const std::string& format, std::ostream& out) {
+  if (format == "json") {
+    nlohmann::json list = nlohmann::json::array();
+    for (const analyzer::LintCheck& c : analyzer::lint_checks()) {
+      list.push_back({{"id", c.id},
+                      {"name", c.name},
+                      {"severity", analyzer::to_string(c.severity)},
+                      {"summary", c.summary},
+                      {"description", c.description},
+                      {"help", c.help}});
+    }
+    out << nlohmann::json{{"checks", list}}.dump(2) << '\n';
+    return;
+  }
+  std::size_t width = 0;
+  for (const analyzer::LintCheck& c : analyzer::lint_checks()) {
+    width = std::max(width, c.name.size());
+  }
+  for (const analyzer::LintCheck& c : analyzer::lint_checks()) {
+    out << c.id << "  " << std::left << std::setw(static_cast<int>(width)) << c.name << "  "
+        << std::setw(7) << analyzer::to_string(c.severity) << "  " << c.summary << '\n';
+  }
+}
+
+const analyzer::LintCheck& known_check(const std::string& text, const std::string& option,
+                                       const model::SourceLocation& where = {}) {
+  const analyzer::LintCheck* c = analyzer::find_lint_check(text);
+  if (c == nullptr) {
+    std::vector<std::string> names;
+    for (const analyzer::LintCheck& known : analyzer::lint_checks()) {
+      names.emplace_back(known.id);
+      names.emplace_back(known.name);
+    }
+    std::string hint = "npcheck lint --list prints them";
+    if (std::optional<std::string> best = model::nearest(text, names, 2)) {
+      hint = "did you mean '" + *best + "'?";
+    }
+    throw model::Error(where, option + ": unknown check '" + text + "' (" + hint + ")");
+  }
+  return *c;
+}
+
+// The configuration that applies: --config FILE, else .npcheck.yaml in the
+// current directory or a parent up to the repository root; none with
+// --no-config.
+std::optional<model::LintConfig> lint_config(const LintCommandOptions& options) {
+  if (options.no_config) {
+    return std::nullopt;
+  }
+  if (!options.config.empty()) {
+    return model::load_lint_config(options.config, options.input.limits);
+  }
+  if (std::optional<std::string> found = model::find_lint_config(std::filesystem::current_path())) {
+    return model::load_lint_config(*found, options.input.limits);
+  }
+  return std::nullopt;
+}
+
 int run_lint(const LintCommandOptions& options, Output& io) {
+  if (options.list) {
+    print_list(options.format, io.out);
+    return static_cast<int>(ExitCode::ok);
+  }
+  if (options.input.files.empty()) {
+    throw model::Error({}, "--filename is required (or --list)");
+  }
   analyzer::LintOptions lint_options;
   for (const std::string& text : options.disabled) {
-    const analyzer::LintCheck* c = analyzer::find_lint_check(text);
-    if (c == nullptr) {
-      throw model::Error({}, "--disable: unknown check '" + text +
-                                 "' (the man page lists the ids, NP000 to NP702)");
+    lint_options.disabled.push_back(known_check(text, "--disable").id);
+  }
+  const std::optional<model::LintConfig> config = lint_config(options);
+  if (config) {
+    if (options.input.verbose) {
+      io.err << "npcheck: configuration " << config->file << '\n';
     }
-    lint_options.disabled.push_back(c->id);
+    for (const model::ConfigValue& value : config->disable) {
+      std::string word;
+      for (char c : value.text + ',') {
+        if (c == ',' || std::isspace(static_cast<unsigned char>(c)) != 0) {
+          if (!word.empty()) {
+            lint_options.disabled.push_back(known_check(word, "lint.disable", value.where).id);
+          }
+          word.clear();
+        } else {
+          word += c;
+        }
+      }
+    }
+    for (const auto& [check, level] : config->severity) {
+      const std::optional<LintSeverity> severity = analyzer::parse_lint_severity(level.text);
+      if (!severity) {
+        throw model::Error(level.where, "lint.severity." + check.text + ": '" + level.text +
+                                            "' is not a severity (expected info, warning or error)");
+      }
+      lint_options.severities.emplace_back(known_check(check.text, "lint.severity", check.where).id,
+                                           *severity);
+    }
   }
   // Diagnostics become findings here; model::Error (unreadable input) goes to run().
   model::LoadOptions loading = load_options(options.input);
@@ -181,7 +337,12 @@ int run_lint(const LintCommandOptions& options, Output& io) {
   const model::Inventory inventory = model::load_paths(options.input.files, loading);
   print_load_notes(inventory, options.input, io, LoadWarnings::as_findings);
   const analyzer::Program program(inventory);
-  const std::vector<Finding> findings = analyzer::lint(program, lint_options);
+  std::vector<Finding> findings = analyzer::lint(program, lint_options);
+  if (config) {
+    findings.erase(std::remove_if(findings.begin(), findings.end(),
+                                  [&config](const Finding& f) { return config->ignored(f.where.file_name()); }),
+                   findings.end());
+  }
   if (options.format == "json") {
     print_json(findings, inventory, io.out);
   } else if (options.format == "sarif") {
@@ -206,10 +367,12 @@ Runner setup_lint(CLI::App& app) {
       app.add_subcommand("lint", "Find mistakes in policies: dead selectors, typos, redundancy, "
                                  "blocked DNS, risky ipBlocks");
   add_input_options(*command, options->input);
+  // --list needs no input: -f is checked by run_lint instead.
+  command->get_option("--filename")->required(false);
   command->footer("Examples:\n"
                   "  npcheck lint -f manifests/\n"
                   "  npcheck lint -f manifests/ -o sarif > npcheck-lint.sarif\n"
-                  "  npcheck lint -f manifests/ --disable NP602 --fail-on error");
+                  "  npcheck lint --list");
   command->add_option("-o,--output", options->format, "Output format")
       ->check(CLI::IsMember({"text", "json", "sarif"}))
       ->capture_default_str()
@@ -217,6 +380,15 @@ Runner setup_lint(CLI::App& app) {
   command->add_option("--disable", options->disabled, "Checks not to run, by id or name (NP101,unknown-label)")
       ->delimiter(',')
       ->type_name("ID,...");
+  command->add_flag("--list", options->list,
+                   "Print every check (id, name, usual severity, what it finds) and exit");
+  command->add_option("--config", options->config,
+                      "Configuration file (lint: disable, severity, ignore-paths); default: "
+                      ".npcheck.yaml in the current directory or a parent up to the repository root")
+      ->check(path_value())
+      ->type_name("FILE");
+  command->add_flag("--no-config", options->no_config, "Read no configuration file")
+      ->excludes("--config");
   command->add_option("--fail-on", options->fail_on,
                       "Exit 1 when a finding is at least this severe")
       ->check(CLI::IsMember({"error", "warning", "info"}))

@@ -3,7 +3,9 @@
 
 #include <npcheck/model/source_location.hpp>
 
+#include <optional>
 #include <span>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,12 +54,20 @@ struct Finding {
 struct LintOptions {
   // Checks not to run, by LintCheck::id.
   std::vector<std::string_view> disabled;
+  // Checks whose findings take another severity (a configuration file's
+  // lint.severity), by LintCheck::id.
+  std::vector<std::pair<std::string_view, LintSeverity>> severities;
 };
+
+// "info", "warning" or "error" as a severity, or nullopt.
+std::optional<LintSeverity> parse_lint_severity(std::string_view text);
 
 // Runs every enabled check over the program's inventory, its validation
 // errors and warnings included (as NP000 and NP001), and returns the findings
 // sorted by file, line, column and check id. The inventory need not be ok():
 // invalid objects are already dropped by the loader, and the rest is linted.
+// A finding on an object whose npcheck/ignore annotation names its check is
+// left out; an annotation naming an unknown check is an NP001 warning.
 std::vector<Finding> lint(const Program& program, const LintOptions& options = {});
 
 } // namespace npcheck::analyzer

@@ -13,6 +13,14 @@
 
 namespace npcheck::model {
 
+// An npcheck/ignore annotation: the lint checks (ids or names, separated by
+// commas or spaces) not to report on the object that carries it.
+struct LintIgnore {
+  std::string object; // "NetworkPolicy shop/api", "Deployment shop/web", "Namespace shop"
+  std::string checks;
+  SourceLocation where; // the annotation's value
+};
+
 // Everything loaded from the manifests, validated, sorted by (namespace, name)
 // so that every consumer iterates deterministically.
 struct Inventory {
@@ -32,6 +40,8 @@ struct Inventory {
   // namespace, as "Kind name", sorted: operators make pods from them that
   // the inputs do not hold.
   std::map<std::string, std::vector<std::string>> custom_resources;
+  // npcheck/ignore annotations, in input order.
+  std::vector<LintIgnore> lint_ignores;
   // Objects that stand for the same pods as another object of the input and
   // are left out, per kind (kubectl get all; see Workload): ReplicaSets
   // controlled by a Deployment in the input and Jobs by a CronJob (a

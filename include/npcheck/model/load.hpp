@@ -71,6 +71,8 @@ struct LoadOptions {
   // (a file found in a directory keeps its path below it); empty: as given.
   // diff --base-ref names a snapshot's files "REV:path".
   std::vector<std::string> display_paths;
+  // How "-" (standard input) is named (--stdin-name).
+  std::string stdin_name = "<stdin>";
   // --exclude: fnmatch(3) patterns; a walked file or directory is left out
   // when its path below the walked directory or its name matches one, a
   // named path when its path as given or its name does.
