@@ -1,7 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
+//
+// Endpoint arguments resolved against the manifests. The text is read by
+// model::parse_endpoint_text (the one grammar, shared with expectations
+// files); here its names are looked up. FIRST/NAME is read as KIND/NAME when
+// FIRST spells a workload kind (kubectl's reading) and as NAMESPACE/NAME
+// otherwise; a namespace may be called like a kind ("jobs"), so when both
+// readings name something the argument is ambiguous rather than guessed.
 #include "endpoint_arg.hpp"
 
+#include <npcheck/model/endpoint_text.hpp>
 #include <npcheck/model/error.hpp>
+#include <npcheck/model/suggest.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -25,124 +34,244 @@ std::string candidates_text(const model::Inventory& inventory, const std::vector
   return text;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+// A kind filter: none, a built-in kind, or a custom kind as the manifests spell it.
+struct KindFilter {
+  std::optional<model::WorkloadKind> kind;
+  std::string custom_kind;
 
-// NS and NAME of NAME, NS/NAME or NS/KIND/NAME, with KIND (empty if none);
-// nullopt when text has none of these shapes.
-struct EndpointName {
-  std::string_view ns;
-  std::optional<std::string_view> kind;
-  std::string_view name;
+  bool matches(const model::Workload& w) const {
+    return !kind || (w.kind == *kind && (custom_kind.empty() || w.custom_kind == custom_kind));
+  }
+  std::string text() const { return custom_kind.empty() ? model::to_string(*kind) : custom_kind; }
 };
 
-std::optional<EndpointName> split_name(std::string_view text, std::string_view default_namespace) {
-  const std::size_t first = text.find('/');
-  const std::size_t last = text.rfind('/');
-  if (text.empty() || first == 0 || (first != std::string_view::npos && last + 1 == text.size())) {
-    return std::nullopt;
+// The kind text spells, among built-in kinds and the custom kinds of the
+// inventory; nullopt when it spells none.
+std::optional<KindFilter> kind_of(std::string_view text, const model::Inventory& inventory) {
+  if (std::optional<model::WorkloadKind> kind = model::parse_kind_word(text)) {
+    return KindFilter{kind, {}};
   }
-  if (first == std::string_view::npos) {
-    return EndpointName{default_namespace, {}, text};
+  for (const model::Workload& w : inventory.workloads) {
+    if (w.kind == model::WorkloadKind::custom && model::names_custom_kind(text, w.custom_kind)) {
+      return KindFilter{model::WorkloadKind::custom, w.custom_kind};
+    }
   }
-  std::optional<std::string_view> kind;
-  if (first != last) {
-    kind = text.substr(first + 1, last - first - 1);
+  return std::nullopt;
+}
+
+// One reading of a name: NAMESPACE, KIND (optional) and NAME.
+struct NameReading {
+  std::string ns;
+  KindFilter kind;
+  std::string name;
+  std::string shown; // how the reading is named in messages
+
+  std::vector<std::size_t> find(const model::Inventory& inventory) const {
+    std::vector<std::size_t> found;
+    for (std::size_t i = 0; i < inventory.workloads.size(); ++i) {
+      const model::Workload& w = inventory.workloads[i];
+      if (w.namespace_name == ns && w.name == name && kind.matches(w)) {
+        found.push_back(i);
+      }
+    }
+    return found;
   }
-  return EndpointName{text.substr(0, first), kind, text.substr(last + 1)};
+};
+
+// The nearest workload to a reading that names none: by edit distance of
+// "namespace/name", plus one for another kind; nullopt when none is close.
+std::optional<std::size_t> nearest_workload(const NameReading& reading, const model::Inventory& inventory) {
+  const std::string wanted = reading.ns + '/' + reading.name;
+  const std::size_t limit = std::max<std::size_t>(2, wanted.size() / 4);
+  std::optional<std::size_t> best;
+  std::size_t best_distance = limit + 1;
+  for (std::size_t i = 0; i < inventory.workloads.size(); ++i) {
+    const model::Workload& w = inventory.workloads[i];
+    const std::size_t d = model::edit_distance(wanted, w.namespace_name + '/' + w.name) +
+                          (reading.kind.matches(w) ? 0 : 1);
+    if (d < best_distance) {
+      best_distance = d;
+      best = i;
+    }
+  }
+  return best;
+}
+
+[[noreturn]] void fail_not_found(std::string_view option, const NameReading& reading,
+                                 const model::Inventory& inventory) {
+  std::string message = "no " + (reading.kind.kind ? reading.kind.text() : std::string("Pod or workload")) +
+                        " '" + reading.shown + "' in the manifests";
+  if (std::optional<std::size_t> near = nearest_workload(reading, inventory)) {
+    fail(option, message + " (did you mean " + inventory.workloads[*near].display_name() + "?)");
+  }
+  std::vector<std::size_t> in_namespace;
+  for (std::size_t i = 0; i < inventory.workloads.size(); ++i) {
+    if (inventory.workloads[i].namespace_name == reading.ns) {
+      in_namespace.push_back(i);
+    }
+  }
+  if (in_namespace.empty()) {
+    std::vector<std::string> namespaces;
+    for (const model::Namespace& ns : inventory.namespaces) {
+      namespaces.push_back(ns.name);
+    }
+    const std::optional<std::string> near =
+        model::nearest(reading.ns, namespaces, std::max<std::size_t>(2, reading.ns.size() / 3));
+    message += " (namespace '" + reading.ns + "' has none" +
+               (near ? "; did you mean namespace '" + *near + "'?" : std::string()) + ")";
+  } else if (in_namespace.size() <= 10) {
+    message += " (namespace '" + reading.ns + "' has " + candidates_text(inventory, in_namespace) + ")";
+  }
+  fail(option, message);
+}
+
+// The one workload found, a Pod winning over workloads of its name when no
+// kind is given; throws when several remain.
+std::size_t pick(std::string_view text, std::string_view option, const NameReading& reading,
+                 const std::vector<std::size_t>& found, const model::Inventory& inventory) {
+  if (found.size() > 1) {
+    auto pod = std::find_if(found.begin(), found.end(), [&](std::size_t i) {
+      return inventory.workloads[i].kind == model::WorkloadKind::pod;
+    });
+    if (!reading.kind.kind && pod != found.end()) {
+      return *pod;
+    }
+    fail(option, "'" + std::string(text) + "' is ambiguous: " + candidates_text(inventory, found) +
+                     " (name one as NAMESPACE/KIND/NAME)");
+  }
+  return found.front();
+}
+
+[[noreturn]] void fail_service(std::string_view option, std::string_view text) {
+  fail(option, "'" + std::string(text) +
+                   "': Services are not supported yet (name the Pod or workload behind the Service, "
+                   "e.g. NAMESPACE/deploy/NAME)");
+}
+
+[[noreturn]] void fail_unknown_kind(std::string_view option, std::string_view kind_text) {
+  fail(option, "unknown kind '" + std::string(kind_text) +
+                   "' (expected Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, "
+                   "ReplicationController, as kubectl spells them (po, deploy, rs, sts, ds, job, cj, rc, "
+                   "or plural), or the kind of a custom workload)");
 }
 
 } // namespace
 
 void note_named_pod(std::string_view text, std::string_view default_namespace,
                     model::PodsKeptApart& kept_apart) {
-  if (std::optional<model::IpAddress> ip = model::IpAddress::parse(text)) {
-    kept_apart.addresses.push_back(*ip);
+  const model::EndpointParse parsed = model::parse_endpoint_text(text);
+  if (!parsed.endpoint) {
     return;
   }
-  std::optional<EndpointName> name = split_name(text, default_namespace);
-  if (name && (!name->kind || iequals(*name->kind, "pod"))) {
-    kept_apart.names.emplace_back(std::string(name->ns), std::string(name->name));
+  const model::EndpointText& e = *parsed.endpoint;
+  switch (e.form) {
+  case model::EndpointForm::address:
+    kept_apart.addresses.push_back(e.address);
+    break;
+  case model::EndpointForm::range:
+    break;
+  case model::EndpointForm::name:
+    kept_apart.names.emplace_back(std::string(default_namespace), e.name);
+    break;
+  case model::EndpointForm::qualified_name:
+    if (model::parse_kind_word(e.first) == model::WorkloadKind::pod) {
+      kept_apart.names.emplace_back(std::string(default_namespace), e.name);
+    }
+    kept_apart.names.emplace_back(e.first, e.name);
+    break;
+  case model::EndpointForm::namespace_kind_name:
+    if (model::parse_kind_word(e.kind) == model::WorkloadKind::pod) {
+      kept_apart.names.emplace_back(e.first, e.name);
+    }
+    break;
   }
+}
+
+EndpointArg parse_endpoint_arg(std::string_view text, std::string_view option,
+                               const model::Inventory& inventory, const analyzer::AddressBook& addresses,
+                               std::string_view default_namespace) {
+  const model::EndpointParse parsed = model::parse_endpoint_text(text);
+  if (!parsed.endpoint) {
+    fail(option, parsed.error);
+  }
+  const model::EndpointText& e = *parsed.endpoint;
+  const std::string ns_default(default_namespace);
+  switch (e.form) {
+  case model::EndpointForm::address:
+    return EndpointArg{addresses.resolve(e.address), std::nullopt};
+  case model::EndpointForm::range:
+    return EndpointArg{analyzer::FlowEndpoint{}, e.range};
+  case model::EndpointForm::name: {
+    const NameReading reading{ns_default, {}, e.name, ns_default + '/' + e.name};
+    const std::vector<std::size_t> found = reading.find(inventory);
+    if (found.empty()) {
+      fail_not_found(option, reading, inventory);
+    }
+    return EndpointArg{analyzer::FlowEndpoint::of_workload(pick(text, option, reading, found, inventory)),
+                       std::nullopt};
+  }
+  case model::EndpointForm::namespace_kind_name: {
+    if (model::is_service_word(e.kind)) {
+      fail_service(option, text);
+    }
+    const std::optional<KindFilter> kind = kind_of(e.kind, inventory);
+    if (!kind) {
+      fail_unknown_kind(option, e.kind);
+    }
+    const NameReading reading{e.first, *kind, e.name, e.first + '/' + e.kind + '/' + e.name};
+    const std::vector<std::size_t> found = reading.find(inventory);
+    if (found.empty()) {
+      fail_not_found(option, reading, inventory);
+    }
+    return EndpointArg{analyzer::FlowEndpoint::of_workload(pick(text, option, reading, found, inventory)),
+                       std::nullopt};
+  }
+  case model::EndpointForm::qualified_name:
+    break;
+  }
+  // FIRST/NAME: a namespace, a kind, or (Services) neither yet.
+  const NameReading as_namespace{e.first, {}, e.name, e.first + '/' + e.name};
+  const std::vector<std::size_t> in_namespace = as_namespace.find(inventory);
+  const std::optional<KindFilter> kind = kind_of(e.first, inventory);
+  if (!kind) {
+    if (in_namespace.empty() && model::is_service_word(e.first)) {
+      fail_service(option, text);
+    }
+    if (in_namespace.empty()) {
+      fail_not_found(option, as_namespace, inventory);
+    }
+    return EndpointArg{
+        analyzer::FlowEndpoint::of_workload(pick(text, option, as_namespace, in_namespace, inventory)),
+        std::nullopt};
+  }
+  const NameReading as_kind{ns_default, *kind, e.name, ns_default + '/' + e.first + '/' + e.name};
+  const std::vector<std::size_t> of_kind = as_kind.find(inventory);
+  if (!of_kind.empty() && !in_namespace.empty()) {
+    fail(option, "'" + std::string(text) + "' is ambiguous: " + kind->text() + " '" + e.name +
+                     "' in namespace '" + ns_default + "' (KIND/NAME) or '" + e.name + "' in namespace '" +
+                     e.first + "' (NAMESPACE/NAME) (name one as NAMESPACE/KIND/NAME)");
+  }
+  if (of_kind.empty() && !in_namespace.empty()) {
+    return EndpointArg{
+        analyzer::FlowEndpoint::of_workload(pick(text, option, as_namespace, in_namespace, inventory)),
+        std::nullopt};
+  }
+  if (of_kind.empty()) {
+    fail_not_found(option, as_kind, inventory);
+  }
+  return EndpointArg{analyzer::FlowEndpoint::of_workload(pick(text, option, as_kind, of_kind, inventory)),
+                     std::nullopt};
 }
 
 analyzer::FlowEndpoint parse_endpoint(std::string_view text, std::string_view option,
                                       const model::Inventory& inventory,
                                       const analyzer::AddressBook& addresses,
                                       std::string_view default_namespace) {
-  if (std::optional<model::IpAddress> ip = model::IpAddress::parse(text)) {
-    return addresses.resolve(*ip);
+  EndpointArg arg = parse_endpoint_arg(text, option, inventory, addresses, default_namespace);
+  if (arg.range) {
+    fail(option, "'" + std::string(text) + "' is a range of addresses; one endpoint is expected here");
   }
-  std::optional<EndpointName> parts = split_name(text, default_namespace);
-  if (!parts) {
-    fail(option, "'" + std::string(text) +
-                     "' is not an endpoint (expected NAME, NAMESPACE/NAME, NAMESPACE/KIND/NAME or an IP address)");
-  }
-  const std::string_view ns = parts->ns;
-  const std::string_view name = parts->name;
-  std::optional<model::WorkloadKind> kind;
-  std::string custom_kind;
-  if (parts->kind) {
-    const std::string_view kind_text = *parts->kind;
-    kind = model::parse_workload_kind(kind_text);
-    if (!kind && kind_text.find('/') == std::string_view::npos) {
-      // A custom workload kind of the inventory (Rollout, ...), as written.
-      for (const model::Workload& w : inventory.workloads) {
-        if (w.kind == model::WorkloadKind::custom && iequals(w.custom_kind, kind_text)) {
-          kind = model::WorkloadKind::custom;
-          custom_kind = w.custom_kind;
-          break;
-        }
-      }
-    }
-    if (!kind || kind_text.find('/') != std::string_view::npos) {
-      fail(option, "unknown kind '" + std::string(kind_text) +
-                       "' (expected Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, "
-                       "CronJob, ReplicationController or the kind of a custom workload)");
-    }
-  }
-  std::vector<std::size_t> found;
-  for (std::size_t i = 0; i < inventory.workloads.size(); ++i) {
-    const model::Workload& w = inventory.workloads[i];
-    if (w.namespace_name == ns && w.name == name && (!kind || w.kind == *kind) &&
-        (custom_kind.empty() || w.custom_kind == custom_kind)) {
-      found.push_back(i);
-    }
-  }
-  if (!kind && found.size() > 1) {
-    // A Pod wins over workloads of the same name.
-    auto pod = std::find_if(found.begin(), found.end(), [&](std::size_t i) {
-      return inventory.workloads[i].kind == model::WorkloadKind::pod;
-    });
-    if (pod != found.end()) {
-      return analyzer::FlowEndpoint::of_workload(*pod);
-    }
-    fail(option, "'" + std::string(text) + "' is ambiguous: " + candidates_text(inventory, found) +
-                     " (name one as NAMESPACE/KIND/NAME)");
-  }
-  if (found.empty()) {
-    std::vector<std::size_t> in_namespace;
-    for (std::size_t i = 0; i < inventory.workloads.size(); ++i) {
-      if (inventory.workloads[i].namespace_name == ns) {
-        in_namespace.push_back(i);
-      }
-    }
-    std::string shown = std::string(ns) + '/' + std::string(name);
-    if (parts->kind) {
-      shown = std::string(ns) + '/' + std::string(*parts->kind) + '/' + std::string(name);
-    }
-    std::string message = "no Pod or workload '" + shown + "' in the manifests";
-    if (in_namespace.empty()) {
-      message += " (namespace '" + std::string(ns) + "' has none)";
-    } else if (in_namespace.size() <= 10) {
-      message += " (namespace '" + std::string(ns) + "' has " + candidates_text(inventory, in_namespace) + ")";
-    }
-    fail(option, message);
-  }
-  return analyzer::FlowEndpoint::of_workload(found.front());
+  return arg.endpoint;
 }
 
 } // namespace npcheck::cli

@@ -160,28 +160,48 @@ std::string connection_text(const ConnectionSet& connections) {
   return connections.is_all() ? "All Connections" : connections.to_string();
 }
 
-namespace {
+const char* const k_no_connections = "no connections between the endpoints shown";
 
-bool namespace_shown(const MatrixFilter& filter, const MatrixEndpoint& endpoint,
-                     const model::Inventory& inventory) {
-  if (endpoint.kind != MatrixEndpointKind::workload || filter.namespaces.empty()) {
+bool EndpointMatch::matches(const MatrixEndpoint& endpoint, const model::Inventory& inventory) const {
+  if (!pattern.empty()) {
+    return glob_match(pattern, endpoint.id);
+  }
+  if (workload) {
+    return endpoint.kind == MatrixEndpointKind::workload && endpoint.workload == *workload;
+  }
+  if (!range) {
     return true;
   }
-  const std::string& ns = inventory.workloads[endpoint.workload].namespace_name;
-  return std::find(filter.namespaces.begin(), filter.namespaces.end(), ns) != filter.namespaces.end();
+  if (endpoint.kind == MatrixEndpointKind::workload) {
+    const model::Workload& w = inventory.workloads[endpoint.workload];
+    return std::any_of(w.pod_ips.begin(), w.pod_ips.end(),
+                       [&](const model::IpAddress& ip) { return range->contains(ip); });
+  }
+  const model::IpAddress first = range->first();
+  const model::IpAddress last = range->last();
+  return std::any_of(endpoint.ranges.begin(), endpoint.ranges.end(), [&](const analyzer::AddressRange& r) {
+    return !(r.last < first) && !(last < r.first);
+  });
 }
 
-} // namespace
+bool MatrixFilter::in_namespaces(const MatrixEndpoint& endpoint, const model::Inventory& inventory) const {
+  if (namespaces.empty()) {
+    return true;
+  }
+  if (endpoint.kind != MatrixEndpointKind::workload) {
+    return false;
+  }
+  const std::string& ns = inventory.workloads[endpoint.workload].namespace_name;
+  return std::find(namespaces.begin(), namespaces.end(), ns) != namespaces.end();
+}
 
 bool MatrixFilter::shows_source(const MatrixEndpoint& endpoint, const model::Inventory& inventory) const {
-  return namespace_shown(*this, endpoint, inventory) &&
-         (from_pattern.empty() || glob_match(from_pattern, endpoint.id));
+  return !from || from->matches(endpoint, inventory);
 }
 
 bool MatrixFilter::shows_destination(const MatrixEndpoint& endpoint,
                                      const model::Inventory& inventory) const {
-  return namespace_shown(*this, endpoint, inventory) &&
-         (to_pattern.empty() || glob_match(to_pattern, endpoint.id));
+  return !to || to->matches(endpoint, inventory);
 }
 
 MatrixView build_matrix_view(const Matrix& matrix, const model::Inventory& inventory,
@@ -193,17 +213,30 @@ MatrixView build_matrix_view(const Matrix& matrix, const model::Inventory& inven
   // Visibility per side.
   std::vector<bool> from_ok(n);
   std::vector<bool> to_ok(n);
+  std::vector<bool> in_ns(n);
   for (std::size_t e = 0; e < n; ++e) {
     from_ok[e] = filter.shows_source(endpoints[e], inventory);
     to_ok[e] = filter.shows_destination(endpoints[e], inventory);
+    in_ns[e] = filter.in_namespaces(endpoints[e], inventory);
   }
 
-  // Projection of every connection id onto --port/--protocol, interned.
+  // Projection of every connection id onto --port/--protocol, interned; a
+  // named port projects per destination, onto the ports it names so (its
+  // named set, interned too: 0 is a destination without that name).
+  std::map<std::string, std::uint32_t> ids;
+  view.connections.push_back(ConnectionSet::none());
+  ids.emplace(ConnectionSet::none().to_string(), 0);
+  auto intern = [&](ConnectionSet set) {
+    const auto [it, inserted] = ids.emplace(set.to_string(), static_cast<std::uint32_t>(view.connections.size()));
+    if (inserted) {
+      view.connections.push_back(std::move(set));
+    }
+    return it->second;
+  };
   std::vector<std::uint32_t> projected(matrix.connection_count());
-  {
-    std::map<std::string, std::uint32_t> ids;
-    view.connections.push_back(ConnectionSet::none());
-    ids.emplace(ConnectionSet::none().to_string(), 0);
+  std::vector<std::uint32_t> named_of(n, 0);
+  std::vector<ConnectionSet> named_sets(1, ConnectionSet::none());
+  if (filter.port_name.empty()) {
     for (std::uint32_t c = 0; c < matrix.connection_count(); ++c) {
       ConnectionSet set = matrix.connection(c);
       if (filter.port) {
@@ -212,19 +245,78 @@ MatrixView build_matrix_view(const Matrix& matrix, const model::Inventory& inven
       } else if (filter.protocol) {
         set = ConnectionSet::of(*filter.protocol, set.ports(*filter.protocol));
       }
-      const auto [it, inserted] =
-          ids.emplace(set.to_string(), static_cast<std::uint32_t>(view.connections.size()));
-      if (inserted) {
-        view.connections.push_back(std::move(set));
+      projected[c] = intern(std::move(set));
+    }
+  } else {
+    std::map<std::string, std::uint32_t> named_ids;
+    for (std::size_t e = 0; e < n; ++e) {
+      if (endpoints[e].kind != MatrixEndpointKind::workload) {
+        continue;
       }
-      projected[c] = it->second;
+      ConnectionSet set;
+      for (const model::ContainerPort& p : inventory.workloads[endpoints[e].workload].ports) {
+        if (p.name == filter.port_name && (!filter.protocol || p.protocol == *filter.protocol)) {
+          set.add(p.protocol, analyzer::PortSet::single(p.port));
+        }
+      }
+      if (!set.empty()) {
+        const auto [it, inserted] =
+            named_ids.emplace(set.to_string(), static_cast<std::uint32_t>(named_sets.size()));
+        if (inserted) {
+          named_sets.push_back(std::move(set));
+        }
+        named_of[e] = it->second;
+      }
+    }
+  }
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> named_projected;
+  // The connection shown for class connection c to endpoint b.
+  auto project = [&](std::uint32_t c, std::size_t b) -> std::uint32_t {
+    if (filter.port_name.empty()) {
+      return projected[c];
+    }
+    if (named_of[b] == 0) {
+      return 0;
+    }
+    const auto key = std::make_pair(c, named_of[b]);
+    auto it = named_projected.find(key);
+    if (it == named_projected.end()) {
+      ConnectionSet set = matrix.connection(c);
+      set.intersect(named_sets[named_of[b]]);
+      it = named_projected.emplace(key, intern(std::move(set))).first;
+    }
+    return it->second;
+  };
+
+  // Which endpoints are listed: all that a side may show; with namespaces,
+  // those of the namespaces, the external ranges, and the other ends of the
+  // pairs that cross into or out of them.
+  std::vector<bool> listed(n);
+  for (std::size_t e = 0; e < n; ++e) {
+    listed[e] = (from_ok[e] || to_ok[e]) && (filter.namespaces.empty() || in_ns[e] || is_external(matrix, e));
+  }
+  if (!filter.namespaces.empty()) {
+    for (std::size_t a = 0; a < n; ++a) {
+      if (!from_ok[a]) {
+        continue;
+      }
+      const bool external_a = is_external(matrix, a);
+      for (const analyzer::MatrixEntry& entry : matrix.row(matrix.class_of(a))) {
+        for (std::uint32_t b : matrix.class_members(entry.to)) {
+          if (b != a && to_ok[b] && (in_ns[a] || in_ns[b]) && !(external_a && is_external(matrix, b)) &&
+              project(entry.connection, b) != 0) {
+            listed[a] = true;
+            listed[b] = true;
+          }
+        }
+      }
     }
   }
 
   // Endpoint order: workloads by id, then externals by address.
   std::vector<std::size_t> order;
   for (std::size_t e = 0; e < n; ++e) {
-    if (from_ok[e] || to_ok[e]) {
+    if (listed[e]) {
       order.push_back(e);
     }
   }
@@ -255,12 +347,11 @@ MatrixView build_matrix_view(const Matrix& matrix, const model::Inventory& inven
       row.clear();
       const bool external_a = is_external(matrix, a);
       for (const analyzer::MatrixEntry& entry : matrix.row(matrix.class_of(a))) {
-        const std::uint32_t connection = projected[entry.connection];
-        if (connection == 0) {
-          continue;
-        }
         for (std::uint32_t b : matrix.class_members(entry.to)) {
-          if (b != a && to_ok[b] && !(external_a && is_external(matrix, b))) {
+          if (b == a || !to_ok[b] || !(in_ns[a] || in_ns[b]) || (external_a && is_external(matrix, b))) {
+            continue;
+          }
+          if (const std::uint32_t connection = project(entry.connection, b); connection != 0) {
             row.push_back({node_of[a], node_of[b], connection});
           }
         }
@@ -323,6 +414,8 @@ MatrixView build_matrix_view(const Matrix& matrix, const model::Inventory& inven
   std::vector<std::uint32_t> node_class(view.nodes.size());
   std::vector<std::size_t> from_count(view.nodes.size());
   std::vector<std::size_t> to_count(view.nodes.size());
+  std::vector<std::size_t> from_ns_count(view.nodes.size());
+  std::vector<std::size_t> to_ns_count(view.nodes.size());
   std::vector<bool> one_both(view.nodes.size());
   for (std::size_t i = 0; i < view.nodes.size(); ++i) {
     const MatrixView::Node& node = view.nodes[i];
@@ -330,6 +423,8 @@ MatrixView build_matrix_view(const Matrix& matrix, const model::Inventory& inven
     for (std::size_t e : node.members) {
       from_count[i] += from_ok[e] ? 1 : 0;
       to_count[i] += to_ok[e] ? 1 : 0;
+      from_ns_count[i] += from_ok[e] && in_ns[e] ? 1 : 0;
+      to_ns_count[i] += to_ok[e] && in_ns[e] ? 1 : 0;
     }
     // The only from-visible member is also the only to-visible one: no pair.
     one_both[i] = from_count[i] == 1 && to_count[i] == 1 &&
@@ -354,7 +449,7 @@ MatrixView build_matrix_view(const Matrix& matrix, const model::Inventory& inven
         continue;
       }
       const auto to = static_cast<std::size_t>(j);
-      if (to_count[to] == 0 || (to == i && one_both[i]) ||
+      if (to_count[to] == 0 || (to == i && one_both[i]) || (from_ns_count[i] == 0 && to_ns_count[to] == 0) ||
           (external_i && is_external(matrix, view.nodes[to].members.front()))) {
         continue;
       }
@@ -395,6 +490,9 @@ void write_matrix_text(const MatrixView& view, const Matrix& matrix, std::ostrea
       out << buffer;
       buffer.clear();
     }
+  }
+  if (view.edges.empty()) {
+    buffer += std::string(k_no_connections) + '\n';
   }
   out << buffer;
 }
@@ -510,6 +608,10 @@ void write_matrix_md(const MatrixView& view, const Matrix& matrix, std::ostream&
   }
   if (any_group) {
     out << '\n';
+  }
+  if (view.edges.empty()) {
+    out << k_no_connections << '\n';
+    return;
   }
   out << "| from | to | allowed |\n|---|---|---|\n";
   for (const MatrixView::Edge& edge : view.edges) {

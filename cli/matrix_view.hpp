@@ -19,18 +19,33 @@
 
 namespace npcheck::cli {
 
+// Which endpoints one of matrix --from / --to keeps.
+struct EndpointMatch {
+  std::string pattern;                 // a glob over endpoint ids (*, ?); empty: not a pattern
+  std::optional<std::size_t> workload; // one Pod or workload (index into Inventory::workloads)
+  // Addresses: the workloads with a known address in it and the external
+  // endpoints with an address in it.
+  std::optional<model::Cidr> range;
+
+  bool matches(const analyzer::MatrixEndpoint& endpoint, const model::Inventory& inventory) const;
+};
+
 struct MatrixFilter {
-  std::vector<std::string> namespaces; // empty: all
-  std::string from_pattern;            // glob over endpoint ids; empty: all
-  std::string to_pattern;
+  // Keep the pairs with at least one end in one of these namespaces (empty: all).
+  std::vector<std::string> namespaces;
+  std::optional<EndpointMatch> from; // absent: every source
+  std::optional<EndpointMatch> to;
   std::optional<std::uint16_t> port;
+  std::string port_name; // a named port, resolved on each destination
   std::optional<model::Protocol> protocol;
   bool group = false;
 
-  // Whether an endpoint is shown as a source / as a destination.
+  // Whether an endpoint may be shown as a source / as a destination (of some pair).
   bool shows_source(const analyzer::MatrixEndpoint& endpoint, const model::Inventory& inventory) const;
   bool shows_destination(const analyzer::MatrixEndpoint& endpoint,
                          const model::Inventory& inventory) const;
+  // Whether an endpoint is a workload of one of the namespaces (always, without them).
+  bool in_namespaces(const analyzer::MatrixEndpoint& endpoint, const model::Inventory& inventory) const;
 };
 
 struct MatrixView {
@@ -61,11 +76,16 @@ MatrixView build_matrix_view(const analyzer::Matrix& matrix, const model::Invent
 // "All Connections" for everything, else ConnectionSet::to_string().
 std::string connection_text(const analyzer::ConnectionSet& connections);
 
+// Text, one line per pair; a line saying so when there is none.
 void write_matrix_text(const MatrixView& view, const analyzer::Matrix& matrix, std::ostream& out);
 void write_matrix_json(const MatrixView& view, const analyzer::Matrix& matrix,
                        const model::Inventory& inventory, std::ostream& out);
 void write_matrix_csv(const MatrixView& view, const analyzer::Matrix& matrix, std::ostream& out);
+// Markdown tables; a line saying so when there is no pair.
 void write_matrix_md(const MatrixView& view, const analyzer::Matrix& matrix, std::ostream& out);
+
+// The line text and md print for a matrix with no pair.
+extern const char* const k_no_connections;
 void write_matrix_dot(const MatrixView& view, const analyzer::Matrix& matrix,
                       const model::Inventory& inventory, std::ostream& out);
 void write_matrix_html(const MatrixView& view, const analyzer::Matrix& matrix,

@@ -39,6 +39,8 @@
 #include <npcheck/model/load.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -461,11 +463,22 @@ void check_endpoint(std::string_view text) {
       fail("parse_endpoint(" + quoted(text) + ") error does not name the option: " + error);
     }
   }
-  // The reference: an IP resolves; NAME, NS/NAME and NS/KIND/NAME look up workloads
-  // (a Pod wins over workloads of its name); anything else is an error.
+  // The reference: an IP (or a CIDR of one address) resolves; a wider CIDR is
+  // an error here (one endpoint); NAME, KIND/NAME, NS/NAME and NS/KIND/NAME
+  // look up workloads (a Pod wins over workloads of its name when no kind is
+  // given; KIND/NAME and NS/NAME both naming something is an error); anything
+  // else is an error.
   std::optional<analyzer::FlowEndpoint> want;
+  std::optional<model::IpAddress> single;
   if (const std::optional<model::IpAddress> ip = model::IpAddress::parse(text)) {
-    want = engine.addresses().resolve(*ip);
+    single = ip;
+  } else if (const std::optional<model::Cidr> cidr = model::Cidr::parse(text);
+             cidr && !cidr->has_host_bits() && cidr->mapped_problem().empty() &&
+             cidr->prefix == (cidr->address.family == model::IpFamily::v4 ? 32 : 128)) {
+    single = cidr->address;
+  }
+  if (single) {
+    want = engine.addresses().resolve(*single);
   } else {
     std::vector<std::string_view> parts;
     for (std::size_t start = 0;;) {
@@ -476,25 +489,66 @@ void check_endpoint(std::string_view text) {
       }
       start = slash + 1;
     }
-    std::optional<model::WorkloadKind> kind;
-    // A bare NAME is looked up in the default namespace.
-    const std::string_view ns = parts.size() == 1 ? std::string_view("default") : parts.front();
-    const bool shaped = (parts.size() <= 2 || (parts.size() == 3 && (kind = model::parse_workload_kind(parts[1])))) &&
-                        !parts.front().empty() && !parts.back().empty();
-    std::vector<std::size_t> found;
-    for (std::size_t i = 0; shaped && i < inventory.workloads.size(); ++i) {
-      const model::Workload& w = inventory.workloads[i];
-      if (w.namespace_name == ns && w.name == parts.back() && (!kind || w.kind == *kind)) {
-        found.push_back(i);
+    // kubectl's spellings of the built-in workload kinds.
+    auto kind_word = [](std::string_view word) -> std::optional<model::WorkloadKind> {
+      std::string lower(word);
+      for (char& c : lower) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       }
-    }
-    if (found.size() == 1) {
-      want = analyzer::FlowEndpoint::of_workload(found.front());
-    } else if (found.size() > 1) {
-      for (std::size_t i : found) {
-        if (inventory.workloads[i].kind == model::WorkloadKind::pod) {
-          want = analyzer::FlowEndpoint::of_workload(i);
+      static const std::map<std::string, model::WorkloadKind> words = {
+          {"pod", model::WorkloadKind::pod}, {"pods", model::WorkloadKind::pod}, {"po", model::WorkloadKind::pod},
+          {"deployment", model::WorkloadKind::deployment}, {"deployments", model::WorkloadKind::deployment},
+          {"deploy", model::WorkloadKind::deployment}, {"replicaset", model::WorkloadKind::replica_set},
+          {"replicasets", model::WorkloadKind::replica_set}, {"rs", model::WorkloadKind::replica_set},
+          {"statefulset", model::WorkloadKind::stateful_set}, {"statefulsets", model::WorkloadKind::stateful_set},
+          {"sts", model::WorkloadKind::stateful_set}, {"daemonset", model::WorkloadKind::daemon_set},
+          {"daemonsets", model::WorkloadKind::daemon_set}, {"ds", model::WorkloadKind::daemon_set},
+          {"job", model::WorkloadKind::job}, {"jobs", model::WorkloadKind::job},
+          {"cronjob", model::WorkloadKind::cron_job}, {"cronjobs", model::WorkloadKind::cron_job},
+          {"cj", model::WorkloadKind::cron_job},
+          {"replicationcontroller", model::WorkloadKind::replication_controller},
+          {"replicationcontrollers", model::WorkloadKind::replication_controller},
+          {"rc", model::WorkloadKind::replication_controller}};
+      const auto it = words.find(lower);
+      return it == words.end() ? std::nullopt : std::optional(it->second);
+    };
+    auto lookup = [&](std::string_view ns, std::optional<model::WorkloadKind> kind, std::string_view name) {
+      std::optional<analyzer::FlowEndpoint> one;
+      std::vector<std::size_t> found;
+      for (std::size_t i = 0; i < inventory.workloads.size(); ++i) {
+        const model::Workload& w = inventory.workloads[i];
+        if (w.namespace_name == ns && w.name == name && (!kind || w.kind == *kind)) {
+          found.push_back(i);
         }
+      }
+      if (found.size() == 1) {
+        one = analyzer::FlowEndpoint::of_workload(found.front());
+      } else if (found.size() > 1 && !kind) {
+        for (std::size_t i : found) {
+          if (inventory.workloads[i].kind == model::WorkloadKind::pod) {
+            one = analyzer::FlowEndpoint::of_workload(i);
+          }
+        }
+      }
+      return std::make_pair(one, found.size());
+    };
+    const bool empty_part =
+        std::any_of(parts.begin(), parts.end(), [](std::string_view p) { return p.empty(); });
+    if (!empty_part && parts.size() == 1) {
+      want = lookup("default", std::nullopt, parts[0]).first;
+    } else if (!empty_part && parts.size() == 2) {
+      const auto as_namespace = lookup(parts[0], std::nullopt, parts[1]);
+      if (const std::optional<model::WorkloadKind> kind = kind_word(parts[0])) {
+        const auto as_kind = lookup("default", kind, parts[1]);
+        if (as_kind.second == 0 || as_namespace.second == 0) {
+          want = as_kind.second != 0 ? as_kind.first : as_namespace.first;
+        }
+      } else {
+        want = as_namespace.first;
+      }
+    } else if (!empty_part && parts.size() == 3) {
+      if (const std::optional<model::WorkloadKind> kind = kind_word(parts[1])) {
+        want = lookup(parts[0], kind, parts[2]).first;
       }
     }
   }

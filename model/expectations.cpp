@@ -16,6 +16,7 @@
 #include "object_builder.hpp"
 #include "raw_document.hpp"
 
+#include <npcheck/model/endpoint_text.hpp>
 #include <npcheck/model/inventory.hpp>
 #include <npcheck/model/suggest.hpp>
 
@@ -245,7 +246,7 @@ private:
     bool letters = !rest.empty() && !(rest.front() >= '0' && rest.front() <= '9');
     if (slash != std::string_view::npos || letters) {
       std::string_view protocol_text = rest.substr(0, slash);
-      std::optional<Protocol> protocol = parse_protocol(protocol_text);
+      std::optional<Protocol> protocol = parse_user_protocol(protocol_text);
       if (!protocol) {
         error(node, path,
               "unknown protocol '" + std::string(protocol_text) + "' in '" + text +
@@ -303,6 +304,9 @@ private:
     if (!node) {
       error(parent, path, "required field is missing");
       return std::nullopt;
+    }
+    if (node->type == RawType::scalar) {
+      return read_endpoint_text(*node, path);
     }
     const RawNode* map = as_map(*node, path);
     if (!map) {
@@ -389,6 +393,83 @@ private:
     if (m_out.errors.size() != errors_before) {
       return std::nullopt;
     }
+    return spec;
+  }
+
+  // An endpoint written as on the command line (endpoint_text.hpp), short
+  // for the mapping: NAMESPACE/NAME is {namespace, name}, NAMESPACE/KIND/NAME
+  // adds the kind, an address or a CIDR is {cidr}. The namespace must be
+  // written, so that the file reads the same whatever -n says.
+  std::optional<EndpointSpec> read_endpoint_text(const RawNode& node, const Path& path) {
+    const EndpointParse parsed = parse_endpoint_text(node.value);
+    if (!parsed.endpoint) {
+      error(node, path, parsed.error);
+      return std::nullopt;
+    }
+    const EndpointText& e = *parsed.endpoint;
+    const std::string quoted = "'" + node.value + "'";
+    EndpointSpec spec;
+    spec.where = at(node);
+    std::string ns;
+    std::optional<std::string> kind_text;
+    switch (e.form) {
+    case EndpointForm::address:
+      spec.cidr = IpBlock{Cidr{e.address, e.address.family == IpFamily::v4 ? 32 : 128}, {}, at(node)};
+      return spec;
+    case EndpointForm::range:
+      spec.cidr = IpBlock{e.range, {}, at(node)};
+      return spec;
+    case EndpointForm::name:
+      error(node, path,
+            quoted + " names no namespace (write NAMESPACE/NAME or NAMESPACE/KIND/NAME: an expectations "
+                     "file reads the same whatever -n says)");
+      return std::nullopt;
+    case EndpointForm::qualified_name:
+      if (is_service_word(e.first)) {
+        error(node, path, quoted + ": Services are not supported yet");
+        return std::nullopt;
+      }
+      if (parse_kind_word(e.first)) {
+        error(node, path,
+              quoted + " names no namespace (write NAMESPACE/" + node.value +
+                  ": an expectations file reads the same whatever -n says)");
+        return std::nullopt;
+      }
+      ns = e.first;
+      break;
+    case EndpointForm::namespace_kind_name:
+      ns = e.first;
+      kind_text = e.kind;
+      break;
+    }
+    bool ok = true;
+    if (std::string why = detail::check_dns_label(ns); !why.empty()) {
+      error(node, path, "invalid namespace '" + ns + "' in " + quoted + ": " + why);
+      ok = false;
+    }
+    if (std::string why = detail::check_dns_subdomain(e.name); !why.empty()) {
+      error(node, path, "invalid name '" + e.name + "' in " + quoted + ": " + why);
+      ok = false;
+    }
+    if (kind_text) {
+      if (is_service_word(*kind_text)) {
+        error(node, path, quoted + ": Services are not supported yet");
+        return std::nullopt;
+      }
+      spec.kind = parse_kind_word(*kind_text);
+      if (!spec.kind) {
+        error(node, path,
+              "unknown kind '" + *kind_text + "' in " + quoted +
+                  " (expected Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob or "
+                  "ReplicationController, as kubectl spells them: po, deploy, rs, sts, ds, job, cj, rc, or plural)");
+        ok = false;
+      }
+    }
+    if (!ok) {
+      return std::nullopt;
+    }
+    spec.namespace_name = ns;
+    spec.name = e.name;
     return spec;
   }
 

@@ -33,6 +33,13 @@ std::optional<Protocol> parse_protocol(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<Protocol> parse_user_protocol(std::string_view text) {
+  std::string upper(text);
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return parse_protocol(upper);
+}
+
 std::string NetworkPolicy::display_name() const {
   return "NetworkPolicy " + namespace_name + '/' + name;
 }

@@ -8,9 +8,13 @@
 #include "explain.hpp"
 #include "json_format.hpp"
 
+#include <npcheck/analyzer/address_ranges.hpp>
+#include <npcheck/analyzer/expectations.hpp>
 #include <npcheck/analyzer/program.hpp>
+#include <npcheck/model/expectations.hpp>
 #include <npcheck/model/error.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <ostream>
 
@@ -28,27 +32,45 @@ struct CanReachOptions {
   std::string format = "text";
 };
 
-// --port as a number, or as a named port that DST declares.
-std::optional<PortQuery> parse_query(const CanReachOptions& options, const analyzer::FlowEndpoint& dst,
-                                     const model::Inventory& inventory) {
-  std::optional<model::Protocol> protocol;
-  if (!options.protocol.empty()) {
-    protocol = model::parse_protocol(options.protocol);
-    if (!protocol) {
-      throw model::Error({}, "--protocol: unknown protocol '" + options.protocol +
-                                 "' (expected TCP, UDP or SCTP)");
-    }
+// --protocol in any case; nullopt when not given.
+std::optional<model::Protocol> parse_protocol_option(const std::string& text) {
+  if (text.empty()) {
+    return std::nullopt;
   }
+  std::optional<model::Protocol> protocol = model::parse_user_protocol(text);
+  if (!protocol) {
+    throw model::Error({}, "--protocol: unknown protocol '" + text + "' (expected TCP, UDP or SCTP, in any case)");
+  }
+  return protocol;
+}
+
+// --port as NUMBER, NAME, PROTOCOL/NUMBER or PROTOCOL/NAME (a named port
+// that DST declares), with --protocol.
+std::optional<PortQuery> parse_query(const CanReachOptions& options, const EndpointArg& dst,
+                                     const model::Inventory& inventory) {
+  std::optional<model::Protocol> protocol = parse_protocol_option(options.protocol);
   if (options.port.empty()) {
     if (protocol) {
       throw model::Error({}, "--protocol needs --port");
     }
     return std::nullopt;
   }
+  std::string text = options.port;
+  if (const std::size_t slash = text.find('/'); slash != std::string::npos) {
+    const std::optional<model::Protocol> prefix = model::parse_user_protocol(text.substr(0, slash));
+    if (!prefix) {
+      throw model::Error({}, "--port: unknown protocol '" + text.substr(0, slash) + "' in '" + text +
+                                 "' (expected PORT or PROTOCOL/PORT, PROTOCOL TCP, UDP or SCTP)");
+    }
+    if (protocol && *protocol != *prefix) {
+      throw model::Error({}, "--port: '" + text + "' contradicts --protocol " + options.protocol);
+    }
+    protocol = prefix;
+    text = text.substr(slash + 1);
+  }
   PortQuery query;
   query.protocol = protocol.value_or(model::Protocol::tcp);
   unsigned long number = 0;
-  const std::string& text = options.port;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
   if (ec == std::errc{} && end == text.data() + text.size()) {
     if (number < 1 || number > 65535) {
@@ -57,11 +79,11 @@ std::optional<PortQuery> parse_query(const CanReachOptions& options, const analy
     query.port = static_cast<std::uint16_t>(number);
     return query;
   }
-  if (dst.kind != analyzer::EndpointKind::workload) {
+  if (dst.range || dst.endpoint.kind != analyzer::EndpointKind::workload) {
     throw model::Error({}, "--port: a named port ('" + text +
                                "') needs a Pod or workload destination that declares it");
   }
-  const model::Workload& w = inventory.workloads[dst.workload];
+  const model::Workload& w = inventory.workloads[dst.endpoint.workload];
   for (const model::ContainerPort& p : w.ports) {
     if (p.name == text && (!protocol || p.protocol == *protocol)) {
       query.port = p.port;
@@ -71,6 +93,137 @@ std::optional<PortQuery> parse_query(const CanReachOptions& options, const analy
   }
   throw model::Error({}, "--port: " + w.display_name() + " declares no port named '" + text + "'" +
                              (protocol ? std::string(" for ") + model::to_string(*protocol) : ""));
+}
+
+// One part of a range (a pod or node address in it, or addresses every
+// policy treats alike) and the answer for it.
+struct RangePart {
+  analyzer::CheckEndpoint piece;
+  analyzer::FlowResult result;
+  std::string name;
+  bool yes = false;
+  std::string answer; // reason with a query, the allowed connections without
+};
+
+// can-reach with a CIDR on one side: the range is cut as check cuts it (the
+// pods and nodes with an address in it, and the pieces every policy treats
+// alike), each part is asked once, and the range is allowed only when every
+// part is: with --port, every address reaches (is reached) on that port;
+// without, the answer is what every address has. Parts with the same answer
+// are listed together.
+int run_can_reach_range(const CanReachOptions& options, Output& io, const analyzer::Program& program,
+                        const EndpointArg& src, const EndpointArg& dst, const std::optional<PortQuery>& query) {
+  const model::Inventory& inventory = program.inventory();
+  const bool from_range = src.range.has_value();
+  const model::Cidr& range = from_range ? *src.range : *dst.range;
+  const std::string range_text = range.to_string();
+  const analyzer::FlowEndpoint& other = from_range ? dst.endpoint : src.endpoint;
+  const std::string other_name = endpoint_name(other, inventory);
+
+  model::EndpointSpec spec;
+  spec.cidr = model::IpBlock{range, {}, {}};
+  const analyzer::ExpectationChecker checker(program);
+  std::vector<RangePart> parts;
+  analyzer::ConnectionSet common = analyzer::ConnectionSet::all();
+  bool every = true;
+  for (analyzer::CheckEndpoint& piece : checker.resolve(spec)) {
+    RangePart part;
+    part.name = piece.endpoint.kind == analyzer::EndpointKind::external
+                    ? analyzer::addresses_to_string(piece.ranges)
+                    : endpoint_name(piece.endpoint, inventory);
+    part.result = from_range ? program.evaluate(piece.endpoint, other) : program.evaluate(other, piece.endpoint);
+    common.intersect(part.result.allowed);
+    if (query) {
+      part.yes = part.result.allows(query->protocol, query->port);
+      // Outside pieces read alike whatever their addresses, so that equal answers group.
+      const std::string said = piece.endpoint.kind == analyzer::EndpointKind::external ? "these addresses" : part.name;
+      part.answer = flow_reason(program, part.result, from_range ? said : other_name,
+                                from_range ? other_name : said, query);
+    } else {
+      part.answer = part.result.allowed.to_string();
+    }
+    every = every && part.yes;
+    part.piece = std::move(piece);
+    parts.push_back(std::move(part));
+  }
+  const bool yes = query ? every : !common.empty();
+  const std::string src_name = from_range ? range_text : other_name;
+  const std::string dst_name = from_range ? other_name : range_text;
+
+  // Parts with the same answer, in the order of their first part.
+  struct Group {
+    bool yes = false;
+    std::string answer;
+    std::vector<std::size_t> parts;
+  };
+  std::vector<Group> groups;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+      return g.yes == parts[i].yes && g.answer == parts[i].answer;
+    });
+    if (it == groups.end()) {
+      groups.push_back(Group{parts[i].yes, parts[i].answer, {}});
+      it = std::prev(groups.end());
+    }
+    it->parts.push_back(i);
+  }
+  auto part_names = [&](const Group& g) {
+    std::string text;
+    for (std::size_t i : g.parts) {
+      text += (text.empty() ? "" : "; ") + parts[i].name;
+    }
+    return text;
+  };
+
+  if (options.format == "json") {
+    nlohmann::json j;
+    j[from_range ? "from" : "to"] = {{"kind", "Range"}, {"cidr", range_text}, {"id", range_text}};
+    j[from_range ? "to" : "from"] = endpoint_json(other, inventory);
+    if (query) {
+      j["query"] = {{"protocol", model::to_string(query->protocol)}, {"port", query->port}};
+    }
+    j["allowed"] = yes;
+    j["connections"] = connections_json(common);
+    nlohmann::json list = nlohmann::json::array();
+    for (const RangePart& part : parts) {
+      nlohmann::json p;
+      p["endpoint"] = endpoint_json(part.piece.endpoint, inventory,
+                                    part.piece.ranges.empty() ? nullptr : &part.piece.ranges);
+      if (query) {
+        p["allowed"] = part.yes;
+        p["reason"] = part.answer;
+      }
+      p["connections"] = connections_json(part.result.allowed);
+      p["flow"] = flow_json(program, part.result);
+      list.push_back(std::move(p));
+    }
+    j["parts"] = std::move(list);
+    add_unmodelled_policies(j, inventory);
+    io.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    return static_cast<int>(yes ? ExitCode::ok : ExitCode::negative);
+  }
+  if (query) {
+    io.out << (yes ? "allowed" : "denied") << ": " << src_name << " -> " << dst_name << " on "
+           << query_text(*query) << " (" << (yes ? "for every address of " + range_text
+                                                 : "not for every address of " + range_text)
+           << ")\n";
+  } else {
+    io.out << common.to_string() << " (for every address of " << range_text << ")\n";
+  }
+  for (const Group& g : groups) {
+    if (query) {
+      io.out << "  " << (g.yes ? "allowed" : "denied") << " for " << part_names(g) << ": " << g.answer << '\n';
+    } else {
+      io.out << "  " << part_names(g) << ": " << g.answer << '\n';
+    }
+    if (options.explain) {
+      const RangePart& first = parts[g.parts.front()];
+      const analyzer::FlowEndpoint& s = from_range ? first.piece.endpoint : other;
+      const analyzer::FlowEndpoint& d = from_range ? other : first.piece.endpoint;
+      write_explanation(io.out, program, first.result, s, d);
+    }
+  }
+  return static_cast<int>(yes ? ExitCode::ok : ExitCode::negative);
 }
 
 int run_can_reach(const CanReachOptions& options, Output& io) {
@@ -85,11 +238,21 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
   // The question first: a misspelt endpoint or port fails before any policy
   // is compiled.
   const analyzer::AddressBook addresses(*inventory);
-  const analyzer::FlowEndpoint src = parse_endpoint(options.from, "--from", *inventory, addresses, input.default_namespace);
-  const analyzer::FlowEndpoint dst = parse_endpoint(options.to, "--to", *inventory, addresses, input.default_namespace);
-  const std::optional<PortQuery> query = parse_query(options, dst, *inventory);
+  const EndpointArg from = parse_endpoint_arg(options.from, "--from", *inventory, addresses, input.default_namespace);
+  const EndpointArg to = parse_endpoint_arg(options.to, "--to", *inventory, addresses, input.default_namespace);
+  if (from.range && to.range) {
+    throw model::Error({}, "--from and --to are both ranges ('" + options.from + "', '" + options.to +
+                               "'): NetworkPolicy does not govern traffic between addresses outside the "
+                               "cluster; name a Pod or workload on one side");
+  }
+  const std::optional<PortQuery> query = parse_query(options, to, *inventory);
 
   const analyzer::Program program(*inventory);
+  if (from.range || to.range) {
+    return run_can_reach_range(options, io, program, from, to, query);
+  }
+  const analyzer::FlowEndpoint& src = from.endpoint;
+  const analyzer::FlowEndpoint& dst = to.endpoint;
   const analyzer::FlowResult result = program.evaluate(src, dst);
   const bool yes = query ? result.allows(query->protocol, query->port) : !result.allowed.empty();
   const std::string src_name = endpoint_name(src, *inventory);
@@ -149,17 +312,17 @@ Runner setup_can_reach(CLI::App& app) {
                   "  npcheck can-reach -f manifests/ --from shop/frontend --to shop/backend --port http --explain\n"
                   "  npcheck can-reach -f manifests/ --from monitoring/prometheus --to kube-system/coredns");
   command->add_option("--from", options->from,
-                      "Source: NAME (in the -n namespace), NAMESPACE/NAME, NAMESPACE/KIND/NAME or an IP address")
+                      "Source: NAME or KIND/NAME (in the -n namespace), NAMESPACE/NAME, NAMESPACE/KIND/NAME, an IP address or a CIDR")
       ->required()
       ->type_name("SRC");
   command->add_option("--to", options->to,
-                      "Destination: NAME (in the -n namespace), NAMESPACE/NAME, NAMESPACE/KIND/NAME or an IP address")
+                      "Destination: NAME or KIND/NAME (in the -n namespace), NAMESPACE/NAME, NAMESPACE/KIND/NAME, an IP address or a CIDR")
       ->required()
       ->type_name("DST");
   command->add_option("--port", options->port,
-                      "Port number, or a named port that DST declares; without it, print every allowed connection")
+                      "Port number or a named port that DST declares, optionally PROTOCOL/PORT (tcp/8080); without it, print every allowed connection")
       ->type_name("PORT");
-  command->add_option("--protocol", options->protocol, "TCP (default with --port), UDP or SCTP")
+  command->add_option("--protocol", options->protocol, "TCP (default with --port), UDP or SCTP, in any case")
       ->type_name("PROTO");
   command->add_flag("--explain", options->explain, "Explain both sides: isolation, selecting policies, admitting rules");
   command->add_option("-o,--output", options->format, "Output format")

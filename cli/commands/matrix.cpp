@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // npcheck matrix: who can talk to whom, for every pair at once.
 #include "commands.hpp"
+#include "endpoint_arg.hpp"
 #include "matrix_view.hpp"
 
 #include <npcheck/analyzer/matrix.hpp>
 #include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/error.hpp>
+#include <npcheck/model/suggest.hpp>
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
 #include <iostream>
 #include <ostream>
 
@@ -23,24 +27,168 @@ struct MatrixOptions {
   std::vector<std::string> namespaces;
   std::string from;
   std::string to;
-  int port = 0;
+  std::string port;
   std::string protocol;
 };
+
+bool is_pattern(const std::string& text) {
+  return text.find_first_of("*?[") != std::string::npos;
+}
+
+// --port (NUMBER, NAME, PROTOCOL/NUMBER or PROTOCOL/NAME) and --protocol into the filter.
+void parse_port_options(const MatrixOptions& options, MatrixFilter& filter) {
+  if (!options.protocol.empty()) {
+    filter.protocol = model::parse_user_protocol(options.protocol);
+    if (!filter.protocol) {
+      throw model::Error({}, "--protocol: unknown protocol '" + options.protocol +
+                                 "' (expected TCP, UDP or SCTP, in any case)");
+    }
+  }
+  if (options.port.empty()) {
+    return;
+  }
+  std::string text = options.port;
+  if (const std::size_t slash = text.find('/'); slash != std::string::npos) {
+    const std::optional<model::Protocol> prefix = model::parse_user_protocol(text.substr(0, slash));
+    if (!prefix) {
+      throw model::Error({}, "--port: unknown protocol '" + text.substr(0, slash) + "' in '" + text +
+                                 "' (expected PORT or PROTOCOL/PORT, PROTOCOL TCP, UDP or SCTP)");
+    }
+    if (filter.protocol && *filter.protocol != *prefix) {
+      throw model::Error({}, "--port: '" + text + "' contradicts --protocol " + options.protocol);
+    }
+    filter.protocol = prefix;
+    text = text.substr(slash + 1);
+  }
+  unsigned long number = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (ec == std::errc{} && end == text.data() + text.size()) {
+    if (number < 1 || number > 65535) {
+      throw model::Error({}, "--port: " + text + " is out of range (expected 1..65535)");
+    }
+    filter.port = static_cast<std::uint16_t>(number);
+    return;
+  }
+  if (text.empty()) {
+    throw model::Error({}, "--port: '" + options.port + "' is not a port (expected a number or a port name)");
+  }
+  if (options.group) {
+    throw model::Error({}, "--port: a named port ('" + text +
+                               "') is resolved on each destination, which --group folds: give the number");
+  }
+  filter.port_name = text;
+}
+
+// --from / --to: a glob over endpoint ids, or an endpoint (a range keeps the
+// endpoints with an address in it).
+EndpointMatch parse_match(const std::string& text, const char* option, const model::Inventory& inventory,
+                          const analyzer::AddressBook& addresses, const std::string& default_namespace) {
+  EndpointMatch match;
+  if (is_pattern(text)) {
+    match.pattern = text;
+    return match;
+  }
+  const EndpointArg arg = parse_endpoint_arg(text, option, inventory, addresses, default_namespace);
+  if (arg.range) {
+    match.range = arg.range;
+  } else if (arg.endpoint.kind == analyzer::EndpointKind::workload) {
+    match.workload = arg.endpoint.workload;
+  } else {
+    // A node or outside address: the external range holding it.
+    match.range = model::Cidr{arg.endpoint.ip, arg.endpoint.ip.family == model::IpFamily::v4 ? 32 : 128};
+  }
+  return match;
+}
+
+// Exit 2 when a filter keeps no endpoint, with the nearest id.
+void require_match(const std::optional<EndpointMatch>& match, const std::string& text, const char* option,
+                   const analyzer::Matrix& matrix, const model::Inventory& inventory) {
+  if (!match) {
+    return;
+  }
+  const std::vector<analyzer::MatrixEndpoint>& endpoints = matrix.endpoints();
+  if (std::any_of(endpoints.begin(), endpoints.end(),
+                  [&](const analyzer::MatrixEndpoint& e) { return match->matches(e, inventory); })) {
+    return;
+  }
+  std::string bare = text;
+  bare.erase(std::remove_if(bare.begin(), bare.end(), [](char c) { return c == '*' || c == '?'; }), bare.end());
+  const std::size_t limit = std::max<std::size_t>(3, bare.size() / 3);
+  std::optional<std::string> best;
+  std::size_t best_distance = limit + 1;
+  for (const analyzer::MatrixEndpoint& e : endpoints) {
+    if (e.kind != analyzer::MatrixEndpointKind::workload) {
+      continue;
+    }
+    const model::Workload& w = inventory.workloads[e.workload];
+    std::size_t d = std::min(model::edit_distance(bare, e.id),
+                             model::edit_distance(bare, w.namespace_name + '/' + w.name));
+    if (bare.size() != text.size()) {
+      // A pattern: its fixed text against the start of the id.
+      d = std::min(d, model::edit_distance(bare, e.id.substr(0, bare.size())));
+    }
+    if (d < best_distance) {
+      best_distance = d;
+      best = e.id;
+    }
+  }
+  throw model::Error({}, std::string(option) + ": '" + text + "' matches no endpoint" +
+                             (best ? " (did you mean " + *best + "?)" : std::string()));
+}
+
+// Exit 2 when --namespace names a namespace without workloads.
+void require_namespaces(const std::vector<std::string>& namespaces, const model::Inventory& inventory) {
+  for (const std::string& ns : namespaces) {
+    if (std::any_of(inventory.workloads.begin(), inventory.workloads.end(),
+                    [&](const model::Workload& w) { return w.namespace_name == ns; })) {
+      continue;
+    }
+    std::vector<std::string> known;
+    for (const model::Workload& w : inventory.workloads) {
+      if (std::find(known.begin(), known.end(), w.namespace_name) == known.end()) {
+        known.push_back(w.namespace_name);
+      }
+    }
+    std::sort(known.begin(), known.end());
+    const std::optional<std::string> near = model::nearest(ns, known, std::max<std::size_t>(2, ns.size() / 3));
+    throw model::Error({}, "--namespace: no Pod or workload in namespace '" + ns + "'" +
+                               (near ? " (did you mean '" + *near + "'?)" : std::string()));
+  }
+}
+
+// Exit 2 when no destination the filters keep declares the named port.
+void require_port_name(const MatrixFilter& filter, const model::Inventory& inventory) {
+  if (filter.port_name.empty()) {
+    return;
+  }
+  std::vector<std::string> names;
+  for (const model::Workload& w : inventory.workloads) {
+    for (const model::ContainerPort& p : w.ports) {
+      if (p.name == filter.port_name && (!filter.protocol || p.protocol == *filter.protocol)) {
+        return;
+      }
+      if (!p.name.empty()) {
+        names.push_back(p.name);
+      }
+    }
+  }
+  std::sort(names.begin(), names.end());
+  const std::optional<std::string> near = model::nearest(filter.port_name, names, 2);
+  throw model::Error({}, "--port: no Pod or workload declares a port named '" + filter.port_name + "'" +
+                             (filter.protocol ? std::string(" for ") + model::to_string(*filter.protocol) : "") +
+                             (near ? " (did you mean '" + *near + "'?)" : std::string()));
+}
 
 int run_matrix(const MatrixOptions& options, Output& io) {
   MatrixFilter filter;
   filter.namespaces = options.namespaces;
-  filter.from_pattern = options.from;
-  filter.to_pattern = options.to;
   filter.group = options.group;
-  if (options.port != 0) {
-    filter.port = static_cast<std::uint16_t>(options.port);
-  }
-  if (!options.protocol.empty()) {
-    filter.protocol = model::parse_protocol(options.protocol);
-    if (!filter.protocol) {
-      throw model::Error({}, "--protocol: unknown protocol '" + options.protocol +
-                                 "' (expected TCP, UDP or SCTP)");
+  parse_port_options(options, filter);
+  // A pod named by --from or --to stays itself when a snapshot's pods fold.
+  InputOptions input = options.input;
+  for (const std::string* text : {&options.from, &options.to}) {
+    if (!text->empty() && !is_pattern(*text)) {
+      note_named_pod(*text, input.default_namespace, input.kept_apart);
     }
   }
   // Only an interactive terminal sees progress; pipes and files never do.
@@ -48,30 +196,49 @@ int run_matrix(const MatrixOptions& options, Output& io) {
   if (progress) {
     io.err << "npcheck: loading manifests..." << std::flush;
   }
-  std::optional<model::Inventory> inventory = load_inventory(options.input, io);
+  std::optional<model::Inventory> inventory = load_inventory(input, io);
   if (!inventory) {
     if (progress) {
       io.err << "\r\033[K" << std::flush;
     }
     return static_cast<int>(ExitCode::input_error);
   }
+  // The filters first: one that names nothing fails before any policy is compiled.
+  require_namespaces(filter.namespaces, *inventory);
+  require_port_name(filter, *inventory);
+  {
+    const analyzer::AddressBook addresses(*inventory);
+    if (!options.from.empty()) {
+      filter.from = parse_match(options.from, "--from", *inventory, addresses, input.default_namespace);
+    }
+    if (!options.to.empty()) {
+      filter.to = parse_match(options.to, "--to", *inventory, addresses, input.default_namespace);
+    }
+  }
   if (progress) {
     io.err << "\r\033[Knpcheck: computing the matrix of " << inventory->workloads.size()
            << " workloads..." << std::flush;
   }
-  // Only the rows and columns the filters show are computed.
+  // Only the rows and columns the filters show are computed; --namespace
+  // keeps the pairs crossing into or out of its namespaces, which needs
+  // every row and column the other filters keep.
   const analyzer::Program program(*inventory);
   analyzer::MatrixOptions matrix_options;
   const model::Inventory& loaded = *inventory;
-  if (!filter.namespaces.empty() || !filter.from_pattern.empty()) {
+  if (filter.from) {
     matrix_options.sources = [&](const analyzer::MatrixEndpoint& e) { return filter.shows_source(e, loaded); };
   }
-  if (!filter.namespaces.empty() || !filter.to_pattern.empty()) {
+  if (filter.to) {
     matrix_options.destinations = [&](const analyzer::MatrixEndpoint& e) {
       return filter.shows_destination(e, loaded);
     };
   }
   const analyzer::Matrix matrix = analyzer::Matrix::compute(program, matrix_options);
+  if (progress) {
+    io.err << "\r\033[K" << std::flush;
+  }
+  require_match(filter.from, options.from, "--from", matrix, loaded);
+  require_match(filter.to, options.to, "--to", matrix, loaded);
   if (progress) {
     io.err << "\r\033[Knpcheck: writing " << options.format << "..." << std::flush;
   }
@@ -116,17 +283,22 @@ Runner setup_matrix(CLI::App& app) {
   command->add_flag("--group", options->group,
                     "Fold endpoints with identical rows and columns into groups");
   command->add_option("--namespace", options->namespaces,
-                      "Only endpoints in namespace NS (external ranges stay); repeatable")
+                      "Only pairs with an end in namespace NS (crossing into or out of it too); repeatable")
       ->type_name("NS");
-  command->add_option("--from", options->from, "Only sources whose id matches PATTERN (* and ?)")
-      ->type_name("PATTERN");
-  command->add_option("--to", options->to, "Only destinations whose id matches PATTERN (* and ?)")
-      ->type_name("PATTERN");
-  command->add_option("--port", options->port, "Project onto one port")
-      ->check(CLI::Range(1, 65535))
-      ->type_name("P");
+  command->add_option("--from", options->from,
+                      "Only sources matching SRC: an endpoint as can-reach takes it (a CIDR keeps the "
+                      "endpoints with an address in it) or a glob over ids (* and ?)")
+      ->type_name("SRC");
+  command->add_option("--to", options->to,
+                      "Only destinations matching DST: an endpoint as can-reach takes it (a CIDR keeps the "
+                      "endpoints with an address in it) or a glob over ids (* and ?)")
+      ->type_name("DST");
+  command->add_option("--port", options->port,
+                      "Project onto one port: a number, or a name each destination resolves; "
+                      "optionally PROTOCOL/PORT (tcp/8080)")
+      ->type_name("PORT");
   command->add_option("--protocol", options->protocol,
-                      "Project onto one protocol (with --port: that port's protocol, default TCP)")
+                      "Project onto one protocol, in any case (with --port: that port's protocol, default TCP)")
       ->type_name("TCP|UDP|SCTP");
   return [options](Output& io) { return run_matrix(*options, io); };
 }

@@ -116,6 +116,64 @@ expectations:
   }
 }
 
+TEST_CASE("load_expectations::endpoint_strings") {
+  SUBCASE("the command line's forms") {
+    ExpectationFile file = load_expectations_string(R"(expectations:
+  - name: strings
+    from: shop/deploy/frontend
+    to: data/postgres
+    ports: [tcp/5432, Udp/53]
+    expect: allow
+  - name: addresses
+    from: shop/StatefulSets/db
+    to: 169.254.169.254
+    expect: deny
+  - name: range
+    from: 10.0.0.0/8
+    to: shop/po/web
+    expect: deny
+)",
+                                                    "e.yaml");
+    REQUIRE_MESSAGE(file.ok(), messages(file.errors));
+    REQUIRE_EQ(file.expectations.size(), 3u);
+    const Expectation& strings = file.expectations[0];
+    CHECK_EQ(strings.from.to_string(), "namespace shop, kind Deployment, name frontend");
+    CHECK_EQ(strings.from.where.to_string(), "e.yaml:3:11");
+    CHECK_EQ(strings.to.to_string(), "namespace data, name postgres");
+    REQUIRE_EQ(strings.ports.size(), 2u);
+    CHECK_EQ(*strings.ports[0].protocol, Protocol::tcp);
+    CHECK_EQ(*strings.ports[1].protocol, Protocol::udp);
+    CHECK_EQ(file.expectations[1].from.to_string(), "namespace shop, kind StatefulSet, name db");
+    CHECK_EQ(file.expectations[1].to.to_string(), "cidr 169.254.169.254/32");
+    CHECK_EQ(file.expectations[2].from.to_string(), "cidr 10.0.0.0/8");
+    CHECK_EQ(file.expectations[2].to.to_string(), "namespace shop, kind Pod, name web");
+  }
+  SUBCASE("errors") {
+    auto errors = [](const std::string& to) {
+      return errors_of("    from: {all: true}\n    to: " + to + "\n    expect: deny\n");
+    };
+    CHECK_EQ(errors("web"), "e.yaml:4:9: error: expectation 'e': expectations[0].to: 'web' names no "
+                            "namespace (write NAMESPACE/NAME or NAMESPACE/KIND/NAME: an expectations file "
+                            "reads the same whatever -n says)\n");
+    CHECK_EQ(errors("deploy/web"), "e.yaml:4:9: error: expectation 'e': expectations[0].to: 'deploy/web' "
+                                   "names no namespace (write NAMESPACE/deploy/web: an expectations file "
+                                   "reads the same whatever -n says)\n");
+    CHECK_EQ(errors("shop/svc/web"),
+             "e.yaml:4:9: error: expectation 'e': expectations[0].to: 'shop/svc/web': Services are not "
+             "supported yet\n");
+    CHECK_EQ(errors("shop/widget/web"),
+             "e.yaml:4:9: error: expectation 'e': expectations[0].to: unknown kind 'widget' in "
+             "'shop/widget/web' (expected Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob "
+             "or ReplicationController, as kubectl spells them: po, deploy, rs, sts, ds, job, cj, rc, or "
+             "plural)\n");
+    CHECK_EQ(errors("10.0.0.1/8"), "e.yaml:4:9: error: expectation 'e': expectations[0].to: '10.0.0.1/8' "
+                                   "has host bits set (did you mean 10.0.0.0/8?)\n");
+    CHECK_EQ(errors("Shop/web"), "e.yaml:4:9: error: expectation 'e': expectations[0].to: invalid "
+                                 "namespace 'Shop' in 'Shop/web': must be a lowercase RFC 1123 label: a-z, "
+                                 "0-9 and '-', starting and ending with an alphanumeric character\n");
+  }
+}
+
 TEST_CASE("load_expectations::errors") {
   SUBCASE("file shape") {
     CHECK_EQ(messages(load_expectations_string("", "e.yaml").errors),
@@ -255,9 +313,9 @@ TEST_CASE("load_expectations::errors") {
                                 "be empty (omit it for every port, or write [any])\n");
     CHECK_EQ(port_errors("TCP/80"), "e.yaml:5:12: error: expectation 'e': expectations[0].ports: "
                                     "expected a list, found a scalar\n");
-    CHECK_EQ(port_errors("[tcp/80]"),
-             "e.yaml:5:13: error: expectation 'e': expectations[0].ports[0]: unknown protocol 'tcp' "
-             "in 'tcp/80' (expected TCP, UDP or SCTP)\n");
+    CHECK_EQ(port_errors("[htp/80]"),
+             "e.yaml:5:13: error: expectation 'e': expectations[0].ports[0]: unknown protocol 'htp' "
+             "in 'htp/80' (expected TCP, UDP or SCTP)\n");
     CHECK_EQ(port_errors("[TCP/http]"),
              "e.yaml:5:13: error: expectation 'e': expectations[0].ports[0]: named port 'http' in "
              "'TCP/http': expectations take port numbers (a name can resolve differently per pod)\n");

@@ -20,6 +20,9 @@ inline constexpr Protocol k_all_protocols[] = {Protocol::tcp, Protocol::udp, Pro
 const char* to_string(Protocol protocol);
 // Parses the API spelling (case-sensitive); nullopt otherwise.
 std::optional<Protocol> parse_protocol(std::string_view text);
+// Parses a protocol as users type it (command line, expectations files): TCP,
+// UDP or SCTP in any case ("tcp"); manifests keep parse_protocol's spelling.
+std::optional<Protocol> parse_user_protocol(std::string_view text);
 
 // A NetworkPolicyPort. port is absent (all ports of the protocol), a number,
 // or a named port resolved on the destination pod. end_port only with a number.
