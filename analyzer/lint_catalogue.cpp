@@ -157,8 +157,9 @@ constexpr LintCheck k_checks[] = {
      "no policy selects the workload, but other workloads of its namespace are isolated",
      "No policy selects the workload in either direction, while another workload of its namespace "
      "is isolated: it accepts and sends all traffic (or only admin policies decide it), usually "
-     "because its labels are missing from a podSelector. hostNetwork pods, which no policy "
-     "selects, are not reported.",
+     "because its labels are missing from a podSelector. One finding per workload (the pods of one "
+     "controller are counted, not repeated); hostNetwork pods, which no policy selects, are not "
+     "reported.",
      "Add the workload's labels to a policy's podSelector, or add a default-deny policy "
      "(podSelector: {}) to its namespace."},
     {"NP602", "namespace-without-policy", LintSeverity::info,

@@ -232,16 +232,46 @@ void check_coverage(Context& context) {
     if (isolated.empty()) {
       continue;
     }
+    // One finding per workload: the pods of one controller that stay apart
+    // (--pods, or pods that differ) are one finding with their count.
+    std::vector<std::pair<std::string, std::vector<std::size_t>>> groups;
     for (std::size_t w : open) {
-      context.add("NP601", LintSeverity::warning, context.workloads()[w].where,
-                  workload_object(context.workloads()[w]),
-          "no NetworkPolicy selects this workload, while " +
+      const model::Workload& workload = context.workloads()[w];
+      const std::string key = workload.kind == model::WorkloadKind::pod && workload.controller
+                                  ? workload.controller->kind + ' ' + workload.namespace_name + '/' +
+                                        workload.controller->name
+                                  : std::string();
+      auto same = std::find_if(groups.begin(), groups.end(), [&key](const auto& g) {
+        return !key.empty() && g.first == key;
+      });
+      if (same == groups.end()) {
+        groups.emplace_back(key, std::vector<std::size_t>{w});
+      } else {
+        same->second.push_back(w);
+      }
+    }
+    for (const auto& [controller, members] : groups) {
+      const model::Workload& first = context.workloads()[members.front()];
+      std::string subject = "this workload";
+      if (members.size() > 1) {
+        subject = "these " + std::to_string(members.size()) + " pods of " + controller + " (" +
+                  list(context.workload_names(members)) + ")";
+      } else if (first.pods.size() > 1) {
+        subject += " (its " + std::to_string(first.pods.size()) + " pods)";
+      }
+      const bool admin = std::any_of(members.begin(), members.end(),
+                                     [&context](std::size_t w) { return admin_covered(context, w); });
+      context.add("NP601", LintSeverity::warning, first.where,
+                  members.size() > 1 ? controller : workload_object(first),
+          "no NetworkPolicy selects " + subject + ", while " +
               plural(isolated.size(), "other workload") + " of namespace " + entry.name +
               " (" + list(context.workload_names(isolated)) + ") " +
               (isolated.size() == 1 ? "is" : "are") +
               " isolated: " +
-              (admin_covered(context, w) ? std::string("only admin policies decide its traffic")
-                                         : std::string("it accepts and sends all traffic")),
+              (admin ? std::string(members.size() > 1 ? "only admin policies decide their traffic"
+                                                      : "only admin policies decide its traffic")
+                     : std::string(members.size() > 1 ? "they accept and send all traffic"
+                                                      : "it accepts and sends all traffic")),
           "add its labels to a policy's podSelector, or add a default-deny policy "
           "(podSelector: {}) to namespace " + entry.name);
     }
