@@ -359,9 +359,10 @@ void check_networks_cover_pods(Context& context) {
                           std::to_string(c) + "]: " + cidr.to_string() + " covers " + what + ": the " +
                           to_string(rule.action) + " applies to that cluster traffic too, not only to "
                           "outside addresses",
-                      "put a rule for pod traffic first (e.g. Pass or " +
+                      "put a rule for pod traffic first (" +
                           std::string(source_of(program, p).v1alpha1() ? "Allow" : "Accept") +
-                          " to namespaces: {}), or narrow the CIDR");
+                          " to namespaces: {}, or Pass if NetworkPolicies or a baseline policy "
+                          "decide it), or narrow the CIDR");
         }
       }
     }
@@ -395,8 +396,9 @@ void check_host_network_subjects(Context& context) {
     context.add("NP805", LintSeverity::warning, policy.where, policy.name,
                 "spec.subject matches only hostNetwork pods (" + list(host) +
                     "), which admin policies never select: the policy has no effect",
-                "select the pods by another label, or protect the node's addresses with a "
-                "networks or nodes peer on the other side");
+                "select the pods by another label; a hostNetwork pod is reached at its node's "
+                "address, which only the node's firewall (or a nodes peer, which lint then "
+                "reports as covering a node) restricts");
   }
 }
 

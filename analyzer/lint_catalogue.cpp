@@ -223,15 +223,17 @@ constexpr LintCheck k_checks[] = {
      "whose address the inputs do not give), with no earlier Allow or Pass rule of the policy "
      "taking all pod traffic on every port. networks match cluster addresses too, so the rule "
      "catches pod-to-pod traffic, not only outside addresses.",
-     "Put a rule for pod traffic first (for example Allow or Pass to namespaces: {}), or narrow "
-     "the CIDR to the outside addresses."},
+     "Put a rule for pod traffic first (Allow to namespaces: {}, or Pass when NetworkPolicies or a "
+     "baseline policy decide pod traffic: a Pass to nothing is NP803), or narrow the CIDR to the "
+     "outside addresses."},
     {"NP805", "admin-host-network-subject", LintSeverity::warning,
      "an admin policy's subject matches only hostNetwork pods, which it never selects",
      "An admin policy's subject matches only hostNetwork pods, which admin policies never select, "
      "so the policy has no effect. A hostNetwork pod uses its node's network: traffic to it is "
      "traffic to the node's address.",
-     "Select the pods by another label; to protect a hostNetwork pod, match its node's address "
-     "with a networks or nodes peer in the policies of the pods on the other side."},
+     "Select the pods by another label; a hostNetwork pod is reached at its node's address, which "
+     "the node's firewall restricts (a networks or nodes peer denying it is reported by NP804, "
+     "which then applies to every pod on that node)."},
 };
 
 } // namespace
