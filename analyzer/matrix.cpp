@@ -30,6 +30,7 @@
 // holding a chosen destination are computed.
 
 #include <npcheck/analyzer/matrix.hpp>
+#include <npcheck/analyzer/address_ranges.hpp>
 #include <npcheck/analyzer/vector_hash.hpp>
 
 #include <npcheck/analyzer/program.hpp>
@@ -90,10 +91,6 @@ struct Columns {
 struct World {
   std::optional<model::IpFamily> family;
 };
-
-std::string range_text(const AddressRange& range) {
-  return range.first.to_string() + "-" + range.last.to_string();
-}
 
 class Bulk {
 public:
@@ -1296,9 +1293,7 @@ Matrix Matrix::compute(const Partition& partition, const MatrixOptions& options)
     MatrixEndpoint endpoint;
     endpoint.kind = MatrixEndpointKind::external;
     endpoint.ranges = partition.ranges(c);
-    for (const AddressRange& range : endpoint.ranges) {
-      endpoint.id += (endpoint.id.empty() ? "" : ",") + range_text(range);
-    }
+    endpoint.id = addresses_to_string(endpoint.ranges);
     matrix.m_endpoints.push_back(std::move(endpoint));
     matrix.m_class_of.push_back(c);
   }

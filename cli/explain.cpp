@@ -335,6 +335,11 @@ nlohmann::json endpoint_json(const analyzer::FlowEndpoint& e, const model::Inven
           cidrs.push_back(cidr.to_string());
         }
       }
+      nlohmann::json exact = nlohmann::json::array();
+      for (const analyzer::AddressRange& range : *ranges) {
+        exact.push_back(range.first.to_string() + '-' + range.last.to_string());
+      }
+      j["ranges"] = std::move(exact);
       j["cidrs"] = std::move(cidrs);
       j["id"] = analyzer::addresses_to_string(*ranges);
     } else {

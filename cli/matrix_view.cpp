@@ -9,6 +9,8 @@
 // unique); externals and workloads never share a group.
 #include "matrix_view.hpp"
 
+#include <npcheck/analyzer/address_ranges.hpp>
+
 #include <npcheck/analyzer/program.hpp>
 #include <npcheck/analyzer/vector_hash.hpp>
 #include <npcheck/model/workload.hpp>
@@ -525,6 +527,11 @@ void write_matrix_json(const MatrixView& view, const Matrix& matrix,
           buffer += (r == 0 ? "\"" : ", \"") + endpoint.ranges[r].first.to_string() + "-" +
                     endpoint.ranges[r].last.to_string() + "\"";
         }
+        buffer += "], \"cidrs\": [";
+        const std::vector<std::string> cidrs = analyzer::addresses_to_cidrs(endpoint.ranges);
+        for (std::size_t r = 0; r < cidrs.size(); ++r) {
+          buffer += (r == 0 ? "\"" : ", \"") + cidrs[r] + "\"";
+        }
         buffer += "]}";
       }
     }
@@ -635,9 +642,15 @@ void write_matrix_dot(const MatrixView& view, const Matrix& matrix,
       const MatrixEndpoint& endpoint = matrix.endpoints()[e];
       std::string text = endpoint.id;
       if (endpoint.kind == MatrixEndpointKind::external) {
-        text.clear();
-        for (const analyzer::AddressRange& range : endpoint.ranges) {
-          text += (text.empty() ? "" : "\n") + range.first.to_string() + "-" + range.last.to_string();
+        // One line per family and per "except" (a node label, not a sentence).
+        text = analyzer::addresses_to_string(endpoint.ranges);
+        const std::string_view between = text.find(" except ") != std::string::npos ? "; " : ", ";
+        for (const std::string_view separator : {between, std::string_view(" except ")}) {
+          for (std::size_t at = text.find(separator); at != std::string::npos; at = text.find(separator, at)) {
+            const std::string line = separator == between ? "\n" : "\nexcept ";
+            text.replace(at, separator.size(), line);
+            at += line.size();
+          }
         }
       }
       label += (label.empty() ? "" : "\n") + text;

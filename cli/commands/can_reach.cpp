@@ -167,10 +167,20 @@ int run_can_reach_range(const CanReachOptions& options, Output& io, const analyz
     }
     it->parts.push_back(i);
   }
+  // The group's pods by name, then its outside addresses as one set, so
+  // that a range reads as one CIDR name ("0.0.0.0/0 except 10.0.0.0/8").
   auto part_names = [&](const Group& g) {
     std::string text;
+    std::vector<analyzer::AddressRange> outside;
     for (std::size_t i : g.parts) {
-      text += (text.empty() ? "" : "; ") + parts[i].name;
+      if (parts[i].piece.endpoint.kind == analyzer::EndpointKind::external) {
+        outside.insert(outside.end(), parts[i].piece.ranges.begin(), parts[i].piece.ranges.end());
+      } else {
+        text += (text.empty() ? "" : "; ") + parts[i].name;
+      }
+    }
+    if (!outside.empty()) {
+      text += (text.empty() ? "" : "; ") + analyzer::addresses_to_string(outside);
     }
     return text;
   };

@@ -185,7 +185,7 @@ TEST_CASE("Matrix::compute") {
     c.pod("shop", "b", {{"app", "b"}});
     const Matrix matrix = Matrix::compute(analyzer::Program(c.inventory));
     REQUIRE(matrix.endpoints().size() == 3);
-    CHECK(matrix.endpoints()[2].id == "0.0.0.0-255.255.255.255,::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+    CHECK(matrix.endpoints()[2].id == "0.0.0.0/0, ::/0");
     CHECK(matrix.class_count() == 2);
     CHECK(matrix.allowed(0, 1).is_all());
     CHECK(matrix.allowed(2, 0).is_all());
@@ -204,9 +204,7 @@ TEST_CASE("Matrix::compute") {
     }
     CHECK(ids == std::vector<std::string>{
                      "pay/api",
-                     "0.0.0.0-203.0.112.255,203.0.113.128-255.255.255.255,::-ffff:ffff:ffff:ffff:ffff:"
-                     "ffff:ffff:ffff",
-                     "203.0.113.0-203.0.113.127"});
+                     "0.0.0.0/0 except 203.0.113.0/25; ::/0", "203.0.113.0/25"});
     CHECK(matrix.allowed(0, 2).to_string() == "TCP 443");
     CHECK(matrix.allowed(0, 1).empty());
     CHECK(matrix.allowed(1, 0).is_all());
@@ -235,8 +233,8 @@ TEST_CASE("Matrix::compute") {
     c.pod("shop", "v6", {{"app", "a"}}, {.ips = {"fd00::1"}});
     const Matrix matrix = Matrix::compute(analyzer::Program(c.inventory));
     REQUIRE(matrix.endpoints().size() == 4);
-    CHECK(matrix.endpoints()[2].id == "0.0.0.0-255.255.255.255");
-    CHECK(matrix.endpoints()[3].id == "::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+    CHECK(matrix.endpoints()[2].id == "0.0.0.0/0");
+    CHECK(matrix.endpoints()[3].id == "::/0");
     // An IPv4-only pod and an IPv6-only pod have no family in common.
     CHECK(matrix.allowed(0, 1).empty());
     CHECK(matrix.allowed(0, 2).is_all());
