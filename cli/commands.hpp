@@ -5,6 +5,7 @@
 // has an options struct, a setup_x(CLI::App&) that registers it, and a
 // run_x(...) that returns the exit status.
 
+#include <npcheck/analyzer/program.hpp>
 #include <npcheck/cli/run.hpp>
 #include <npcheck/model/inventory.hpp>
 #include <npcheck/model/load.hpp>
@@ -32,6 +33,7 @@ struct InputOptions {
   std::string default_namespace = "default";
   std::vector<std::string> exclude;
   std::string stdin_name; // --stdin-name; empty: "<stdin>"
+  std::string ipblock_matches_pods = "yes"; // --ipblock-matches-pods yes|no
   bool pods = false; // --pods: no folding of a snapshot's pods
   bool verbose = false;
   bool quiet = false;
@@ -62,6 +64,8 @@ void add_load_options(CLI::App& command, InputOptions& options,
 
 // The loader's options for these input options.
 model::LoadOptions load_options(const InputOptions& options);
+// The policy program's options (--ipblock-matches-pods).
+analyzer::ProgramOptions program_options(const InputOptions& options);
 
 // Prints what loading found besides errors: warnings (unless -q, or lint,
 // which reports them as findings) and infos (unless -q), the policies of

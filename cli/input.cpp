@@ -59,6 +59,13 @@ void add_load_options(CLI::App& command, InputOptions& options, NamespaceOption 
                      "Name standard input (-f -) by NAME in messages and reports, e.g. the "
                      "repository path of rendered manifests")
       ->type_name("NAME");
+  command.add_option("--ipblock-matches-pods", options.ipblock_matches_pods,
+                     "Whether an ipBlock also matches the pods (and host-network pods' nodes) whose "
+                     "address is inside it: yes as the Kubernetes e2e tests expect, or no as CNIs that "
+                     "apply CIDR rules to outside addresses only")
+      ->check(CLI::IsMember({"yes", "no"}))
+      ->capture_default_str()
+      ->type_name("yes|no");
   command.add_flag("--pods", options.pods,
                    "Show the pods of a live snapshot one by one instead of folding them into their workload");
   command.add_flag("-v,--verbose", options.verbose,
@@ -100,6 +107,12 @@ void add_load_options(CLI::App& command, InputOptions& options, NamespaceOption 
       ->check(non_negative())
       ->type_name("N")
       ->group(limits);
+}
+
+analyzer::ProgramOptions program_options(const InputOptions& options) {
+  analyzer::ProgramOptions program;
+  program.ipblock_matches_pods = options.ipblock_matches_pods != "no";
+  return program;
 }
 
 model::LoadOptions load_options(const InputOptions& options) {

@@ -236,6 +236,57 @@ int run_can_reach_range(const CanReachOptions& options, Output& io, const analyz
   return static_cast<int>(yes ? ExitCode::ok : ExitCode::negative);
 }
 
+// Whether the answer for a pod with a known address would change if
+// ipBlocks matched pods the other way (--ipblock-matches-pods): network
+// plugins differ there, so the answer names the choice it depends on.
+std::string ipblock_note(const model::Inventory& inventory, const analyzer::Program& program,
+                         const analyzer::FlowEndpoint& src, const analyzer::FlowEndpoint& dst,
+                         const analyzer::FlowResult& result, const std::optional<PortQuery>& query) {
+  auto addressed = [&inventory](const analyzer::FlowEndpoint& e) {
+    if (e.kind != analyzer::EndpointKind::workload) {
+      return false;
+    }
+    const model::Workload& w = inventory.workloads[e.workload];
+    return !w.pod_ips.empty() || (w.host_network && w.host_ip);
+  };
+  const bool any_ip_block = std::any_of(inventory.policies.begin(), inventory.policies.end(),
+                                        [](const model::NetworkPolicy& p) {
+                                          for (const auto* rules : {&p.ingress, &p.egress}) {
+                                            for (const model::Rule& rule : *rules) {
+                                              for (const model::Peer& peer : rule.peers) {
+                                                if (peer.ip_block) {
+                                                  return true;
+                                                }
+                                              }
+                                            }
+                                          }
+                                          return false;
+                                        });
+  if (!any_ip_block || (!addressed(src) && !addressed(dst))) {
+    return {};
+  }
+  analyzer::ProgramOptions other_options = program.options();
+  other_options.ipblock_matches_pods = !other_options.ipblock_matches_pods;
+  const analyzer::Program other(inventory, other_options);
+  const analyzer::FlowResult alternative = other.evaluate(src, dst);
+  const std::string setting = other_options.ipblock_matches_pods ? "yes" : "no";
+  if (query) {
+    const bool yes = result.allows(query->protocol, query->port);
+    if (alternative.allows(query->protocol, query->port) == yes) {
+      return {};
+    }
+    return std::string("the answer depends on whether ipBlocks match pod addresses, which network "
+                       "plugins differ on: with --ipblock-matches-pods ") +
+           setting + " it is " + (yes ? "denied" : "allowed");
+  }
+  if (alternative.allowed == result.allowed) {
+    return {};
+  }
+  return "the answer depends on whether ipBlocks match pod addresses, which network plugins differ "
+         "on: with --ipblock-matches-pods " + setting + " the allowed connections are " +
+         (alternative.allowed.empty() ? std::string("none") : alternative.allowed.to_string());
+}
+
 int run_can_reach(const CanReachOptions& options, Output& io) {
   // A pod named by --from or --to stays itself when a snapshot's pods fold.
   InputOptions input = options.input;
@@ -257,7 +308,7 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
   }
   const std::optional<PortQuery> query = parse_query(options, to, *inventory);
 
-  const analyzer::Program program(*inventory);
+  const analyzer::Program program(*inventory, program_options(input));
   if (from.range || to.range) {
     return run_can_reach_range(options, io, program, from, to, query);
   }
@@ -270,7 +321,11 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
   const std::string why = flow_reason(program, result, src_name, dst_name, query);
   const std::string tie = tie_note(program, result, query);
   const std::string domains = domain_names_note(program, src, dst);
-  const std::string note = tie.empty() ? domains : domains.empty() ? tie : tie + "; " + domains;
+  std::string note = tie.empty() ? domains : domains.empty() ? tie : tie + "; " + domains;
+  const std::string ipblock = ipblock_note(*inventory, program, src, dst, result, query);
+  if (!ipblock.empty()) {
+    note += (note.empty() ? "" : "; ") + ipblock;
+  }
 
   if (options.format == "json") {
     nlohmann::json j;

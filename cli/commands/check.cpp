@@ -114,7 +114,7 @@ int check(const CheckOptions& options, Output& io) {
     return static_cast<int>(ExitCode::input_error);
   }
 
-  const analyzer::Program program(*inventory);
+  const analyzer::Program program(*inventory, program_options(input));
   analyzer::ExpectationChecker checker(program);
   analyzer::CheckOptions check_options;
   check_options.max_violations = options.max_pairs;

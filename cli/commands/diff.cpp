@@ -163,8 +163,8 @@ int run_diff(const DiffOptions& options, Output& io) {
   if (!base || !head) {
     return static_cast<int>(ExitCode::input_error);
   }
-  const analyzer::Program base_program(*base);
-  const analyzer::Program head_program(*head);
+  const analyzer::Program base_program(*base, program_options(head_input));
+  const analyzer::Program head_program(*head, program_options(head_input));
   analyzer::Matrix base_matrix = analyzer::Matrix::compute(base_program);
   analyzer::Matrix head_matrix = analyzer::Matrix::compute(head_program);
   analyzer::ConnectivityDiff diff = analyzer::diff_connectivity(*base, base_matrix, *head, head_matrix);

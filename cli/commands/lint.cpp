@@ -336,7 +336,7 @@ int run_lint(const LintCommandOptions& options, Output& io) {
   loading.standard_input = io.in;
   const model::Inventory inventory = model::load_paths(options.input.files, loading);
   print_load_notes(inventory, options.input, io, LoadWarnings::as_findings);
-  const analyzer::Program program(inventory);
+  const analyzer::Program program(inventory, program_options(options.input));
   std::vector<Finding> findings = analyzer::lint(program, lint_options);
   if (config) {
     findings.erase(std::remove_if(findings.begin(), findings.end(),

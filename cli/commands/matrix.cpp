@@ -222,7 +222,7 @@ int run_matrix(const MatrixOptions& options, Output& io) {
   // Only the rows and columns the filters show are computed; --namespace
   // keeps the pairs crossing into or out of its namespaces, which needs
   // every row and column the other filters keep.
-  const analyzer::Program program(*inventory);
+  const analyzer::Program program(*inventory, program_options(input));
   analyzer::MatrixOptions matrix_options;
   const model::Inventory& loaded = *inventory;
   if (filter.from) {

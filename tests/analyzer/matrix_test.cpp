@@ -46,8 +46,9 @@ std::vector<FlowEndpoint> flow_endpoints(const MatrixEndpoint& endpoint) {
 }
 
 // Checks every pair; returns the number of mismatches (reports the first few).
-int compare_all(const model::Inventory& inventory, const Matrix& matrix, const std::string& what) {
-  const analyzer::Program engine(inventory);
+int compare_all(const model::Inventory& inventory, const Matrix& matrix, const std::string& what,
+                analyzer::ProgramOptions program_options = {}) {
+  const analyzer::Program engine(inventory, program_options);
   const std::vector<MatrixEndpoint>& endpoints = matrix.endpoints();
   int mismatches = 0;
   for (std::size_t a = 0; a < endpoints.size(); ++a) {
@@ -120,6 +121,32 @@ TEST_CASE("Matrix::compute agrees with Program::evaluate") {
   // Both outcomes must be common for the comparison to mean something.
   CHECK(allowed_pairs > pairs / 10);
   CHECK(allowed_pairs < pairs * 9 / 10);
+}
+
+TEST_CASE("Matrix::compute agrees with Program::evaluate when ipBlocks do not match pods") {
+  int mismatches = 0;
+  analyzer::ProgramOptions program_options;
+  program_options.ipblock_matches_pods = false;
+  std::size_t differ = 0; // clusters where the choice changes some pair
+  for (unsigned seed = 1; seed <= 120; ++seed) {
+    RandomCluster random(seed);
+    const model::Inventory inventory = random.cluster();
+    const Matrix matrix = Matrix::compute(analyzer::Program(inventory, program_options));
+    const Matrix usual = Matrix::compute(analyzer::Program(inventory));
+    check_partition(matrix);
+    mismatches += compare_all(inventory, matrix, "seed " + std::to_string(seed), program_options);
+    bool changed = false;
+    for (std::size_t a = 0; a < matrix.endpoints().size() && !changed; ++a) {
+      for (std::size_t b = 0; b < matrix.endpoints().size() && !changed; ++b) {
+        changed = matrix.endpoints()[a].kind == MatrixEndpointKind::workload &&
+                  matrix.endpoints()[b].kind == MatrixEndpointKind::workload &&
+                  !(matrix.allowed(a, b) == usual.allowed(a, b));
+      }
+    }
+    differ += changed ? 1 : 0;
+  }
+  CHECK(mismatches == 0);
+  CHECK(differ > 0); // the option matters on some of these clusters
 }
 
 TEST_CASE("Matrix::compute with chosen sources and destinations") {
