@@ -89,6 +89,19 @@ bool close_enough(std::string_view word, std::size_t distance) {
   return distance <= std::max<std::size_t>(2, word.size() / 3);
 }
 
+// Whether candidate is a near miss of word. Label keys with the same prefix
+// ("app.kubernetes.io/") are compared by their names, so that instance and
+// name, which differ entirely, are not taken for a typo of one another.
+bool near_by_name(std::string_view word, std::string_view candidate, std::size_t distance) {
+  const std::size_t slash = word.rfind('/');
+  if (slash != std::string_view::npos && candidate.size() > slash &&
+      candidate.substr(0, slash + 1) == word.substr(0, slash + 1)) {
+    const std::string_view name = word.substr(slash + 1);
+    return close_enough(name, edit_distance(name, candidate.substr(slash + 1)));
+  }
+  return close_enough(word, distance);
+}
+
 } // namespace
 
 const std::string* near_miss(std::string_view word, const std::set<std::string>& known) {
@@ -101,7 +114,7 @@ const std::string* near_miss(std::string_view word, const std::set<std::string>&
       best_distance = d;
     }
   }
-  return best != nullptr && close_enough(word, best_distance) ? best : nullptr;
+  return best != nullptr && near_by_name(word, *best, best_distance) ? best : nullptr;
 }
 
 std::string suggestion(std::string_view word, const std::set<std::string>& known,
@@ -152,8 +165,12 @@ const std::string* Suggester::near(std::string_view word) const {
     consider(deleted);
   }
   // near_miss() would pick it too: the first known word at the least
-  // distance, 1 (0 is the word itself, which is not unknown).
-  return best != nullptr ? best : near_miss(word, m_known);
+  // distance, 1 (0 is the word itself, which is not unknown), when it is
+  // near by name.
+  if (best != nullptr) {
+    return near_by_name(word, *best, 1) ? best : nullptr;
+  }
+  return near_miss(word, m_known);
 }
 
 std::string direction_field(Direction direction) {
@@ -289,7 +306,7 @@ std::vector<Finding> apply_ignore_annotations(lint_detail::Context& context, con
       if (word.empty()) {
         return;
       }
-      if (word == "all" || word == "*") {
+      if (lint_detail::lower(word) == "all") {
         for (const LintCheck& c : lint_checks()) {
           checks.push_back(&c);
         }
@@ -354,7 +371,22 @@ std::vector<Finding> lint(const Program& program, const LintOptions& options) {
   }
   for (const model::Diagnostic& d : inventory.warnings) {
     context.add("NP001", LintSeverity::warning, d.where, d.object, d.message,
-                "fix the manifest, or pass --disable NP001");
+                d.message.find("unknown field") != std::string::npos
+                    ? "correct the spelling: the API server drops an unknown field, so as written "
+                      "the object means something else"
+                : d.object.empty()
+                    ? "fix the input; where the warning is accepted, list the path in the "
+                      "configuration's lint.ignore-paths"
+                    : "fix the manifest; where the warning is accepted, annotate the object "
+                      "(npcheck/ignore: NP001)");
+  }
+  // No object at all: a renderer that failed, or a wrong path, would
+  // otherwise pass as "no findings".
+  if (inventory.workloads.empty() && inventory.policies.empty() && inventory.namespaces.empty() &&
+      inventory.admin_policies.empty() && inventory.nodes.empty() && inventory.errors.empty()) {
+    context.add("NP001", LintSeverity::warning, {}, "",
+                "the inputs hold no Namespace, workload, Pod or policy: nothing was linted",
+                "check the paths given with -f, or the command whose output is piped in");
   }
   // Facts that need no action (a namespace only read into, a custom
   // resource read as a workload): NP001 at info.

@@ -28,12 +28,11 @@ constexpr LintCheck k_checks[] = {
     {"NP001", "manifest-warning", LintSeverity::warning,
      "a validation warning (unknown field or kind, undefined namespace, skipped chart) or note",
      "A validation warning: an unknown field (a typo such as podSelecter), an unknown kind close to "
-     "a known one, a known kind name in another API group, a namespace used but not defined whose "
-     "labels a namespaceSelector reads, a Helm chart or kustomization left out of a directory walk, "
-     "or a peer npcheck cannot evaluate (domainNames, nodes without Node objects). The API server "
-     "drops unknown fields, so a misspelt field silently changes what the object means. The "
-     "loader's notes (a namespace only read into or named, a custom resource read as a workload) "
-     "are NP001 at info.",
+     "a known one, a known kind name in another API group, a Helm chart or kustomization left out "
+     "of a directory walk, a peer npcheck cannot evaluate (domainNames, nodes without Node "
+     "objects), or inputs holding no object at all. The API server drops unknown fields, so a "
+     "misspelt field silently changes what the object means. The loader's notes (a namespace used "
+     "but not defined, a custom resource read as a workload) are NP001 at info.",
      "Correct the field name or apiVersion the message points at (the message suggests the nearest "
      "one); where the warning is expected, pass --disable NP001."},
     {"NP101", "policy-selects-nothing", LintSeverity::warning,

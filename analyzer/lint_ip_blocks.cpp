@@ -41,9 +41,11 @@ std::vector<std::pair<model::IpAddress, std::string>> cluster_addresses(const Co
 
 void check_ip_block(Context& context, const model::NetworkPolicy& pol, const model::IpBlock& block,
                     const std::string& path,
-                    const std::vector<std::pair<model::IpAddress, std::string>>& known) {
+                    const std::vector<std::pair<model::IpAddress, std::string>>& known, bool in_force) {
   const bool allow_all = block.cidr.prefix == 0 && block.except.empty();
-  if (allow_all) {
+  if (!in_force) {
+    // The rule is ignored (NP403 says so): only its spelling is checked.
+  } else if (allow_all) {
     context.add("NP502", LintSeverity::warning, block.where, pol.display_name(),
         path + ".cidr " + block.cidr.to_string() + " admits every " +
             (block.cidr.address.family == model::IpFamily::v4 ? "IPv4" : "IPv6") +
@@ -119,7 +121,7 @@ void check_ip_blocks(Context& context) {
         for (std::size_t i = 0; i < list[r].peers.size(); ++i) {
           if (list[r].peers[i].ip_block) {
             check_ip_block(context, pol, *list[r].peers[i].ip_block,
-                           peer_path(direction, r, i) + ".ipBlock", known);
+                           peer_path(direction, r, i) + ".ipBlock", known, affects(pol, direction));
           }
         }
       }

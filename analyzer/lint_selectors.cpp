@@ -166,7 +166,8 @@ private:
 
 void check_peer(Context& context, const UnknownLabels& unknown, const SplitPeers& split,
                 NamespacesWithPods& namespaces_with_pods, const model::NetworkPolicy& pol,
-                const model::Peer& peer, const std::string& path) {
+                const model::Peer& peer, const std::string& path,
+                std::set<std::vector<std::string>>& unchecked) {
   const EndpointIndex& index = context.program().index();
   if (peer.ip_block || split.peers.count(&peer) != 0) {
     return;
@@ -222,10 +223,13 @@ void check_peer(Context& context, const UnknownLabels& unknown, const SplitPeers
                                            return namespace_has_workloads(context, name);
                                          });
   if (!any_workloads) {
-    context.add("NP102", LintSeverity::info, where, pol.display_name(),
-        path + ": namespace " + list(namespaces) +
-            " has no workload in the inputs, so the peer cannot be checked",
-        "lint the manifests of those workloads together with this policy");
+    // Once per policy and namespaces: a policies-only input names them often.
+    if (unchecked.insert(namespaces).second) {
+      context.add("NP102", LintSeverity::info, where, pol.display_name(),
+          path + ": namespace " + list(namespaces) +
+              " has no workload in the inputs, so the peers of this policy there cannot be checked",
+          "lint the manifests of those workloads together with this policy");
+    }
     return;
   }
   std::string hint = "match the labels of a pod template in those namespaces";
@@ -400,9 +404,11 @@ UnknownLabels check_unknown_labels(Context& context) {
         index.select_namespaces(*peer->namespace_selector).empty()) {
       return;
     }
-    // So are the pods of the own namespace when the inputs hold none of it.
+    // So are the pods of the own namespace when the inputs hold none of it,
+    // or when an operator may make them from a custom resource there.
     if (target == Target::pods && (peer == nullptr || !peer->namespace_selector) &&
-        !any_pods(context, pol.namespace_name)) {
+        (!any_pods(context, pol.namespace_name) ||
+         context.inventory().custom_resources.count(pol.namespace_name) != 0)) {
       return;
     }
     const auto& labels = target == Target::pods ? pod_labels : namespace_labels;
@@ -476,12 +482,13 @@ void check_selections(Context& context, const UnknownLabels& unknown, const Spli
             "match the labels of a pod template in " + pol.namespace_name);
       }
     }
+    std::set<std::vector<std::string>> unchecked; // namespaces said to hold no workload
     for (Direction direction : {Direction::ingress, Direction::egress}) {
       const std::vector<model::Rule>& list = rules(pol, direction);
       for (std::size_t r = 0; r < list.size(); ++r) {
         for (std::size_t i = 0; i < list[r].peers.size(); ++i) {
           check_peer(context, unknown, split, namespaces_with_pods, pol, list[r].peers[i],
-                     peer_path(direction, r, i));
+                     peer_path(direction, r, i), unchecked);
         }
       }
     }

@@ -440,17 +440,16 @@ void finalize(Inventory& inv, const LoadOptions& options) {
     inv.namespaces.insert(it, std::move(ns));
     const std::string assumed =
         "assuming it exists with only the label kubernetes.io/metadata.name=" + name;
-    if (ref.named && !label_keys.empty()) {
-      inv.warnings.push_back(Diagnostic{Severity::warning, ref.where, "Namespace " + name,
-                                        "namespace is used but not defined; " + assumed +
-                                            ", but namespace selectors read the label" +
-                                            (label_keys.size() == 1 ? " " : "s ") +
-                                            listed(label_keys) + ": define it to match them"});
-    } else if (ref.named) {
-      // No selector reads a namespace label but the name: its labels cannot
-      // change an answer.
-      inv.infos.push_back(Diagnostic{Severity::info, ref.where, "Namespace " + name,
-                                     "namespace is used but not defined; " + assumed});
+    if (ref.named) {
+      // Normal in a repository whose Namespaces are made elsewhere and in a
+      // kubectl get snapshot: an info, which says which labels it matters for.
+      inv.infos.push_back(Diagnostic{
+          Severity::info, ref.where, "Namespace " + name,
+          "namespace is used but not defined; " + assumed +
+              (label_keys.empty() ? std::string()
+                                  : " (namespace selectors read the label" +
+                                        std::string(label_keys.size() == 1 ? " " : "s ") +
+                                        listed(label_keys) + ": define it if it carries them)")});
     } else {
       const std::string objects = std::to_string(ref.defaulted) +
                                   (ref.defaulted == 1 ? " object has" : " objects have");

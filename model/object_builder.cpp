@@ -517,9 +517,14 @@ private:
     // npcheck/ignore: lint checks not to report on this object (lint reads it).
     if (const RawNode* annotations = field(md, "annotations");
         annotations != nullptr && annotations->type == RawType::map) {
-      if (const RawNode* ignore = field(annotations, "npcheck/ignore");
-          ignore != nullptr && ignore->type == RawType::scalar) {
-        m_result.lint_ignores.push_back(LintIgnore{m_object, ignore->value, at(*ignore)});
+      if (const RawNode* ignore = field(annotations, "npcheck/ignore"); ignore != nullptr) {
+        if (ignore->type == RawType::scalar) {
+          m_result.lint_ignores.push_back(LintIgnore{m_object, ignore->value, at(*ignore)});
+        } else {
+          warning(*ignore, path.field("annotations").field("npcheck/ignore"),
+                  std::string("expected a string of check ids, found ") + type_name(*ignore) +
+                      " (annotation values are strings: 'NP601,NP702'); it ignores nothing");
+        }
       }
     }
     meta.ok = true;

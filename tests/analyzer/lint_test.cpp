@@ -170,8 +170,8 @@ spec:
                                "NP102");
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].message ==
-          "spec.ingress[0].from[0]: namespace other has no workload in the inputs, so the peer "
-          "cannot be checked");
+          "spec.ingress[0].from[0]: namespace other has no workload in the inputs, so the peers "
+          "of this policy there cannot be checked");
     CHECK(findings[0].severity == LintSeverity::info);
   }
   SUBCASE("a peer whose namespaces may be outside the inputs is not checked (the DNS peer)") {
@@ -269,6 +269,84 @@ spec:
     CHECK(findings[0].message == "spec.podSelector: label key 'ap' is on no pod");
     CHECK(findings[0].hint == "did you mean 'app'?");
   }
+}
+
+TEST_CASE("lint::label_prefixes") {
+  // app.kubernetes.io/instance is not a typo of app.kubernetes.io/name: the
+  // names after the common prefix differ entirely.
+  const auto findings = only(lint_yaml(k_allow_all + R"(---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: app, labels: {app.kubernetes.io/name: prometheus}}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: app}
+spec:
+  podSelector: {matchLabels: {app.kubernetes.io/instance: k8s}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: q, namespace: app}
+spec:
+  podSelector: {matchLabels: {app.kubernetes.io/nmae: prometheus}}
+)"),
+                             "NP103");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].object == "NetworkPolicy app/q");
+  CHECK(findings[0].hint == "did you mean 'app.kubernetes.io/name'?");
+}
+
+TEST_CASE("lint::ignored_rules_are_not_judged") {
+  const auto findings = lint_yaml(k_allow_all + R"(---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: app}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  egress:
+    - to: [{ipBlock: {cidr: 0.0.0.0/0}}]
+)");
+  CHECK(only(findings, "NP403").size() == 1);
+  CHECK(only(findings, "NP502").empty());
+}
+
+TEST_CASE("lint::empty_input") {
+  const npcheck::model::Inventory inventory = load_string("", "input.yaml");
+  const auto findings = lint(npcheck::analyzer::Program(inventory));
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].check->id == "NP001");
+  CHECK(findings[0].severity == LintSeverity::warning);
+}
+
+TEST_CASE("lint::ignore_annotation_values") {
+  const auto findings = lint_yaml(k_allow_all + R"(---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: p
+  namespace: app
+  annotations: {npcheck/ignore: [NP101]}
+spec:
+  podSelector: {matchLabels: {app: nothing-here}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: q
+  namespace: app
+  annotations: {npcheck/ignore: ALL}
+spec:
+  podSelector: {matchLabels: {app: nothing-here}}
+)");
+  const auto np101 = only(findings, "NP101");
+  REQUIRE(np101.size() == 1); // q's is accepted by ALL, p's annotation is no string
+  CHECK(np101[0].object == "NetworkPolicy app/p");
+  const auto np001 = only(findings, "NP001");
+  REQUIRE(np001.size() == 1);
+  CHECK(np001[0].message.find("expected a string of check ids") != std::string::npos);
 }
 
 TEST_CASE("lint::namespaces") {
