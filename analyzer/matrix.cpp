@@ -1313,20 +1313,64 @@ Matrix Matrix::compute(const Partition& partition, const MatrixOptions& options)
       matrix.m_column_computed[cls] = true;
     }
   }
+  std::vector<bool> focused(classes, !options.focus);
+  if (options.focus) {
+    for (std::size_t e = 0; e < matrix.m_endpoints.size(); ++e) {
+      if (options.focus(matrix.m_endpoints[e])) {
+        focused[matrix.m_class_of[e]] = true;
+      }
+    }
+  }
+  using FocusDirection = MatrixOptions::FocusDirection;
+  const bool egress = !options.focus || options.focus_direction != FocusDirection::ingress;
+  const bool ingress = options.focus && options.focus_direction != FocusDirection::egress;
+  // The focused rows over every chosen column (egress), and for ingress the
+  // other rows over the focused columns only.
   std::vector<ClassId> sources;
   std::vector<ClassId> columns;
+  std::vector<ClassId> other_sources;
+  std::vector<ClassId> focused_columns;
   for (ClassId c = 0; c < classes; ++c) {
     if (matrix.m_row_computed[c]) {
-      sources.push_back(c);
+      if (egress && focused[c]) {
+        sources.push_back(c);
+      } else if (ingress) {
+        other_sources.push_back(c);
+      }
     }
     if (matrix.m_column_computed[c]) {
       columns.push_back(c);
+      if (focused[c]) {
+        focused_columns.push_back(c);
+      }
     }
   }
 
   std::vector<std::vector<MatrixEntry>> rows;
   const Bulk bulk(partition, std::move(sources), columns, options.threads);
   bulk.run(rows, matrix.m_connections);
+  if (ingress && !other_sources.empty() && !focused_columns.empty()) {
+    std::vector<std::vector<MatrixEntry>> more;
+    std::vector<ConnectionSet> more_connections;
+    const Bulk other(partition, other_sources, focused_columns, options.threads);
+    other.run(more, more_connections);
+    // Its connection ids, in the first table.
+    std::vector<std::uint32_t> remap(more_connections.size(), 0);
+    for (std::uint32_t id = 1; id < more_connections.size(); ++id) {
+      const auto found = std::find(matrix.m_connections.begin(), matrix.m_connections.end(),
+                                   more_connections[id]);
+      remap[id] = static_cast<std::uint32_t>(found - matrix.m_connections.begin());
+      if (found == matrix.m_connections.end()) {
+        matrix.m_connections.push_back(more_connections[id]);
+      }
+    }
+    for (ClassId s : other_sources) {
+      for (MatrixEntry& entry : more[s]) {
+        entry.connection = remap[entry.connection];
+      }
+      rows[s] = std::move(more[s]);
+    }
+  }
   matrix.m_port_classes = partition.port_class_count();
   matrix.m_address_atoms = partition.atoms().size();
 

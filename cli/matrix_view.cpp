@@ -216,11 +216,21 @@ MatrixView build_matrix_view(const Matrix& matrix, const model::Inventory& inven
   std::vector<bool> from_ok(n);
   std::vector<bool> to_ok(n);
   std::vector<bool> in_ns(n);
+  std::vector<bool> in_focus(n, true);
   for (std::size_t e = 0; e < n; ++e) {
     from_ok[e] = filter.shows_source(endpoints[e], inventory);
     to_ok[e] = filter.shows_destination(endpoints[e], inventory);
     in_ns[e] = filter.in_namespaces(endpoints[e], inventory);
+    if (filter.focus) {
+      in_focus[e] = filter.focus->matches(endpoints[e], inventory);
+    }
   }
+  // Whether the pair a -> b is shown: an end in the namespaces, and the
+  // focused endpoint at the end the direction names.
+  auto pair_ok = [&](std::size_t a, std::size_t b) {
+    return (in_ns[a] || in_ns[b]) &&
+           (!filter.focus || (filter.focus_egress && in_focus[a]) || (filter.focus_ingress && in_focus[b]));
+  };
 
   // Projection of every connection id onto --port/--protocol, interned; a
   // named port projects per destination, onto the ports it names so (its
@@ -295,9 +305,10 @@ MatrixView build_matrix_view(const Matrix& matrix, const model::Inventory& inven
   // pairs that cross into or out of them.
   std::vector<bool> listed(n);
   for (std::size_t e = 0; e < n; ++e) {
-    listed[e] = (from_ok[e] || to_ok[e]) && (filter.namespaces.empty() || in_ns[e] || is_external(matrix, e));
+    listed[e] = (from_ok[e] || to_ok[e]) && (filter.namespaces.empty() || in_ns[e] || is_external(matrix, e)) &&
+                in_focus[e];
   }
-  if (!filter.namespaces.empty()) {
+  if (!filter.namespaces.empty() || filter.focus) {
     for (std::size_t a = 0; a < n; ++a) {
       if (!from_ok[a]) {
         continue;
@@ -305,7 +316,7 @@ MatrixView build_matrix_view(const Matrix& matrix, const model::Inventory& inven
       const bool external_a = is_external(matrix, a);
       for (const analyzer::MatrixEntry& entry : matrix.row(matrix.class_of(a))) {
         for (std::uint32_t b : matrix.class_members(entry.to)) {
-          if (b != a && to_ok[b] && (in_ns[a] || in_ns[b]) && !(external_a && is_external(matrix, b)) &&
+          if (b != a && to_ok[b] && pair_ok(a, b) && !(external_a && is_external(matrix, b)) &&
               project(entry.connection, b) != 0) {
             listed[a] = true;
             listed[b] = true;
@@ -350,7 +361,7 @@ MatrixView build_matrix_view(const Matrix& matrix, const model::Inventory& inven
       const bool external_a = is_external(matrix, a);
       for (const analyzer::MatrixEntry& entry : matrix.row(matrix.class_of(a))) {
         for (std::uint32_t b : matrix.class_members(entry.to)) {
-          if (b == a || !to_ok[b] || !(in_ns[a] || in_ns[b]) || (external_a && is_external(matrix, b))) {
+          if (b == a || !to_ok[b] || !pair_ok(a, b) || (external_a && is_external(matrix, b))) {
             continue;
           }
           if (const std::uint32_t connection = project(entry.connection, b); connection != 0) {

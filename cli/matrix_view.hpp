@@ -35,6 +35,11 @@ struct MatrixFilter {
   std::vector<std::string> namespaces;
   std::optional<EndpointMatch> from; // absent: every source
   std::optional<EndpointMatch> to;
+  // --focus: only the pairs with a focused endpoint as the source (egress)
+  // or as the destination (ingress), as focus_egress/focus_ingress say.
+  std::optional<EndpointMatch> focus;
+  bool focus_egress = true;
+  bool focus_ingress = true;
   std::optional<std::uint16_t> port;
   std::string port_name; // a named port, resolved on each destination
   std::optional<model::Protocol> protocol;

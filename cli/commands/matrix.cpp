@@ -26,6 +26,8 @@ struct MatrixOptions {
   bool group = false;
   std::vector<std::string> namespaces;
   std::string from;
+  std::string focus;              // --focus ENDPOINT
+  std::string direction = "both"; // --direction
   std::string to;
   std::string port;
   std::string protocol;
@@ -186,7 +188,11 @@ int run_matrix(const MatrixOptions& options, Output& io) {
   parse_port_options(options, filter);
   // A pod named by --from or --to stays itself when a snapshot's pods fold.
   InputOptions input = options.input;
-  for (const std::string* text : {&options.from, &options.to}) {
+  if (!options.focus.empty() && options.group) {
+    throw model::Error({}, "--focus and --group: a focused matrix is not grouped (its rows are the "
+                           "focused endpoint's only)");
+  }
+  for (const std::string* text : {&options.from, &options.to, &options.focus}) {
     if (!text->empty() && !is_pattern(*text)) {
       note_named_pod(*text, input.default_namespace, input.kept_apart);
     }
@@ -214,6 +220,11 @@ int run_matrix(const MatrixOptions& options, Output& io) {
     if (!options.to.empty()) {
       filter.to = parse_match(options.to, "--to", *inventory, addresses, input.default_namespace);
     }
+    if (!options.focus.empty()) {
+      filter.focus = parse_match(options.focus, "--focus", *inventory, addresses, input.default_namespace);
+      filter.focus_egress = options.direction != "ingress";
+      filter.focus_ingress = options.direction != "egress";
+    }
   }
   if (progress) {
     io.err << "\r\033[Knpcheck: computing the matrix of " << inventory->workloads.size()
@@ -233,12 +244,20 @@ int run_matrix(const MatrixOptions& options, Output& io) {
       return filter.shows_destination(e, loaded);
     };
   }
+  if (filter.focus) {
+    matrix_options.focus = [&](const analyzer::MatrixEndpoint& e) { return filter.focus->matches(e, loaded); };
+    matrix_options.focus_direction = options.direction == "ingress" ? analyzer::MatrixOptions::FocusDirection::ingress
+                                     : options.direction == "egress"
+                                         ? analyzer::MatrixOptions::FocusDirection::egress
+                                         : analyzer::MatrixOptions::FocusDirection::both;
+  }
   const analyzer::Matrix matrix = analyzer::Matrix::compute(program, matrix_options);
   if (progress) {
     io.err << "\r\033[K" << std::flush;
   }
   require_match(filter.from, options.from, "--from", matrix, loaded);
   require_match(filter.to, options.to, "--to", matrix, loaded);
+  require_match(filter.focus, options.focus, "--focus", matrix, loaded);
   if (progress) {
     io.err << "\r\033[Knpcheck: writing " << options.format << "..." << std::flush;
   }
@@ -293,6 +312,15 @@ Runner setup_matrix(CLI::App& app) {
                       "Only destinations matching DST: an endpoint as can-reach takes it (a CIDR keeps the "
                       "endpoints with an address in it) or a glob over ids (* and ?)")
       ->type_name("DST");
+  command->add_option("--focus", options->focus,
+                      "Only the connections of ENDPOINT (a workload, Service, namespace ns/* or CIDR, as "
+                      "--from takes it), computed without the rest of the matrix")
+      ->type_name("ENDPOINT");
+  command->add_option("--direction", options->direction,
+                      "With --focus: its outgoing (egress), incoming (ingress) or both")
+      ->check(CLI::IsMember({"ingress", "egress", "both"}))
+      ->capture_default_str()
+      ->type_name("DIR");
   command->add_option("--port", options->port,
                       "Project onto one port: a number, or a name each destination resolves; "
                       "optionally PROTOCOL/PORT (tcp/8080)")

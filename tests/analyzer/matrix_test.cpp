@@ -149,6 +149,43 @@ TEST_CASE("Matrix::compute agrees with Program::evaluate when ipBlocks do not ma
   CHECK(differ > 0); // the option matters on some of these clusters
 }
 
+TEST_CASE("Matrix::compute with a focus agrees with the whole matrix on the focused pairs") {
+  using Direction = analyzer::MatrixOptions::FocusDirection;
+  int mismatches = 0;
+  std::size_t compared = 0;
+  for (unsigned seed = 1; seed <= 120; ++seed) {
+    RandomCluster random(seed);
+    const model::Inventory inventory = random.cluster();
+    const analyzer::Program program(inventory);
+    const Matrix whole = Matrix::compute(program);
+    const std::size_t n = whole.endpoints().size();
+    const std::size_t focus = seed % n;
+    const Direction direction = seed % 3 == 0 ? Direction::ingress : seed % 3 == 1 ? Direction::egress
+                                                                                   : Direction::both;
+    analyzer::MatrixOptions options;
+    options.focus = [&](const MatrixEndpoint& e) { return e.id == whole.endpoints()[focus].id; };
+    options.focus_direction = direction;
+    const Matrix focused = Matrix::compute(program, options);
+    for (std::size_t a = 0; a < n; ++a) {
+      for (std::size_t b = 0; b < n; ++b) {
+        const bool shown = (direction != Direction::ingress && a == focus) ||
+                           (direction != Direction::egress && b == focus);
+        if (!shown) {
+          continue;
+        }
+        ++compared;
+        if (!(focused.allowed(a, b) == whole.allowed(a, b)) && mismatches++ < 5) {
+          FAIL_CHECK("seed " << seed << ": " << whole.endpoints()[a].id << " -> " << whole.endpoints()[b].id
+                             << ": focused " << focused.allowed(a, b).to_string() << ", whole "
+                             << whole.allowed(a, b).to_string());
+        }
+      }
+    }
+  }
+  CHECK(mismatches == 0);
+  CHECK(compared > 1000);
+}
+
 TEST_CASE("Matrix::compute with chosen sources and destinations") {
   // Rows and columns computed for a subset are the full matrix's entries.
   int mismatches = 0;

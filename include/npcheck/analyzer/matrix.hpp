@@ -49,6 +49,14 @@ struct MatrixOptions {
   // with a chosen destination are computed; other entries read as nothing.
   std::function<bool(const MatrixEndpoint&)> sources;
   std::function<bool(const MatrixEndpoint&)> destinations;
+  // With focus: only the pairs with a focused endpoint at the end that
+  // focus_direction names are computed (egress: as the source; ingress: as
+  // the destination; both: either), within the sources and destinations
+  // above; other pairs read as nothing. The work grows with the focused rows
+  // and columns, not with the whole matrix.
+  enum class FocusDirection { ingress, egress, both };
+  std::function<bool(const MatrixEndpoint&)> focus;
+  FocusDirection focus_direction = FocusDirection::both;
 };
 
 // The connectivity matrix of a program: every workload and every external
