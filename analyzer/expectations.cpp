@@ -25,6 +25,7 @@
 
 #include <npcheck/analyzer/address_ranges.hpp>
 #include <npcheck/analyzer/selector_match.hpp>
+#include <npcheck/analyzer/service.hpp>
 #include <npcheck/model/expectations.hpp>
 #include <npcheck/model/inventory.hpp>
 
@@ -91,6 +92,31 @@ ConnectionSet to_connection_set(const std::vector<model::PortSpec>& ports) {
   return set;
 }
 
+std::vector<std::size_t> service_ports_listed(const model::Service& service,
+                                              const std::vector<model::PortSpec>& ports) {
+  std::vector<std::size_t> listed;
+  for (std::size_t i = 0; i < service.ports.size(); ++i) {
+    const model::ServicePort& sp = service.ports[i];
+    if (ports.empty() || std::any_of(ports.begin(), ports.end(), [&](const model::PortSpec& p) {
+          return (!p.protocol || *p.protocol == sp.protocol) && p.first <= sp.port && sp.port <= p.last;
+        })) {
+      listed.push_back(i);
+    }
+  }
+  return listed;
+}
+
+ConnectionSet service_connections(const model::Service& service, const std::vector<model::PortSpec>& ports,
+                                  const model::Workload& workload) {
+  ConnectionSet set;
+  for (std::size_t i : service_ports_listed(service, ports)) {
+    if (std::optional<ServiceTarget> target = service_target(service.ports[i], workload)) {
+      set.add(target->protocol, PortSet::range(target->port, target->port));
+    }
+  }
+  return set;
+}
+
 ExpectationChecker::ExpectationChecker(const Program& program) : m_program(program) {}
 
 std::vector<CheckEndpoint> ExpectationChecker::resolve(const model::EndpointSpec& spec) const {
@@ -99,6 +125,14 @@ std::vector<CheckEndpoint> ExpectationChecker::resolve(const model::EndpointSpec
   }
   std::vector<CheckEndpoint> endpoints;
   const model::Inventory& inventory = m_program.inventory();
+  if (spec.service) {
+    if (const model::Service* service = inventory.find_service(spec.namespace_name.value_or(""), *spec.service)) {
+      for (std::size_t w : service_workloads(*service, inventory)) {
+        endpoints.push_back(CheckEndpoint{FlowEndpoint::of_workload(w), {}});
+      }
+    }
+    return endpoints;
+  }
   for (std::size_t w = 0; w < inventory.workloads.size(); ++w) {
     if (workload_matches(spec, inventory.workloads[w], m_program.index())) {
       endpoints.push_back(CheckEndpoint{FlowEndpoint::of_workload(w), {}});
@@ -321,6 +355,23 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
   }
   const model::Inventory& inventory = m_program.inventory();
   const bool allow = expectation.expect == model::Verdict::allow;
+  // A destination Service: the listed service ports become, per destination
+  // workload, the connections they lead to (none when it is no endpoint of
+  // them: its pairs are then not checked). Few pairs: no Matrix.
+  const model::Service* service =
+      expectation.to.service ? inventory.find_service(expectation.to.namespace_name.value_or(""),
+                                                      *expectation.to.service)
+                             : nullptr;
+  std::vector<ConnectionSet> destination_ports;
+  if (service) {
+    for (const CheckEndpoint& d : result.destinations) {
+      destination_ports.push_back(
+          service_connections(*service, expectation.ports, inventory.workloads[d.endpoint.workload]));
+    }
+  }
+  auto ports_of = [&](std::size_t d) -> const ConnectionSet& {
+    return service ? destination_ports[d] : result.ports;
+  };
 
   // Many pairs: answer those between matrix endpoints from the Matrix.
   std::vector<std::optional<std::size_t>> from_matrix(result.sources.size());
@@ -328,7 +379,7 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
   std::optional<BulkTally> bulk;
   std::optional<BulkTally> bulk_from_outside;
   std::vector<std::size_t> external_destinations;
-  if (result.sources.size() * result.destinations.size() >= options.matrix_from_pairs) {
+  if (!service && result.sources.size() * result.destinations.size() >= options.matrix_from_pairs) {
     for (std::size_t s = 0; s < result.sources.size(); ++s) {
       from_matrix[s] = matrix_endpoint(result.sources[s]);
     }
@@ -355,7 +406,7 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
 
   // Records a failing pair, if there is room to report it.
   auto report = [&](std::size_t s, std::size_t d, const ConnectionSet& allowed) {
-    ConnectionSet offending = offending_part(allow, result.ports, allowed);
+    ConnectionSet offending = offending_part(allow, ports_of(d), allowed);
     if (offending.empty()) {
       return false;
     }
@@ -386,7 +437,7 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
     const CheckEndpoint& src = result.sources[s];
     auto by_engine = [&](std::size_t d) {
       const CheckEndpoint& dst = result.destinations[d];
-      return same_single_endpoint(src, dst, inventory)
+      return same_single_endpoint(src, dst, inventory) || (service && destination_ports[d].empty())
                  ? std::optional<ConnectionSet>()
                  : std::optional<ConnectionSet>(m_program.allowed(src.endpoint, dst.endpoint));
     };

@@ -383,9 +383,10 @@ std::vector<Finding> lint(const Program& program, const LintOptions& options) {
   // No object at all: a renderer that failed, or a wrong path, would
   // otherwise pass as "no findings".
   if (inventory.workloads.empty() && inventory.policies.empty() && inventory.namespaces.empty() &&
-      inventory.admin_policies.empty() && inventory.nodes.empty() && inventory.errors.empty()) {
+      inventory.admin_policies.empty() && inventory.nodes.empty() && inventory.services.empty() &&
+      inventory.errors.empty()) {
     context.add("NP001", LintSeverity::warning, {}, "",
-                "the inputs hold no Namespace, workload, Pod or policy: nothing was linted",
+                "the inputs hold no Namespace, workload, Pod, Service or policy: nothing was linted",
                 "check the paths given with -f, or the command whose output is piped in");
   }
   // Facts that need no action (a namespace only read into, a custom

@@ -8,6 +8,7 @@
 // readings name something the argument is ambiguous rather than guessed.
 #include "endpoint_arg.hpp"
 
+#include <npcheck/analyzer/service.hpp>
 #include <npcheck/model/endpoint_text.hpp>
 #include <npcheck/model/error.hpp>
 #include <npcheck/model/suggest.hpp>
@@ -142,10 +143,20 @@ std::size_t pick(std::string_view text, std::string_view option, const NameReadi
   return found.front();
 }
 
-[[noreturn]] void fail_service(std::string_view option, std::string_view text) {
-  fail(option, "'" + std::string(text) +
-                   "': Services are not supported yet (name the Pod or workload behind the Service, "
-                   "e.g. NAMESPACE/deploy/NAME)");
+std::string selector_text(const model::Labels& labels) {
+  std::string text;
+  for (const auto& [key, value] : labels.entries()) {
+    text += (text.empty() ? "" : ",") + key + '=' + value;
+  }
+  return text;
+}
+
+EndpointArg service_arg(std::string_view ns, std::string_view name, std::string_view option,
+                        const model::Inventory& inventory) {
+  EndpointArg arg;
+  arg.service = resolve_service(ns, name, option, inventory);
+  arg.service_workloads = analyzer::service_workloads(inventory.services[*arg.service], inventory);
+  return arg;
 }
 
 [[noreturn]] void fail_unknown_kind(std::string_view option, std::string_view kind_text) {
@@ -156,6 +167,84 @@ std::size_t pick(std::string_view text, std::string_view option, const NameReadi
 }
 
 } // namespace
+
+std::string service_endpoint_problem(std::string_view ns, std::string_view name,
+                                     const model::Inventory& inventory) {
+  const std::string shown = std::string(ns) + '/' + std::string(name);
+  const model::Service* service = inventory.find_service(ns, name);
+  if (!service) {
+    std::string message = "no Service '" + shown + "' in the manifests";
+    std::vector<std::string> names;
+    for (const model::Service& s : inventory.services) {
+      names.push_back(s.display_name());
+    }
+    if (std::optional<std::string> near = model::nearest(shown, names, std::max<std::size_t>(2, shown.size() / 4))) {
+      return message + " (did you mean " + *near + "?)";
+    }
+    if (inventory.services.empty()) {
+      return message + " (the manifests hold no Services)";
+    }
+    std::string in_namespace;
+    for (const model::Service& s : inventory.services) {
+      if (s.namespace_name == ns) {
+        in_namespace += (in_namespace.empty() ? "" : ", ") + s.name;
+      }
+    }
+    return message + (in_namespace.empty() ? " (namespace '" + std::string(ns) + "' has none)"
+                                           : " (namespace '" + std::string(ns) + "' has " + in_namespace + ")");
+  }
+  if (service->type == model::ServiceType::external_name) {
+    return "Service " + shown + " is of type ExternalName (an alias for '" + service->external_name +
+           "'): no pods stand behind it";
+  }
+  if (!service->selector) {
+    return "Service " + shown +
+           " has no selector: its endpoints are managed by hand or by another controller, so the "
+           "manifests do not say which pods stand behind it (name them instead)";
+  }
+  if (analyzer::service_workloads(*service, inventory).empty()) {
+    std::string message = "Service " + shown + " selects no Pod or workload (selector " +
+                          selector_text(*service->selector) + ")";
+    // The nearest miss: a workload of the namespace carrying the most of the selector's labels.
+    const model::Workload* best = nullptr;
+    std::size_t best_count = 0;
+    for (const model::Workload& w : inventory.workloads) {
+      if (w.namespace_name != ns) {
+        continue;
+      }
+      std::size_t count = 0;
+      for (const auto& [key, value] : service->selector->entries()) {
+        const std::string* have = w.labels.find(key);
+        count += have && *have == value ? 2 : have ? 1 : 0;
+      }
+      if (count > best_count) {
+        best_count = count;
+        best = &w;
+      }
+    }
+    if (best) {
+      std::string labels;
+      for (const auto& [key, value] : service->selector->entries()) {
+        const std::string* have = best->labels.find(key);
+        labels += (labels.empty() ? "" : ",") + key + '=' + (have ? *have : std::string("<none>"));
+      }
+      message += "; nearest: " + best->display_name() + " with " + labels;
+    } else {
+      message += "; namespace '" + std::string(ns) + "' has no Pod or workload with any of its labels";
+    }
+    return message;
+  }
+  return "";
+}
+
+std::size_t resolve_service(std::string_view ns, std::string_view name, std::string_view option,
+                            const model::Inventory& inventory) {
+  if (std::string problem = service_endpoint_problem(ns, name, inventory); !problem.empty()) {
+    fail(option, problem);
+  }
+  const model::Service* service = inventory.find_service(ns, name);
+  return static_cast<std::size_t>(service - inventory.services.data());
+}
 
 void note_named_pod(std::string_view text, std::string_view default_namespace,
                     model::PodsKeptApart& kept_apart) {
@@ -198,9 +287,9 @@ EndpointArg parse_endpoint_arg(std::string_view text, std::string_view option,
   const std::string ns_default(default_namespace);
   switch (e.form) {
   case model::EndpointForm::address:
-    return EndpointArg{addresses.resolve(e.address), std::nullopt};
+    return EndpointArg{addresses.resolve(e.address), std::nullopt, std::nullopt, {}};
   case model::EndpointForm::range:
-    return EndpointArg{analyzer::FlowEndpoint{}, e.range};
+    return EndpointArg{analyzer::FlowEndpoint{}, e.range, std::nullopt, {}};
   case model::EndpointForm::name: {
     const NameReading reading{ns_default, {}, e.name, ns_default + '/' + e.name};
     const std::vector<std::size_t> found = reading.find(inventory);
@@ -208,11 +297,11 @@ EndpointArg parse_endpoint_arg(std::string_view text, std::string_view option,
       fail_not_found(option, reading, inventory);
     }
     return EndpointArg{analyzer::FlowEndpoint::of_workload(pick(text, option, reading, found, inventory)),
-                       std::nullopt};
+                       std::nullopt, std::nullopt, {}};
   }
   case model::EndpointForm::namespace_kind_name: {
     if (model::is_service_word(e.kind)) {
-      fail_service(option, text);
+      return service_arg(e.first, e.name, option, inventory);
     }
     const std::optional<KindFilter> kind = kind_of(e.kind, inventory);
     if (!kind) {
@@ -224,25 +313,32 @@ EndpointArg parse_endpoint_arg(std::string_view text, std::string_view option,
       fail_not_found(option, reading, inventory);
     }
     return EndpointArg{analyzer::FlowEndpoint::of_workload(pick(text, option, reading, found, inventory)),
-                       std::nullopt};
+                       std::nullopt, std::nullopt, {}};
   }
   case model::EndpointForm::qualified_name:
     break;
   }
-  // FIRST/NAME: a namespace, a kind, or (Services) neither yet.
+  // FIRST/NAME: a namespace, a kind, or svc.
   const NameReading as_namespace{e.first, {}, e.name, e.first + '/' + e.name};
   const std::vector<std::size_t> in_namespace = as_namespace.find(inventory);
+  if (model::is_service_word(e.first)) {
+    if (!in_namespace.empty() && inventory.find_service(ns_default, e.name)) {
+      fail(option, "'" + std::string(text) + "' is ambiguous: Service '" + e.name + "' in namespace '" +
+                       ns_default + "' (svc/NAME) or '" + e.name + "' in namespace '" + e.first +
+                       "' (NAMESPACE/NAME) (name one as NAMESPACE/KIND/NAME)");
+    }
+    if (in_namespace.empty()) {
+      return service_arg(ns_default, e.name, option, inventory);
+    }
+  }
   const std::optional<KindFilter> kind = kind_of(e.first, inventory);
   if (!kind) {
-    if (in_namespace.empty() && model::is_service_word(e.first)) {
-      fail_service(option, text);
-    }
     if (in_namespace.empty()) {
       fail_not_found(option, as_namespace, inventory);
     }
     return EndpointArg{
         analyzer::FlowEndpoint::of_workload(pick(text, option, as_namespace, in_namespace, inventory)),
-        std::nullopt};
+        std::nullopt, std::nullopt, {}};
   }
   const NameReading as_kind{ns_default, *kind, e.name, ns_default + '/' + e.first + '/' + e.name};
   const std::vector<std::size_t> of_kind = as_kind.find(inventory);
@@ -254,13 +350,13 @@ EndpointArg parse_endpoint_arg(std::string_view text, std::string_view option,
   if (of_kind.empty() && !in_namespace.empty()) {
     return EndpointArg{
         analyzer::FlowEndpoint::of_workload(pick(text, option, as_namespace, in_namespace, inventory)),
-        std::nullopt};
+        std::nullopt, std::nullopt, {}};
   }
   if (of_kind.empty()) {
     fail_not_found(option, as_kind, inventory);
   }
   return EndpointArg{analyzer::FlowEndpoint::of_workload(pick(text, option, as_kind, of_kind, inventory)),
-                     std::nullopt};
+                     std::nullopt, std::nullopt, {}};
 }
 
 analyzer::FlowEndpoint parse_endpoint(std::string_view text, std::string_view option,
@@ -270,6 +366,9 @@ analyzer::FlowEndpoint parse_endpoint(std::string_view text, std::string_view op
   EndpointArg arg = parse_endpoint_arg(text, option, inventory, addresses, default_namespace);
   if (arg.range) {
     fail(option, "'" + std::string(text) + "' is a range of addresses; one endpoint is expected here");
+  }
+  if (arg.service) {
+    fail(option, "'" + std::string(text) + "' is a Service; one endpoint is expected here");
   }
   return arg.endpoint;
 }

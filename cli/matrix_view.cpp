@@ -171,6 +171,10 @@ bool EndpointMatch::matches(const MatrixEndpoint& endpoint, const model::Invento
   if (workload) {
     return endpoint.kind == MatrixEndpointKind::workload && endpoint.workload == *workload;
   }
+  if (!service_workloads.empty()) {
+    return endpoint.kind == MatrixEndpointKind::workload &&
+           std::binary_search(service_workloads.begin(), service_workloads.end(), endpoint.workload);
+  }
   if (!range) {
     return true;
   }

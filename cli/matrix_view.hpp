@@ -23,6 +23,7 @@ namespace npcheck::cli {
 struct EndpointMatch {
   std::string pattern;                 // a glob over endpoint ids (*, ?); empty: not a pattern
   std::optional<std::size_t> workload; // one Pod or workload (index into Inventory::workloads)
+  std::vector<std::size_t> service_workloads; // a Service: the workloads it selects
   // Addresses: the workloads with a known address in it and the external
   // endpoints with an address in it.
   std::optional<model::Cidr> range;

@@ -425,11 +425,7 @@ private:
                      "file reads the same whatever -n says)");
       return std::nullopt;
     case EndpointForm::qualified_name:
-      if (is_service_word(e.first)) {
-        error(node, path, quoted + ": Services are not supported yet");
-        return std::nullopt;
-      }
-      if (parse_kind_word(e.first)) {
+      if (parse_kind_word(e.first) || is_service_word(e.first)) {
         error(node, path,
               quoted + " names no namespace (write NAMESPACE/" + node.value +
                   ": an expectations file reads the same whatever -n says)");
@@ -451,11 +447,15 @@ private:
       error(node, path, "invalid name '" + e.name + "' in " + quoted + ": " + why);
       ok = false;
     }
-    if (kind_text) {
-      if (is_service_word(*kind_text)) {
-        error(node, path, quoted + ": Services are not supported yet");
+    if (kind_text && is_service_word(*kind_text)) {
+      if (!ok) {
         return std::nullopt;
       }
+      spec.namespace_name = ns;
+      spec.service = e.name;
+      return spec;
+    }
+    if (kind_text) {
       spec.kind = parse_kind_word(*kind_text);
       if (!spec.kind) {
         error(node, path,
@@ -829,6 +829,9 @@ std::string EndpointSpec::to_string() const {
   }
   std::string text;
   auto add = [&text](const std::string& part) { text += (text.empty() ? "" : ", ") + part; };
+  if (service) {
+    return "service " + namespace_name.value_or("") + '/' + *service;
+  }
   if (namespace_name) {
     add("namespace " + *namespace_name);
   }

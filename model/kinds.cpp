@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <npcheck/model/inventory.hpp>
 #include <npcheck/model/network_policy.hpp>
+#include <npcheck/model/service.hpp>
 #include <npcheck/model/workload.hpp>
 
 #include <algorithm>
@@ -128,6 +129,52 @@ std::string Workload::display_name() const {
     text += '[' + kind_name() + ']';
   }
   return text;
+}
+
+const char* to_string(ServiceType type) {
+  switch (type) {
+  case ServiceType::cluster_ip:
+    return "ClusterIP";
+  case ServiceType::node_port:
+    return "NodePort";
+  case ServiceType::load_balancer:
+    return "LoadBalancer";
+  case ServiceType::external_name:
+    return "ExternalName";
+  }
+  return "?";
+}
+
+std::string ServicePort::to_string() const {
+  std::string text = std::to_string(port);
+  if (protocol != Protocol::tcp) {
+    text += '/' + std::string(model::to_string(protocol));
+  }
+  if (!name.empty()) {
+    text += " (" + name + ')';
+  }
+  return text;
+}
+
+std::string ServicePort::target_text() const {
+  if (const std::string* named = std::get_if<std::string>(&target_port)) {
+    return *named;
+  }
+  return std::to_string(std::get<std::uint16_t>(target_port));
+}
+
+std::string Service::display_name() const { return namespace_name + '/' + name; }
+
+const Service* Inventory::find_service(std::string_view ns, std::string_view name) const {
+  auto it = std::lower_bound(services.begin(), services.end(), std::make_pair(ns, name),
+                             [](const Service& s, const std::pair<std::string_view, std::string_view>& k) {
+                               return std::make_pair(std::string_view(s.namespace_name),
+                                                     std::string_view(s.name)) < k;
+                             });
+  if (it != services.end() && it->namespace_name == ns && it->name == name) {
+    return &*it;
+  }
+  return nullptr;
 }
 
 const Namespace* Inventory::find_namespace(std::string_view name) const {

@@ -368,6 +368,8 @@ void finalize(Inventory& inv, const LoadOptions& options) {
   dedupe(inv.policies,
          [](const NetworkPolicy& p) { return std::make_pair(p.namespace_name, p.name); },
          [](const NetworkPolicy& p) { return p.display_name(); });
+  dedupe(inv.services, [](const Service& s) { return std::make_pair(s.namespace_name, s.name); },
+         [](const Service& s) { return "Service " + s.display_name(); });
   // Cluster-scoped: names are unique per kind (a second
   // BaselineAdminNetworkPolicy is necessarily a second "default").
   dedupe(inv.admin_policies,
@@ -567,6 +569,9 @@ Inventory load_sources(Gathered& gathered, const LoadOptions& options) {
             } else if constexpr (std::is_same_v<T, NetworkPolicy>) {
               ++inv.loaded_kinds["NetworkPolicy"];
               inv.policies.push_back(std::move(o));
+            } else if constexpr (std::is_same_v<T, Service>) {
+              ++inv.loaded_kinds["Service"];
+              inv.services.push_back(std::move(o));
             } else if constexpr (std::is_same_v<T, AdminPolicy>) {
               ++inv.loaded_kinds[to_string(o.kind)];
               inv.admin_policies.push_back(std::move(o));

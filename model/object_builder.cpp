@@ -675,6 +675,8 @@ private:
       build_node(root, list_item);
     } else if (kind == "NetworkPolicy") {
       build_policy(root, list_item);
+    } else if (kind == "Service") {
+      build_service(root, list_item);
     } else if (kind == "AdminNetworkPolicy") {
       build_admin_policy(root, AdminKind::admin_network_policy, list_item);
     } else if (kind == "BaselineAdminNetworkPolicy") {
@@ -905,6 +907,212 @@ private:
       }
     }
     m_result.objects.emplace_back(std::move(w));
+  }
+
+  // ---- Service ----------------------------------------------------------
+  // Validated as ValidateService and validateServicePort do
+  // (kubernetes/kubernetes pkg/apis/core/validation/validation.go) for the
+  // fields npcheck reads, after SetDefaults_Service (pkg/apis/core/v1/
+  // defaults.go): type ClusterIP, protocol TCP, a targetPort of 0 or "" is the
+  // port. The name is a DNS-1035 label (ValidateServiceName); spec.ports is
+  // required unless the Service is headless or an ExternalName; port names
+  // are DNS-1123 labels, required when there is more than one, unique; a
+  // (protocol, port) appears once; targetPort is a port number or an
+  // IANA_SVC_NAME; nodePort is forbidden for type ClusterIP; clusterIP is
+  // empty, None or an address. Headless Services keep their targetPort (the
+  // v1 API tolerates one that differs from the port). What kubectl get adds
+  // (status, clusterIPs, ipFamilies, managedFields, ...) is read without
+  // complaint.
+  void build_service(const RawNode& root, const std::string& list_item) {
+    Meta meta = read_metadata(root, "Service", true, true, list_item);
+    if (!meta.ok) {
+      return;
+    }
+    check_fields(&root, Path{}, {"apiVersion", "kind", "metadata", "spec", "status"});
+    if (!meta.generated_name && !meta.name.empty() && !(meta.name[0] >= 'a' && meta.name[0] <= 'z')) {
+      const RawNode* md = field(&root, "metadata");
+      error(md && field(md, "name") ? *field(md, "name") : root, Path{}.field("metadata").field("name"),
+            "invalid name '" + meta.name + "': a Service name must start with a letter (a DNS-1035 label)");
+      return;
+    }
+    const std::size_t errors_before = m_result.errors.size();
+    Service service;
+    service.namespace_name = meta.namespace_name;
+    service.namespace_defaulted = meta.namespace_defaulted;
+    service.name = meta.name;
+    service.where = at(root);
+    Path spec_path = Path{}.field("spec");
+    const RawNode* spec = as_map(field(&root, "spec"), spec_path);
+    check_fields(spec, spec_path,
+                 {"ports", "selector", "clusterIP", "clusterIPs", "type", "externalIPs", "sessionAffinity",
+                  "loadBalancerIP", "loadBalancerSourceRanges", "externalName", "externalTrafficPolicy",
+                  "healthCheckNodePort", "publishNotReadyAddresses", "sessionAffinityConfig", "ipFamilies",
+                  "ipFamilyPolicy", "allocateLoadBalancerNodePorts", "loadBalancerClass",
+                  "internalTrafficPolicy", "trafficDistribution"});
+    Path type_path = spec_path.field("type");
+    const RawNode* type_node = present(field(spec, "type"));
+    if (std::optional<std::string> type = as_string(type_node, type_path); type && !type->empty()) {
+      if (*type == "ClusterIP") {
+        service.type = ServiceType::cluster_ip;
+      } else if (*type == "NodePort") {
+        service.type = ServiceType::node_port;
+      } else if (*type == "LoadBalancer") {
+        service.type = ServiceType::load_balancer;
+      } else if (*type == "ExternalName") {
+        service.type = ServiceType::external_name;
+      } else {
+        error(*type_node, type_path,
+              "unsupported type '" + *type + "' (expected ClusterIP, NodePort, LoadBalancer or ExternalName)");
+      }
+    }
+    Path ip_path = spec_path.field("clusterIP");
+    const RawNode* ip_node = present(field(spec, "clusterIP"));
+    if (std::optional<std::string> ip = as_string(ip_node, ip_path); ip && !ip->empty()) {
+      if (*ip == "None") {
+        service.headless = true;
+      } else if (!IpAddress::parse(*ip)) {
+        error(*ip_node, ip_path, "invalid clusterIP '" + *ip + "' (expected empty, None or an IP address)");
+      }
+      if (service.type == ServiceType::external_name) {
+        error(*ip_node, ip_path, "may not be set for ExternalName services");
+      } else if (service.headless && service.type != ServiceType::cluster_ip) {
+        error(*ip_node, ip_path,
+              std::string("may not be None for ") + to_string(service.type) + " services");
+      }
+    }
+    Path ips_path = spec_path.field("clusterIPs");
+    const RawNode* ips = as_seq(field(spec, "clusterIPs"), ips_path);
+    for (std::uint32_t i = 0; ips && i < ips->child_count; ++i) {
+      const RawNode& entry = m_doc.child(*ips, i);
+      std::optional<std::string> ip = as_entry_string(entry, ips_path.item(i));
+      if (ip && !ip->empty() && *ip != "None" && !IpAddress::parse(*ip)) {
+        error(entry, ips_path.item(i), "invalid IP address '" + *ip + "' (expected None or an IP address)");
+      }
+    }
+    Path external_path = spec_path.field("externalName");
+    const RawNode* external_node = present(field(spec, "externalName"));
+    if (std::optional<std::string> name = as_string(external_node, external_path); name && !name->empty()) {
+      service.external_name = *name;
+      std::string host = *name;
+      if (host.back() == '.') {
+        host.pop_back();
+      }
+      if (service.type == ServiceType::external_name) {
+        if (std::string why = check_dns_subdomain(host); !why.empty()) {
+          error(*external_node, external_path, "invalid externalName '" + *name + "': " + why);
+        }
+      }
+    } else if (service.type == ServiceType::external_name) {
+      error(spec ? *spec : root, external_path, "required field is missing (for type ExternalName)");
+    }
+    Path selector_path = spec_path.field("selector");
+    if (const RawNode* selector = present(field(spec, "selector"))) {
+      Labels labels = read_labels(selector, selector_path);
+      if (!labels.empty()) {
+        service.selector = std::move(labels);
+      }
+    }
+    Path ports_path = spec_path.field("ports");
+    const RawNode* ports = as_seq(field(spec, "ports"), ports_path);
+    if ((!ports || ports->child_count == 0) && !service.headless &&
+        service.type != ServiceType::external_name) {
+      error(ports ? *ports : spec ? *spec : root, ports_path, "required field is missing");
+    }
+    const bool names_required = ports && ports->child_count > 1;
+    std::map<std::string, std::size_t> names;
+    std::map<std::pair<Protocol, std::uint16_t>, std::size_t> numbers;
+    for (std::uint32_t i = 0; ports && i < ports->child_count; ++i) {
+      Path p = ports_path.item(i);
+      const RawNode* entry = as_entry_map(m_doc.child(*ports, i), p);
+      if (!entry) {
+        continue;
+      }
+      check_fields(entry, p, {"name", "protocol", "appProtocol", "port", "targetPort", "nodePort"});
+      const std::size_t port_errors = m_result.errors.size();
+      ServicePort port;
+      port.where = at(*entry);
+      const RawNode* name_node = present(field(entry, "name"));
+      if (std::optional<std::string> name = as_string(name_node, p.field("name")); name && !name->empty()) {
+        if (std::string why = check_dns_label(*name); !why.empty()) {
+          error(*name_node, p.field("name"), "invalid port name '" + *name + "': " + why);
+        } else if (auto [it, inserted] = names.emplace(*name, i); !inserted) {
+          error(*name_node, p.field("name"),
+                "duplicate port name '" + *name + "' (also spec.ports[" + std::to_string(it->second) + "])");
+        } else {
+          port.name = *name;
+        }
+      } else if (names_required && m_result.errors.size() == port_errors) {
+        error(name_node ? *name_node : *entry, p.field("name"),
+              "required field is missing (a Service with more than one port names each)");
+      }
+      const RawNode* number_node = present(field(entry, "port"));
+      if (std::optional<long> number = as_int(number_node, p.field("port"))) {
+        if (*number < 1 || *number > 65535) {
+          error(*number_node, p.field("port"), std::to_string(*number) + " is out of range (expected 1..65535)");
+        } else {
+          port.port = static_cast<std::uint16_t>(*number);
+        }
+      } else if (!number_node) {
+        error(*entry, p.field("port"), "required field is missing");
+      }
+      if (std::optional<std::string> protocol = as_string(present(field(entry, "protocol")), p.field("protocol"))) {
+        if (std::optional<Protocol> parsed = parse_protocol(*protocol)) {
+          port.protocol = *parsed;
+        } else {
+          error(*field(entry, "protocol"), p.field("protocol"),
+                "unknown protocol '" + *protocol + "' (expected TCP, UDP or SCTP)");
+        }
+      }
+      port.target_port = port.port;
+      const RawNode* target_node = present(field(entry, "targetPort"));
+      if (target_node && target_node->type == RawType::scalar &&
+          (target_node->kind == ScalarKind::integer || target_node->kind == ScalarKind::floating)) {
+        if (std::optional<long> number = as_int(target_node, p.field("targetPort"))) {
+          if (*number < 0 || *number > 65535) {
+            error(*target_node, p.field("targetPort"),
+                  std::to_string(*number) + " is out of range (expected 1..65535)");
+          } else if (*number != 0) {
+            port.target_port = static_cast<std::uint16_t>(*number);
+          }
+        }
+      } else if (target_node && target_node->type == RawType::scalar && target_node->kind == ScalarKind::boolean) {
+        error(*target_node, p.field("targetPort"),
+              "expected a port number or name, found a boolean '" + target_node->value + "' (quote it)");
+      } else if (target_node && target_node->type == RawType::scalar) {
+        if (target_node->value.empty()) {
+          // "" defaults to the port, as 0 does.
+        } else if (std::string why = check_port_name(target_node->value); !why.empty()) {
+          error(*target_node, p.field("targetPort"), "invalid port name '" + target_node->value + "': " + why);
+        } else {
+          port.target_port = target_node->value;
+        }
+      } else if (target_node) {
+        error(*target_node, p.field("targetPort"),
+              std::string("expected a port number or name, found ") + type_name(*target_node));
+      }
+      const RawNode* node_port = present(field(entry, "nodePort"));
+      if (std::optional<long> number = as_int(node_port, p.field("nodePort")); number && *number != 0) {
+        if (service.type == ServiceType::cluster_ip) {
+          error(*node_port, p.field("nodePort"), "may not be used when type is ClusterIP");
+        } else if (*number < 1 || *number > 65535) {
+          error(*node_port, p.field("nodePort"), std::to_string(*number) + " is out of range (expected 1..65535)");
+        }
+      }
+      if (m_result.errors.size() != port_errors) {
+        continue;
+      }
+      if (auto [it, inserted] = numbers.emplace(std::make_pair(port.protocol, port.port), i); !inserted) {
+        error(*entry, p,
+              "duplicate port " + std::to_string(port.port) + '/' + to_string(port.protocol) + " (also spec.ports[" +
+                  std::to_string(it->second) + "])");
+        continue;
+      }
+      service.ports.push_back(std::move(port));
+    }
+    if (m_result.errors.size() != errors_before) {
+      return;
+    }
+    m_result.objects.emplace_back(std::move(service));
   }
 
   // ---- NetworkPolicy ----------------------------------------------------

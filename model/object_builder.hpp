@@ -15,7 +15,7 @@
 
 namespace npcheck::model::detail {
 
-using Object = std::variant<Namespace, Workload, Node, NetworkPolicy, AdminPolicy>;
+using Object = std::variant<Namespace, Workload, Node, NetworkPolicy, AdminPolicy, Service>;
 
 // What one chunk of input produced, kept apart so that chunks can be built on
 // several threads and merged in input order.

@@ -11,8 +11,10 @@
 #include <npcheck/analyzer/address_ranges.hpp>
 #include <npcheck/analyzer/expectations.hpp>
 #include <npcheck/analyzer/program.hpp>
+#include <npcheck/analyzer/service.hpp>
 #include <npcheck/model/expectations.hpp>
 #include <npcheck/model/error.hpp>
+#include <npcheck/model/suggest.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -44,10 +46,74 @@ std::optional<model::Protocol> parse_protocol_option(const std::string& text) {
   return protocol;
 }
 
+// "80 (http) -> targetPort http, 443 (https) -> targetPort 8443".
+std::string service_ports_text(const model::Service& service) {
+  std::string text;
+  for (const model::ServicePort& p : service.ports) {
+    text += (text.empty() ? "" : ", ") + p.to_string() + " -> targetPort " + p.target_text();
+  }
+  return text.empty() ? std::string("none") : text;
+}
+
+// The service port of dst's Service that --port names: a number (the TCP
+// one, or the only one of that number, without a protocol) or a port name.
+// Throws, with the nearest name, or with the service port that leads to a
+// number given that is a target port (the classic mistake).
+std::size_t find_service_port(const std::string& text, std::optional<model::Protocol> protocol,
+                              std::optional<std::uint16_t> number, const EndpointArg& dst,
+                              const model::Inventory& inventory) {
+  const model::Service& service = inventory.services[*dst.service];
+  std::vector<std::size_t> found;
+  for (std::size_t i = 0; i < service.ports.size(); ++i) {
+    const model::ServicePort& p = service.ports[i];
+    if ((number ? p.port == *number : p.name == text) && (!protocol || p.protocol == *protocol)) {
+      found.push_back(i);
+    }
+  }
+  if (found.size() > 1) {
+    auto tcp = std::find_if(found.begin(), found.end(),
+                            [&](std::size_t i) { return service.ports[i].protocol == model::Protocol::tcp; });
+    return tcp != found.end() ? *tcp : found.front();
+  }
+  if (found.size() == 1) {
+    return found.front();
+  }
+  const std::string what = (number ? "no port " : "no port named '") + text + (number ? "" : "'") +
+                           (protocol ? std::string(" for ") + model::to_string(*protocol) : "");
+  std::string message = "--port: Service " + service.display_name() + " has " + what + " (its ports: " +
+                        service_ports_text(service) + ")";
+  if (number) {
+    // A container port given for a service port: name the service port that leads there.
+    for (const model::ServicePort& p : service.ports) {
+      for (std::size_t w : dst.service_workloads) {
+        std::optional<analyzer::ServiceTarget> target = analyzer::service_target(p, inventory.workloads[w]);
+        if (target && target->port == *number && (!protocol || target->protocol == *protocol)) {
+          throw model::Error({}, message + "; " + text + " is the target port of service port " + p.to_string() +
+                                     " on " + inventory.workloads[w].display_name() + ": ask for --port " +
+                                     std::to_string(p.port) + ", or name the Pod or workload to ask for " +
+                                     "its container port");
+        }
+      }
+    }
+    throw model::Error({}, message);
+  }
+  std::vector<std::string> names;
+  for (const model::ServicePort& p : service.ports) {
+    if (!p.name.empty()) {
+      names.push_back(p.name);
+    }
+  }
+  if (std::optional<std::string> near = model::nearest(text, names, 2)) {
+    message += " (did you mean '" + *near + "'?)";
+  }
+  throw model::Error({}, message);
+}
+
 // --port as NUMBER, NAME, PROTOCOL/NUMBER or PROTOCOL/NAME (a named port
-// that DST declares), with --protocol.
+// that DST declares, or a port of DST's Service), with --protocol. For a
+// Service, service_port is set and the query is the service port's own.
 std::optional<PortQuery> parse_query(const CanReachOptions& options, const EndpointArg& dst,
-                                     const model::Inventory& inventory) {
+                                     const model::Inventory& inventory, std::optional<std::size_t>& service_port) {
   std::optional<model::Protocol> protocol = parse_protocol_option(options.protocol);
   if (options.port.empty()) {
     if (protocol) {
@@ -72,16 +138,25 @@ std::optional<PortQuery> parse_query(const CanReachOptions& options, const Endpo
   query.protocol = protocol.value_or(model::Protocol::tcp);
   unsigned long number = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (ec == std::errc{} && end == text.data() + text.size()) {
-    if (number < 1 || number > 65535) {
-      throw model::Error({}, "--port: " + text + " is out of range (expected 1..65535)");
-    }
+  const bool numeric = ec == std::errc{} && end == text.data() + text.size();
+  if (numeric && (number < 1 || number > 65535)) {
+    throw model::Error({}, "--port: " + text + " is out of range (expected 1..65535)");
+  }
+  if (dst.service) {
+    service_port = find_service_port(text, protocol,
+                                     numeric ? std::optional<std::uint16_t>(static_cast<std::uint16_t>(number))
+                                             : std::nullopt,
+                                     dst, inventory);
+    const model::ServicePort& p = inventory.services[*dst.service].ports[*service_port];
+    return PortQuery{p.protocol, p.port};
+  }
+  if (numeric) {
     query.port = static_cast<std::uint16_t>(number);
     return query;
   }
   if (dst.range || dst.endpoint.kind != analyzer::EndpointKind::workload) {
     throw model::Error({}, "--port: a named port ('" + text +
-                               "') needs a Pod or workload destination that declares it");
+                               "') needs a Pod or workload destination that declares it, or a Service");
   }
   const model::Workload& w = inventory.workloads[dst.endpoint.workload];
   for (const model::ContainerPort& p : w.ports) {
@@ -287,6 +362,215 @@ std::string ipblock_note(const model::Inventory& inventory, const analyzer::Prog
          (alternative.allowed.empty() ? std::string("none") : alternative.allowed.to_string());
 }
 
+// One side of a question about Services: the Service's workloads, or the
+// one endpoint given.
+std::vector<analyzer::FlowEndpoint> side_endpoints(const EndpointArg& arg) {
+  if (!arg.service) {
+    return {arg.endpoint};
+  }
+  std::vector<analyzer::FlowEndpoint> endpoints;
+  for (std::size_t w : arg.service_workloads) {
+    endpoints.push_back(analyzer::FlowEndpoint::of_workload(w));
+  }
+  return endpoints;
+}
+
+std::string side_name(const EndpointArg& arg, const model::Inventory& inventory) {
+  return arg.service ? "Service " + inventory.services[*arg.service].display_name()
+                     : endpoint_name(arg.endpoint, inventory);
+}
+
+nlohmann::json side_json(const EndpointArg& arg, const model::Inventory& inventory) {
+  if (!arg.service) {
+    return endpoint_json(arg.endpoint, inventory);
+  }
+  const model::Service& service = inventory.services[*arg.service];
+  nlohmann::json workloads = nlohmann::json::array();
+  for (std::size_t w : arg.service_workloads) {
+    workloads.push_back(endpoint_json(analyzer::FlowEndpoint::of_workload(w), inventory));
+  }
+  return {{"kind", "Service"},
+          {"namespace", service.namespace_name},
+          {"name", service.name},
+          {"id", service.display_name()},
+          {"workloads", std::move(workloads)}};
+}
+
+// One (source, destination) pair of a question about Services, and its answer.
+struct ServicePart {
+  analyzer::FlowEndpoint src;
+  analyzer::FlowEndpoint dst;
+  std::string name;
+  analyzer::FlowResult result;
+  // With a service port: the connection it leads to on dst, absent when dst
+  // declares no port of the targetPort's name (then the pair is no answer).
+  std::optional<PortQuery> target;
+  bool yes = false;
+  std::string answer; // reason with a query, the allowed connections without
+  std::string mapping; // "service port 80 (http) -> targetPort http -> TCP 8080 on ..."
+};
+
+// can-reach with a Service on one side or both: every pair of a source and a
+// destination (the Service's workloads) is asked once; the question is
+// allowed only when every pair is. A port with a destination Service is a
+// service port, mapped per destination workload to its targetPort (a named
+// one resolved on each); a workload that does not declare a named targetPort
+// is no endpoint of that port and is reported apart, and the question is
+// denied when no workload is one. Pairs with the same answer are listed
+// together, as run_can_reach_range does.
+int run_can_reach_service(const CanReachOptions& options, Output& io, const analyzer::Program& program,
+                          const EndpointArg& from, const EndpointArg& to, const std::optional<PortQuery>& query,
+                          const std::optional<std::size_t>& service_port) {
+  const model::Inventory& inventory = program.inventory();
+  const std::string src_name = side_name(from, inventory);
+  const std::string dst_name = side_name(to, inventory);
+  const model::ServicePort* sp = service_port ? &inventory.services[*to.service].ports[*service_port] : nullptr;
+  std::vector<ServicePart> parts;
+  analyzer::ConnectionSet common = analyzer::ConnectionSet::all();
+  bool every = true;
+  bool any_endpoint = false;
+  for (const analyzer::FlowEndpoint& s : side_endpoints(from)) {
+    for (const analyzer::FlowEndpoint& d : side_endpoints(to)) {
+      ServicePart part;
+      part.src = s;
+      part.dst = d;
+      const std::string s_name = endpoint_name(s, inventory);
+      const std::string d_name = endpoint_name(d, inventory);
+      part.name = from.service && to.service ? s_name + " -> " + d_name : from.service ? s_name : d_name;
+      part.result = program.evaluate(s, d);
+      common.intersect(part.result.allowed);
+      part.target = query;
+      if (sp) {
+        const std::optional<analyzer::ServiceTarget> target =
+            analyzer::service_target(*sp, inventory.workloads[d.workload]);
+        const std::string head = "service port " + sp->to_string() + " -> targetPort " + sp->target_text();
+        if (target) {
+          part.target = PortQuery{target->protocol, target->port};
+          part.mapping = head + " -> " + query_text(*part.target) + " on " + d_name;
+        } else {
+          part.target.reset();
+          part.mapping = head + ": " + d_name + " declares no " + model::to_string(sp->protocol) +
+                         " port named '" + sp->target_text() + "', so it is no endpoint of this port";
+        }
+      }
+      if (part.target) {
+        any_endpoint = true;
+        part.yes = part.result.allows(part.target->protocol, part.target->port);
+        part.answer = (sp ? "on " + query_text(*part.target) + ": " : std::string()) +
+                      flow_reason(program, part.result, s_name, d_name, part.target);
+        every = every && part.yes;
+      } else if (query) {
+        part.answer = "no connection: declares no " + std::string(model::to_string(sp->protocol)) +
+                      " port named '" + sp->target_text() + "' (not an endpoint of service port " +
+                      sp->to_string() + ")";
+      } else {
+        part.answer = part.result.allowed.to_string();
+      }
+      parts.push_back(std::move(part));
+    }
+  }
+  const bool yes = query ? every && any_endpoint : !common.empty();
+  const std::string asked = sp ? "service port " + sp->to_string() : query ? query_text(*query) : std::string();
+
+  if (options.format == "json") {
+    nlohmann::json j;
+    j["from"] = side_json(from, inventory);
+    j["to"] = side_json(to, inventory);
+    if (query) {
+      j["query"] = {{"protocol", model::to_string(query->protocol)}, {"port", query->port}};
+      if (sp) {
+        j["query"]["service_port"] = {{"name", sp->name},
+                                      {"port", sp->port},
+                                      {"protocol", model::to_string(sp->protocol)},
+                                      {"target_port", sp->target_text()}};
+      }
+    }
+    j["allowed"] = yes;
+    j["connections"] = connections_json(common);
+    nlohmann::json list = nlohmann::json::array();
+    for (const ServicePart& part : parts) {
+      nlohmann::json p;
+      p["from"] = endpoint_json(part.src, inventory);
+      p["to"] = endpoint_json(part.dst, inventory);
+      if (sp) {
+        p["target"] = part.target ? nlohmann::json{{"protocol", model::to_string(part.target->protocol)},
+                                                   {"port", part.target->port}}
+                                  : nlohmann::json(nullptr);
+      }
+      if (query) {
+        p["allowed"] = part.yes;
+        p["reason"] = part.answer;
+      }
+      p["connections"] = connections_json(part.result.allowed);
+      p["flow"] = flow_json(program, part.result);
+      list.push_back(std::move(p));
+    }
+    j["parts"] = std::move(list);
+    add_unmodelled_policies(j, inventory);
+    io.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    return static_cast<int>(yes ? ExitCode::ok : ExitCode::negative);
+  }
+
+  struct Group {
+    bool yes = false;
+    bool endpoint = true;
+    std::string answer;
+    std::vector<std::size_t> parts;
+  };
+  std::vector<Group> groups;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const bool endpoint = !query || parts[i].target.has_value();
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+      return g.yes == parts[i].yes && g.endpoint == endpoint && g.answer == parts[i].answer;
+    });
+    if (it == groups.end()) {
+      groups.push_back(Group{parts[i].yes, endpoint, parts[i].answer, {}});
+      it = std::prev(groups.end());
+    }
+    it->parts.push_back(i);
+  }
+  const std::string every_text = from.service && to.service ? "every pair of their pods"
+                                 : from.service             ? "every pod of " + src_name
+                                                            : "every pod of " + dst_name;
+  const std::size_t no_endpoint = static_cast<std::size_t>(
+      std::count_if(parts.begin(), parts.end(), [&](const ServicePart& p) { return query && !p.target; }));
+  if (query) {
+    io.out << (yes ? "allowed" : "denied") << ": " << src_name << " -> " << dst_name << " on " << asked << " ("
+           << (!any_endpoint ? "no pod is an endpoint of it: " : yes ? "for " : "not for ") << every_text
+           << (no_endpoint > 0 && any_endpoint
+                   ? "; " + std::to_string(no_endpoint) + " of " + std::to_string(parts.size()) +
+                         " are no endpoint of it"
+                   : std::string())
+           << ")\n";
+  } else {
+    io.out << common.to_string() << " (for " << every_text << ")\n";
+  }
+  for (const Group& g : groups) {
+    std::string names;
+    for (std::size_t i : g.parts) {
+      names += (names.empty() ? "" : "; ") + parts[i].name;
+    }
+    if (query) {
+      io.out << "  " << (!g.endpoint ? "none" : g.yes ? "allowed" : "denied") << " for " << names << ": "
+             << g.answer << '\n';
+    } else {
+      io.out << "  " << names << ": " << g.answer << '\n';
+    }
+    if (options.explain) {
+      for (std::size_t i : g.parts) {
+        if (!parts[i].mapping.empty()) {
+          io.out << parts[i].mapping << '\n';
+        }
+      }
+      const ServicePart& first = parts[g.parts.front()];
+      if (g.endpoint) {
+        write_explanation(io.out, program, first.result, first.src, first.dst);
+      }
+    }
+  }
+  return static_cast<int>(yes ? ExitCode::ok : ExitCode::negative);
+}
+
 int run_can_reach(const CanReachOptions& options, Output& io) {
   // A pod named by --from or --to stays itself when a snapshot's pods fold.
   InputOptions input = options.input;
@@ -306,9 +590,17 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
                                "'): NetworkPolicy does not govern traffic between addresses outside the "
                                "cluster; name a Pod or workload on one side");
   }
-  const std::optional<PortQuery> query = parse_query(options, to, *inventory);
+  if ((from.range && to.service) || (from.service && to.range)) {
+    throw model::Error({}, "--from and --to: a range and a Service together are not supported ('" + options.from +
+                               "', '" + options.to + "'); name a Pod or workload on one side");
+  }
+  std::optional<std::size_t> service_port;
+  const std::optional<PortQuery> query = parse_query(options, to, *inventory, service_port);
 
   const analyzer::Program program(*inventory, program_options(input));
+  if (from.service || to.service) {
+    return run_can_reach_service(options, io, program, from, to, query, service_port);
+  }
   if (from.range || to.range) {
     return run_can_reach_range(options, io, program, from, to, query);
   }

@@ -6,6 +6,7 @@
 // checked and reported, and the status is 1 when any failed.
 #include "check_report.hpp"
 #include "commands.hpp"
+#include "endpoint_arg.hpp"
 
 #include <npcheck/analyzer/expectations.hpp>
 #include <npcheck/analyzer/program.hpp>
@@ -85,6 +86,48 @@ void keep_named_pods(const std::vector<model::ExpectationFile>& files, InputOpti
   }
 }
 
+// What keeps the Services an expectations file names from standing for
+// pods (as can-reach says it), and listed ports that are no port of a
+// destination Service: errors, located at the endpoint.
+std::vector<model::Diagnostic> service_problems(const model::ExpectationFile& file,
+                                                const model::Inventory& inventory) {
+  std::vector<model::Diagnostic> problems;
+  for (const model::Expectation& e : file.expectations) {
+    const std::string object = "expectation '" + e.name + "'";
+    for (const model::EndpointSpec* spec : {&e.from, &e.to}) {
+      if (!spec->service) {
+        continue;
+      }
+      const std::string ns = spec->namespace_name.value_or("");
+      if (std::string why = service_endpoint_problem(ns, *spec->service, inventory); !why.empty()) {
+        problems.push_back(model::Diagnostic{model::Severity::error, spec->where, object, why});
+        continue;
+      }
+      if (spec != &e.to) {
+        continue;
+      }
+      const model::Service& service = *inventory.find_service(ns, *spec->service);
+      for (const model::PortSpec& port : e.ports) {
+        if (!analyzer::service_ports_listed(service, {port}).empty()) {
+          continue;
+        }
+        std::string known;
+        for (const model::ServicePort& p : service.ports) {
+          known += (known.empty() ? "" : ", ") + p.to_string() + " -> targetPort " + p.target_text();
+        }
+        const std::string range = port.first == port.last ? std::to_string(port.first)
+                                                           : std::to_string(port.first) + '-' + std::to_string(port.last);
+        problems.push_back(model::Diagnostic{
+            model::Severity::error, port.where, object,
+            "no port " + range + (port.protocol ? std::string("/") + model::to_string(*port.protocol) : "") +
+                " of Service " + service.display_name() + " (its ports: " + known +
+                "; ports given with a Service are service ports)"});
+      }
+    }
+  }
+  return problems;
+}
+
 int check(const CheckOptions& options, Output& io) {
   model::InputBudget budget(options.input.limits.max_input_bytes);
   std::vector<model::ExpectationFile> files;
@@ -106,6 +149,14 @@ int check(const CheckOptions& options, Output& io) {
       io.err << d.to_string() << '\n';
     }
     errors += file.errors.size();
+  }
+  if (inventory) {
+    for (const model::ExpectationFile& file : files) {
+      for (const model::Diagnostic& d : service_problems(file, *inventory)) {
+        io.err << d.to_string() << '\n';
+        ++errors;
+      }
+    }
   }
   if (errors > 0) {
     io.err << "npcheck: " << errors << " error" << (errors == 1 ? "" : "s") << " in the expectations\n";

@@ -93,6 +93,8 @@ EndpointMatch parse_match(const std::string& text, const char* option, const mod
   const EndpointArg arg = parse_endpoint_arg(text, option, inventory, addresses, default_namespace);
   if (arg.range) {
     match.range = arg.range;
+  } else if (arg.service) {
+    match.service_workloads = arg.service_workloads; // in Inventory order, so sorted
   } else if (arg.endpoint.kind == analyzer::EndpointKind::workload) {
     match.workload = arg.endpoint.workload;
   } else {

@@ -46,6 +46,26 @@ apiVersion: argoproj.io/v1alpha1
 kind: Rollout
 metadata: {name: pay, namespace: shop}
 spec: {selector: {matchLabels: {app: pay}}, template: {metadata: {labels: {app: pay}}, spec: {containers: [{name: c, image: i}]}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: pay, namespace: shop}
+spec: {selector: {app: pay}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: manual, namespace: shop}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ext, namespace: shop}
+spec: {type: ExternalName, externalName: db.example.com}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: orphan, namespace: shop}
+spec: {selector: {app: pai}, ports: [{port: 80}]}
 )",
                               "in.yaml", options);
   }();
@@ -57,6 +77,13 @@ std::string resolved(std::string_view text, std::string_view ns = "shop") {
   const cli::EndpointArg arg = cli::parse_endpoint_arg(text, "--from", inventory(), addresses, ns);
   if (arg.range) {
     return "range " + arg.range->to_string();
+  }
+  if (arg.service) {
+    std::string shown = "Service " + inventory().services[*arg.service].display_name() + ":";
+    for (std::size_t w : arg.service_workloads) {
+      shown += ' ' + inventory().workloads[w].display_name();
+    }
+    return shown;
   }
   if (arg.endpoint.kind == analyzer::EndpointKind::workload) {
     return inventory().workloads[arg.endpoint.workload].display_name();
@@ -121,18 +148,29 @@ TEST_CASE("parse_endpoint_arg") {
     CHECK_EQ(error_of("shp/zzzzzzzzzzzzz"),
              "--from: no Pod or workload 'shp/zzzzzzzzzzzzz' in the manifests (namespace 'shp' has none; "
              "did you mean namespace 'shop'?)");
-    CHECK_EQ(error_of("svc/frontend"),
-             "--from: 'svc/frontend': Services are not supported yet (name the Pod or workload behind the "
-             "Service, e.g. NAMESPACE/deploy/NAME)");
-    CHECK_EQ(error_of("shop/service/frontend"),
-             "--from: 'shop/service/frontend': Services are not supported yet (name the Pod or workload "
-             "behind the Service, e.g. NAMESPACE/deploy/NAME)");
+    CHECK_EQ(error_of("svc/frontend"), "--from: no Service 'shop/frontend' in the manifests (namespace 'shop' "
+                                       "has ext, manual, orphan, pay)");
+    CHECK_EQ(error_of("shop/service/pya"), "--from: no Service 'shop/pya' in the manifests (did you mean shop/pay?)");
+    CHECK_EQ(error_of("svc/manual"),
+             "--from: Service shop/manual has no selector: its endpoints are managed by hand or by another "
+             "controller, so the manifests do not say which pods stand behind it (name them instead)");
+    CHECK_EQ(error_of("svc/ext"), "--from: Service shop/ext is of type ExternalName (an alias for "
+                                  "'db.example.com'): no pods stand behind it");
+    CHECK_EQ(error_of("svc/orphan"), "--from: Service shop/orphan selects no Pod or workload (selector app=pai); "
+                                     "nearest: shop/pay[Rollout] with app=pay");
     CHECK_EQ(error_of("shop/widget/frontend"),
              "--from: unknown kind 'widget' (expected Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, "
              "Job, CronJob, ReplicationController, as kubectl spells them (po, deploy, rs, sts, ds, job, cj, "
              "rc, or plural), or the kind of a custom workload)");
     CHECK_EQ(error_of("10.0.0.1/8"), "--from: '10.0.0.1/8' has host bits set (did you mean 10.0.0.0/8?)");
   }
+}
+
+TEST_CASE("parse_endpoint_arg::services") {
+  CHECK_EQ(resolved("svc/pay"), "Service shop/pay: shop/pay[Rollout]");
+  CHECK_EQ(resolved("services/pay"), "Service shop/pay: shop/pay[Rollout]");
+  CHECK_EQ(resolved("shop/Service/pay", "default"), "Service shop/pay: shop/pay[Rollout]");
+  CHECK_EQ(resolved("shop/svc/pay", "default"), "Service shop/pay: shop/pay[Rollout]");
 }
 
 TEST_CASE("parse_endpoint") {

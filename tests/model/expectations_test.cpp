@@ -158,9 +158,16 @@ TEST_CASE("load_expectations::endpoint_strings") {
     CHECK_EQ(errors("deploy/web"), "e.yaml:4:9: error: expectation 'e': expectations[0].to: 'deploy/web' "
                                    "names no namespace (write NAMESPACE/deploy/web: an expectations file "
                                    "reads the same whatever -n says)\n");
-    CHECK_EQ(errors("shop/svc/web"),
-             "e.yaml:4:9: error: expectation 'e': expectations[0].to: 'shop/svc/web': Services are not "
-             "supported yet\n");
+    {
+      ExpectationFile file = load_expectations_string(
+          "expectations:\n  - name: e\n    from: {all: true}\n    to: shop/svc/web\n    expect: deny\n", "e.yaml");
+      REQUIRE_EQ(file.expectations.size(), 1);
+      CHECK_EQ(file.expectations[0].to.to_string(), "service shop/web");
+      CHECK_EQ(file.expectations[0].to.service, std::optional<std::string>("web"));
+    }
+    CHECK_EQ(errors("svc/web"), "e.yaml:4:9: error: expectation 'e': expectations[0].to: 'svc/web' "
+                                "names no namespace (write NAMESPACE/svc/web: an expectations file "
+                                "reads the same whatever -n says)\n");
     CHECK_EQ(errors("shop/widget/web"),
              "e.yaml:4:9: error: expectation 'e': expectations[0].to: unknown kind 'widget' in "
              "'shop/widget/web' (expected Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob "

@@ -504,11 +504,11 @@ status:
 
 TEST_CASE("load::unknown_kinds") {
   Inventory inv = load_string(R"(apiVersion: v1
-kind: Service
+kind: ServiceAccount
 metadata: {name: s}
 ---
 apiVersion: v1
-kind: Service
+kind: ServiceAccount
 metadata: {name: t}
 ---
 apiVersion: v1
@@ -532,7 +532,51 @@ metadata: {name: n}
            std::map<std::string, int>{{"Deploy", 1},
                                       {"stable.example.com/v1 CronTab", 1},
                                       {"v1 ConfigMap", 1},
-                                      {"v1 Service", 2}});
+                                      {"v1 ServiceAccount", 2}});
+}
+
+TEST_CASE("load::services") {
+  Inventory inv = load_string(R"(apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports:
+    - {name: http, port: 80, targetPort: http}
+    - {name: dns, port: 53, protocol: UDP}
+    - {name: zero, port: 81, targetPort: 0}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: shop}
+spec: {clusterIP: None, selector: {}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ext, namespace: shop}
+spec: {type: ExternalName, externalName: db.example.com.}
+)",
+                              "svc.yaml");
+  REQUIRE(inv.ok());
+  CHECK(inv.warnings.empty());
+  REQUIRE_EQ(inv.services.size(), 3);
+  CHECK_EQ(inv.loaded_kinds.at("Service"), 3);
+  const npcheck::model::Service& db = inv.services[0];
+  CHECK_EQ(db.display_name(), "shop/db");
+  CHECK(db.headless);
+  CHECK_FALSE(db.selector.has_value()); // an empty selector is none
+  const npcheck::model::Service& ext = inv.services[1];
+  CHECK_EQ(ext.type, npcheck::model::ServiceType::external_name);
+  CHECK_EQ(ext.external_name, "db.example.com.");
+  const npcheck::model::Service& web = *inv.find_service("shop", "web");
+  REQUIRE_EQ(web.ports.size(), 3);
+  CHECK_EQ(web.selector->to_string(), "app=web");
+  CHECK_EQ(web.ports[0].to_string(), "80 (http)");
+  CHECK_EQ(web.ports[0].target_text(), "http");
+  CHECK_EQ(web.ports[1].to_string(), "53/UDP (dns)");
+  CHECK_EQ(web.ports[1].target_text(), "53"); // defaults to the port
+  CHECK_EQ(web.ports[2].target_text(), "81"); // 0 defaults to the port too
+  CHECK_EQ(inv.find_service("shop", "nope"), nullptr);
 }
 
 TEST_CASE("load::duplicates") {

@@ -13,6 +13,8 @@
 
 namespace npcheck::model {
 struct EndpointSpec;
+struct Service;
+struct Workload;
 struct Expectation;
 struct PortSpec;
 } // namespace npcheck::model
@@ -105,5 +107,15 @@ private:
 
 // The listed ports as a set; an empty list is every port of every protocol.
 ConnectionSet to_connection_set(const std::vector<model::PortSpec>& ports);
+
+// The ports of service that the listed ports name, by index (every port of
+// it when the list is empty).
+std::vector<std::size_t> service_ports_listed(const model::Service& service,
+                                              const std::vector<model::PortSpec>& ports);
+
+// The connections the listed service ports lead to on workload (their
+// targetPorts, named ones resolved on it); empty when it is no endpoint of any.
+ConnectionSet service_connections(const model::Service& service, const std::vector<model::PortSpec>& ports,
+                                  const model::Workload& workload);
 
 } // namespace npcheck::analyzer

@@ -13,8 +13,8 @@
 //
 // KIND is spelt as kubectl spells it: the kind in any case, its plural or its
 // short name (deploy, sts, ds, rs, po, cj, rc), or a custom workload kind
-// (Rollout) in any case or plural; Services (svc, service, services) are
-// recognised only to say that they are not supported yet.
+// (Rollout) in any case or plural; or the Service kind (svc, service,
+// services, in any case): the pods the Service selects.
 
 #include <npcheck/model/ip_address.hpp>
 #include <npcheck/model/workload.hpp>

@@ -26,7 +26,10 @@ struct Inventory;
 //  - all: every Pod and workload;
 //  - cidr (with optional except): addresses, as ipBlock reads them;
 //  - a pod filter: every given field must hold (namespace or
-//    namespace_selector, name, kind, pod_selector); absent fields match all.
+//    namespace_selector, name, kind, pod_selector); absent fields match all;
+//  - a Service (service, with namespace_name): the pods its selector picks;
+//    as a destination, the expectation's ports are service ports, each
+//    mapped on every pod to its targetPort.
 struct EndpointSpec {
   bool all = false;
   std::optional<IpBlock> cidr;
@@ -35,6 +38,7 @@ struct EndpointSpec {
   std::optional<std::string> name;
   std::optional<WorkloadKind> kind;
   std::optional<LabelSelector> pod_selector;
+  std::optional<std::string> service;
   SourceLocation where;
 
   // How the endpoint was written, e.g. "namespace=shop, selector app=api",

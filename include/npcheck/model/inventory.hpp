@@ -4,6 +4,7 @@
 #include <npcheck/model/admin_policy.hpp>
 #include <npcheck/model/error.hpp>
 #include <npcheck/model/network_policy.hpp>
+#include <npcheck/model/service.hpp>
 #include <npcheck/model/workload.hpp>
 
 #include <map>
@@ -31,6 +32,9 @@ struct Inventory {
   // AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy,
   // sorted by (kind, name).
   std::vector<AdminPolicy> admin_policies;
+  // Services, sorted by (namespace, name): read only to name endpoints and
+  // ports in the user's words (svc/web, --port http).
+  std::vector<Service> services;
 
   // Objects read per kind (known kinds, custom workloads by their kind) and
   // skipped per "apiVersion kind" (unknown kinds).
@@ -74,6 +78,8 @@ struct Inventory {
   bool ok() const { return errors.empty(); }
   // The namespace called name, or nullptr.
   const Namespace* find_namespace(std::string_view name) const;
+  // The Service ns/name, or nullptr.
+  const Service* find_service(std::string_view ns, std::string_view name) const;
 };
 
 } // namespace npcheck::model
