@@ -233,8 +233,8 @@ int run_matrix(const MatrixOptions& options, Output& io) {
            << " workloads..." << std::flush;
   }
   // Only the rows and columns the filters show are computed; --namespace
-  // keeps the pairs crossing into or out of its namespaces, which needs
-  // every row and column the other filters keep.
+  // (the pairs crossing into or out of its namespaces too) and --focus
+  // compute the focused rows, and the other rows over the focused columns.
   const analyzer::Program program(*inventory, program_options(input));
   analyzer::MatrixOptions matrix_options;
   const model::Inventory& loaded = *inventory;
@@ -245,6 +245,12 @@ int run_matrix(const MatrixOptions& options, Output& io) {
     matrix_options.destinations = [&](const analyzer::MatrixEndpoint& e) {
       return filter.shows_destination(e, loaded);
     };
+  }
+  if (!filter.namespaces.empty() && !filter.focus && !filter.group) {
+    // The pairs with an end in the namespaces are the namespaces' focus, both
+    // ways: their rows, and the other rows over their columns only. (--group
+    // folds classes by whole rows and columns, so it computes them all.)
+    matrix_options.focus = [&](const analyzer::MatrixEndpoint& e) { return filter.in_namespaces(e, loaded); };
   }
   if (filter.focus) {
     matrix_options.focus = [&](const analyzer::MatrixEndpoint& e) { return filter.focus->matches(e, loaded); };
