@@ -335,7 +335,7 @@ private:
     m_base_any.assign(W, 0);
     m_base_key.assign(m_columns.size() * key_words, 0);
     for (std::size_t k = 0; k < K; ++k) {
-      or_into(m_base_any.data(), &m_np_base[k * W], W);
+      or_into(m_base_any.data(), m_np_base.data() + k * W, W); // W may be 0: no columns
       for (std::size_t i = 0; i < W; ++i) {
         for (Word bits = m_np_base[k * W + i]; bits != 0; bits &= bits - 1) {
           const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
@@ -1009,7 +1009,7 @@ private:
       const Word* allowed = state.egress.data();
       for (std::size_t k = 0; k < K; ++k) {
         const PortClassId global = scope.classes[k];
-        const Word* base = &m_np_base[global * W];
+        const Word* base = m_np_base.data() + global * W;
         for (std::size_t i = 0; i < W; ++i) {
           const Word admitted = m_open[i] | items[k * W + i] | base[i];
           for (Word bits = allowed[k * W + i] & admitted & fits[i]; bits != 0; bits &= bits - 1) {
