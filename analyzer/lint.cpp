@@ -301,11 +301,7 @@ std::vector<Finding> apply_ignore_annotations(lint_detail::Context& context, con
   std::vector<std::pair<const model::LintIgnore*, std::vector<const LintCheck*>>> ignores;
   for (const model::LintIgnore& ignore : inventory.lint_ignores) {
     std::vector<const LintCheck*> checks;
-    std::string word;
-    auto flush = [&]() {
-      if (word.empty()) {
-        return;
-      }
+    for (const std::string& word : split_check_list(ignore.checks)) {
       if (lint_detail::lower(word) == "all") {
         for (const LintCheck& c : lint_checks()) {
           checks.push_back(&c);
@@ -318,16 +314,7 @@ std::vector<Finding> apply_ignore_annotations(lint_detail::Context& context, con
                         ": it ignores nothing",
                     "name checks by id or name, separated by commas (npcheck lint --list prints them)");
       }
-      word.clear();
-    };
-    for (char c : ignore.checks) {
-      if (c == ',' || std::isspace(static_cast<unsigned char>(c)) != 0) {
-        flush();
-      } else {
-        word += c;
-      }
     }
-    flush();
     ignores.emplace_back(&ignore, std::move(checks));
   }
   std::vector<Finding> findings = context.take_findings();
@@ -351,6 +338,23 @@ std::vector<Finding> apply_ignore_annotations(lint_detail::Context& context, con
 }
 
 } // namespace
+
+std::vector<std::string> split_check_list(std::string_view text) {
+  std::vector<std::string> words(1);
+  for (char c : text) {
+    if (c == ',' || std::isspace(static_cast<unsigned char>(c)) != 0) {
+      if (!words.back().empty()) {
+        words.emplace_back();
+      }
+    } else {
+      words.back() += c;
+    }
+  }
+  if (words.back().empty()) {
+    words.pop_back();
+  }
+  return words;
+}
 
 std::optional<LintSeverity> parse_lint_severity(std::string_view text) {
   for (LintSeverity severity : {LintSeverity::info, LintSeverity::warning, LintSeverity::error}) {

@@ -32,6 +32,7 @@
 #include <filesystem>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -400,13 +401,22 @@ void finalize(Inventory& inv, const LoadOptions& options) {
     std::size_t defaulted = 0;   // objects read into it without metadata.namespace
   };
   std::map<std::string, Reference> referenced;
-  const std::set<std::string> label_keys = namespace_label_keys(inv);
-  auto listed = [](const std::set<std::string>& keys) {
-    std::string text;
-    for (const std::string& key : keys) {
-      text += (text.empty() ? "" : ", ") + key;
+  // The namespace labels selectors read, in words; read from the policies
+  // only when some namespace is undefined.
+  std::optional<std::string> read_labels;
+  auto label_note = [&]() -> const std::string& {
+    if (!read_labels) {
+      const std::set<std::string> keys = namespace_label_keys(inv);
+      std::string text;
+      for (const std::string& key : keys) {
+        text += (text.empty() ? "" : ", ") + key;
+      }
+      read_labels = keys.empty() ? std::string()
+                                 : " (namespace selectors read the label" +
+                                       std::string(keys.size() == 1 ? " " : "s ") + text +
+                                       ": define it if it carries them)";
     }
-    return text;
+    return *read_labels;
   };
   auto refer = [&referenced](const std::string& name, const SourceLocation& where, bool defaulted) {
     auto [it, inserted] = referenced.try_emplace(name);
@@ -447,11 +457,7 @@ void finalize(Inventory& inv, const LoadOptions& options) {
       // kubectl get snapshot: an info, which says which labels it matters for.
       inv.infos.push_back(Diagnostic{
           Severity::info, ref.where, "Namespace " + name,
-          "namespace is used but not defined; " + assumed +
-              (label_keys.empty() ? std::string()
-                                  : " (namespace selectors read the label" +
-                                        std::string(label_keys.size() == 1 ? " " : "s ") +
-                                        listed(label_keys) + ": define it if it carries them)")});
+          "namespace is used but not defined; " + assumed + label_note()});
     } else {
       const std::string objects = std::to_string(ref.defaulted) +
                                   (ref.defaulted == 1 ? " object has" : " objects have");

@@ -180,6 +180,27 @@ struct RangePart {
   std::string answer; // reason with a query, the allowed connections without
 };
 
+// The fields of one part of a multi-part answer (a range's pieces, a
+// Service's pods), after its endpoints.
+void add_part_answer(nlohmann::json& part, const analyzer::Program& program, const analyzer::FlowResult& result,
+                     bool queried, bool yes, const std::string& answer) {
+  if (queried) {
+    part["allowed"] = yes;
+    part["reason"] = answer;
+  }
+  part["connections"] = connections_json(result.allowed);
+  part["flow"] = flow_json(program, result);
+}
+
+// Prints a multi-part answer's JSON and returns its exit status.
+int write_parts_json(nlohmann::json answer, nlohmann::json parts, const model::Inventory& inventory, bool yes,
+                     std::ostream& out) {
+  answer["parts"] = std::move(parts);
+  add_unmodelled_policies(answer, inventory);
+  out << answer.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  return static_cast<int>(yes ? ExitCode::ok : ExitCode::negative);
+}
+
 // can-reach with a CIDR on one side: the range is cut as check cuts it (the
 // pods and nodes with an address in it, and the pieces every policy treats
 // alike), each part is asked once, and the range is allowed only when every
@@ -274,18 +295,10 @@ int run_can_reach_range(const CanReachOptions& options, Output& io, const analyz
       nlohmann::json p;
       p["endpoint"] = endpoint_json(part.piece.endpoint, inventory,
                                     part.piece.ranges.empty() ? nullptr : &part.piece.ranges);
-      if (query) {
-        p["allowed"] = part.yes;
-        p["reason"] = part.answer;
-      }
-      p["connections"] = connections_json(part.result.allowed);
-      p["flow"] = flow_json(program, part.result);
+      add_part_answer(p, program, part.result, query.has_value(), part.yes, part.answer);
       list.push_back(std::move(p));
     }
-    j["parts"] = std::move(list);
-    add_unmodelled_policies(j, inventory);
-    io.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-    return static_cast<int>(yes ? ExitCode::ok : ExitCode::negative);
+    return write_parts_json(std::move(j), std::move(list), inventory, yes, io.out);
   }
   if (query) {
     io.out << (yes ? "allowed" : "denied") << ": " << src_name << " -> " << dst_name << " on "
@@ -497,18 +510,10 @@ int run_can_reach_service(const CanReachOptions& options, Output& io, const anal
                                                    {"port", part.target->port}}
                                   : nlohmann::json(nullptr);
       }
-      if (query) {
-        p["allowed"] = part.yes;
-        p["reason"] = part.answer;
-      }
-      p["connections"] = connections_json(part.result.allowed);
-      p["flow"] = flow_json(program, part.result);
+      add_part_answer(p, program, part.result, query.has_value(), part.yes, part.answer);
       list.push_back(std::move(p));
     }
-    j["parts"] = std::move(list);
-    add_unmodelled_policies(j, inventory);
-    io.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-    return static_cast<int>(yes ? ExitCode::ok : ExitCode::negative);
+    return write_parts_json(std::move(j), std::move(list), inventory, yes, io.out);
   }
 
   struct Group {

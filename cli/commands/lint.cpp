@@ -313,16 +313,8 @@ int run_lint(const LintCommandOptions& options, Output& io) {
       io.err << "npcheck: configuration " << config->file << '\n';
     }
     for (const model::ConfigValue& value : config->disable) {
-      std::string word;
-      for (char c : value.text + ',') {
-        if (c == ',' || std::isspace(static_cast<unsigned char>(c)) != 0) {
-          if (!word.empty()) {
-            lint_options.disabled.push_back(known_check(word, "lint.disable", value.where).id);
-          }
-          word.clear();
-        } else {
-          word += c;
-        }
+      for (const std::string& word : analyzer::split_check_list(value.text)) {
+        lint_options.disabled.push_back(known_check(word, "lint.disable", value.where).id);
       }
     }
     for (const auto& [check, level] : config->severity) {

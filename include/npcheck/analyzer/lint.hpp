@@ -59,6 +59,10 @@ struct LintOptions {
   std::vector<std::pair<std::string_view, LintSeverity>> severities;
 };
 
+// The words of a list of checks as annotations and the configuration write
+// it: ids or names separated by commas or spaces ("NP601, split-rule").
+std::vector<std::string> split_check_list(std::string_view text);
+
 // "info", "warning" or "error" as a severity, or nullopt.
 std::optional<LintSeverity> parse_lint_severity(std::string_view text);
 
