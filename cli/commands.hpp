@@ -88,6 +88,7 @@ Runner setup_matrix(CLI::App& app);
 Runner setup_check(CLI::App& app);
 Runner setup_diff(CLI::App& app);
 Runner setup_lint(CLI::App& app);
+Runner setup_exposure(CLI::App& app);
 Runner setup_completion(CLI::App& app);
 Runner setup_help(CLI::App& app);
 

@@ -94,6 +94,7 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
   runners["check"] = setup_check(app);
   runners["diff"] = setup_diff(app);
   runners["lint"] = setup_lint(app);
+  runners["exposure"] = setup_exposure(app);
   runners["completion"] = setup_completion(app);
   runners["help"] = setup_help(app); // last: it lists the others
   std::map<std::string, std::string> output_files;

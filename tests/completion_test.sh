@@ -53,7 +53,7 @@ case_ 'npcheck lint -q --fa' '--fail-on'
 case_ 'npcheck validate -f ' 'manifests policies.yaml'
 case_ 'npcheck check -f manifests --expect ' 'manifests policies.yaml'
 case_ 'npcheck completion ' 'bash fish zsh'
-case_ 'npcheck help ' 'can-reach check completion diff help lint matrix validate'
+case_ 'npcheck help ' 'can-reach check completion diff exposure help lint matrix validate'
 case_ 'kubectl-npcheck can' 'can-reach'
 
 # Prints "INDEX<tab>CANDIDATE" for every case (INDEX from 1).

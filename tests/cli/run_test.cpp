@@ -32,7 +32,7 @@ using npcheck::testing::run_npcheck;
 
 
 const std::vector<std::string> k_commands = {"validate", "can-reach", "matrix", "check",
-                                             "diff",     "lint",      "completion", "help"};
+                                             "diff",     "lint",      "exposure",   "completion", "help"};
 
 // The lines after the last line "Examples:", when nothing but blank lines
 // follows them; else nothing.
@@ -76,7 +76,7 @@ TEST_SUITE_BEGIN("cli");
 
 TEST_CASE("run::commands") {
   const std::string list =
-      " (commands: validate, can-reach, matrix, check, diff, lint, completion, help)\n";
+      " (commands: validate, can-reach, matrix, check, diff, lint, exposure, completion, help)\n";
   SUBCASE("unknown") {
     Run r = run_npcheck({"bogus", "-f", "x"});
     CHECK_EQ(r.rc, 2);
@@ -131,7 +131,7 @@ TEST_CASE("run::help") {
     }
   }
   SUBCASE("the input limits are a group of their own") {
-    for (const std::string command : {"validate", "can-reach", "matrix", "check", "diff", "lint"}) {
+    for (const std::string command : {"validate", "can-reach", "matrix", "check", "diff", "lint", "exposure"}) {
       CAPTURE(command);
       const std::string text = run_npcheck({"help", command}).out;
       const std::size_t group = text.find("\nInput limits:\n");
