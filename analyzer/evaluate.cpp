@@ -218,6 +218,11 @@ FlowResult Program::evaluate(const FlowEndpoint& src, const FlowEndpoint& dst, D
         result.allowed = v4.allowed | v6.allowed;
         result.egress = v4.egress;
         result.ingress = v4.ingress;
+        if (detail == Detail::sides) {
+          // What each side allows on some family.
+          result.egress.allowed.unite(v6.egress.allowed);
+          result.ingress.allowed.unite(v6.ingress.allowed);
+        }
         if (detail == Detail::explain) {
           result.by_family.push_back(std::move(v4));
           result.by_family.push_back(std::move(v6));
@@ -238,6 +243,15 @@ FlowResult Program::evaluate(const FlowEndpoint& src, const FlowEndpoint& dst) c
 
 ConnectionSet Program::allowed(const FlowEndpoint& src, const FlowEndpoint& dst) const {
   return evaluate(src, dst, Detail::verdict).allowed;
+}
+
+FlowResult Program::sides(const FlowEndpoint& src, const FlowEndpoint& dst) const {
+  FlowResult result = evaluate(src, dst, Detail::sides);
+  if (result.always != AlwaysAllowed::no) {
+    // The sides' own answers, not the always-allowed case.
+    result.allowed = result.egress.allowed & result.ingress.allowed;
+  }
+  return result;
 }
 
 } // namespace npcheck::analyzer

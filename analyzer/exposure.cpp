@@ -183,7 +183,7 @@ void expose_to_new_namespace(const Program& program, std::vector<WorkloadExposur
         const FlowEndpoint candidate = FlowEndpoint::of_workload(first + c);
         const bool ingress = side.direction == Direction::ingress;
         const FlowResult flow =
-            ingress ? with_candidates.evaluate(candidate, workload) : with_candidates.evaluate(workload, candidate);
+            ingress ? with_candidates.sides(candidate, workload) : with_candidates.sides(workload, candidate);
         const ConnectionSet& got = ingress ? flow.ingress.allowed : flow.egress.allowed;
         if (!got.empty() && side.new_namespace.empty()) {
           side.new_namespace_example = distinct[c];

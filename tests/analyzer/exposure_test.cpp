@@ -247,7 +247,7 @@ TEST_CASE("compute_exposure agrees with the matrix when a pod is added") {
         for (std::size_t k : {probe.workloads.size() - 2, probe.workloads.size() - 1}) {
           const FlowEndpoint x = FlowEndpoint::of_workload(k);
           const bool ingress = s.direction == Direction::ingress;
-          const analyzer::FlowResult flow = ingress ? probe_program.evaluate(x, e) : probe_program.evaluate(e, x);
+          const analyzer::FlowResult flow = ingress ? probe_program.sides(x, e) : probe_program.sides(e, x);
           const ConnectionSet got = ingress ? flow.ingress.allowed : flow.egress.allowed;
           CHECK((got - s.new_namespace).empty());
           if (k == probe.workloads.size() - 2) {

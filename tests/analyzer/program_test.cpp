@@ -405,6 +405,31 @@ TEST_CASE("Program::families") {
   }
 }
 
+TEST_CASE("Program::sides") {
+  ClusterBuilder c;
+  c.ns("a");
+  const auto src = c.pod("a", "src", {{"app", "src"}}, {.ips = {"10.0.0.5", "fd00::5"}});
+  const auto db = c.pod("a", "db", {{"app", "db"}}, {.ips = {"10.0.0.9", "fd00::9"}});
+  c.add(policy("a", "src", selector({{"app", "src"}}), Types::egress));
+  c.add(policy("a", "db", selector({{"app", "db"}}), Types::ingress,
+               {rule({ip_block("fd00::/64")}, {tcp(5432)})}));
+  const Program engine(c.inventory);
+
+  SUBCASE("both sides even when the egress refuses everything") {
+    const auto result = engine.sides(w(src), w(db));
+    CHECK(result.egress.allowed.empty());
+    CHECK(result.allowed.empty());
+    // The ingress side on some family: IPv6.
+    CHECK(result.ingress.allowed.to_string() == "TCP 5432");
+    CHECK(result.ingress.decisions.empty());
+  }
+  SUBCASE("a pod to itself: the sides, not the always-allowed case") {
+    const auto result = engine.sides(w(src), w(src));
+    CHECK(result.always == AlwaysAllowed::self);
+    CHECK(result.allowed.empty());
+  }
+}
+
 TEST_CASE("Program::evaluate") {
   ClusterBuilder c;
   c.ns("a").ns("b");

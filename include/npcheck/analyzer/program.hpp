@@ -273,6 +273,10 @@ public:
   FlowResult evaluate(const FlowEndpoint& src, const FlowEndpoint& dst) const;
   // Just the allowed connections of evaluate(), without the explanation.
   ConnectionSet allowed(const FlowEndpoint& src, const FlowEndpoint& dst) const;
+  // What each side allows (egress.allowed, ingress.allowed, allowed), both
+  // sides always, without the explanation (no decisions, no ties) and
+  // without the always-allowed cases.
+  FlowResult sides(const FlowEndpoint& src, const FlowEndpoint& dst) const;
 
   // ---- every pod at once (computed on first call, thread-safe) ----
 
@@ -289,7 +293,9 @@ private:
   struct Compiler;
   struct Selectors;
   struct Materialized;
-  enum class Detail { verdict, explain };
+  // verdict: what passes, stopping early; sides: what each side allows;
+  // explain: that and why.
+  enum class Detail { verdict, sides, explain };
 
   FlowResult evaluate(const FlowEndpoint& src, const FlowEndpoint& dst, Detail detail) const;
   FlowResult evaluate_family(const FlowEndpoint& src, const FlowEndpoint& dst,
