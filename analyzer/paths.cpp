@@ -12,8 +12,8 @@
 // Level 0 is the sources. Level L holds the workloads first reached by a
 // chain of L hops; each remembers the first workload of level L - 1 that
 // reached it. The levels are kept in the order of their chains compared
-// name by name from the source (a workload's position is its parent's
-// position, then its own name), so the first chain found to a target, and
+// workload by workload from the source, by namespace, name and kind (a
+// workload's position is its parent's position, then its own), so the first chain found to a target, and
 // every parent pointer, is the first by name among the shortest ones. Each
 // workload also counts the shortest chains that reach it (the sum over its
 // parents of theirs), for "one of N". A target ends a chain and is never an
@@ -32,6 +32,7 @@
 #include <limits>
 #include <numeric>
 #include <string>
+#include <tuple>
 #include <utility>
 
 namespace npcheck::analyzer {
@@ -55,15 +56,18 @@ ChainResult shortest_chain(const Partition& partition, const ChainQuery& query) 
   const std::vector<model::Workload>& workloads = partition.program().inventory().workloads;
   const std::size_t n = workloads.size();
 
-  // The order chains are compared in: by display name, then Inventory order.
-  std::vector<std::string> names(n);
+  // The order chains are compared in: by namespace, name and kind, then
+  // Inventory order.
+  std::vector<std::string> kinds(n);
   for (std::size_t w = 0; w < n; ++w) {
-    names[w] = workloads[w].display_name();
+    kinds[w] = workloads[w].kind_name();
   }
   std::vector<std::size_t> by_name(n);
   std::iota(by_name.begin(), by_name.end(), std::size_t{0});
-  std::stable_sort(by_name.begin(), by_name.end(),
-                   [&](std::size_t a, std::size_t b) { return names[a] < names[b]; });
+  std::stable_sort(by_name.begin(), by_name.end(), [&](std::size_t a, std::size_t b) {
+    return std::tie(workloads[a].namespace_name, workloads[a].name, kinds[a]) <
+           std::tie(workloads[b].namespace_name, workloads[b].name, kinds[b]);
+  });
   std::vector<std::size_t> rank(n);
   for (std::size_t i = 0; i < n; ++i) {
     rank[by_name[i]] = i;

@@ -179,7 +179,7 @@ namespace {
 struct Reference {
   std::optional<std::size_t> length;
   std::uint64_t count = 0;
-  std::vector<std::size_t> first; // the first shortest chain by name, workloads
+  std::vector<std::size_t> first; // the first shortest chain by name (namespace, name, kind)
   std::size_t reached = 0;
   bool exhausted = false;
 };
@@ -273,9 +273,15 @@ Reference reference(const model::Inventory& inventory, const analyzer::Matrix& w
   }
   // The first chain by name: greedily the smallest name that still leads on.
   auto name_less = [&](std::size_t a, std::size_t b) {
-    const std::string x = inventory.workloads[a].display_name();
-    const std::string y = inventory.workloads[b].display_name();
-    return x != y ? x < y : a < b;
+    const model::Workload& x = inventory.workloads[a];
+    const model::Workload& y = inventory.workloads[b];
+    if (x.namespace_name != y.namespace_name) {
+      return x.namespace_name < y.namespace_name;
+    }
+    if (x.name != y.name) {
+      return x.name < y.name;
+    }
+    return x.kind_name() != y.kind_name() ? x.kind_name() < y.kind_name() : a < b;
   };
   std::size_t at = none;
   for (std::size_t s : query.sources) {

@@ -46,9 +46,9 @@ struct Hop {
 
 struct ChainResult {
   // The chain, source first; empty when there is none of at most max_hops.
-  // Among the shortest chains, the first by the display names of its
-  // workloads (model::Workload::display_name, compared as bytes, workload
-  // by workload from the source; equal names by Inventory order).
+  // Among the shortest chains, the first when compared workload by workload
+  // from the source, each by namespace, then name, then kind_name() (as
+  // bytes), then Inventory order.
   std::vector<Hop> hops;
   // How many chains of that length there are, this one included (saturates
   // at UINT64_MAX); 0 when there is none.
