@@ -110,39 +110,77 @@ ChainResult shortest_chain(const Partition& partition, const ChainQuery& query) 
     };
     const Matrix matrix = Matrix::compute(partition, options);
 
+    // The frontier by class, since the endpoints of a class share their row:
+    // classes in order of their first position in the frontier, and the
+    // chains that reach their members there.
+    std::vector<std::size_t> first_position(matrix.class_count(), k_none);
+    std::vector<std::uint64_t> class_chains(matrix.class_count(), 0);
+    std::vector<std::uint32_t> classes;
+    for (std::size_t position = 0; position < frontier.size(); ++position) {
+      const std::uint32_t c = matrix.class_of(frontier[position]);
+      if (first_position[c] == k_none) {
+        first_position[c] = position;
+        classes.push_back(c);
+      }
+      class_chains[c] = saturating_add(class_chains[c], count[frontier[position]]);
+    }
+
     // The first chain's last hop (its source's position in the frontier,
     // its target), and the number of chains of this length.
     std::size_t best_position = k_none;
     std::size_t best_target = k_none;
     std::uint64_t chains = 0;
-    auto arrive = [&](std::size_t position, std::size_t u, std::size_t v, const ConnectionSet& allowed) {
+    auto arrive = [&](std::size_t position, std::uint64_t through, std::size_t v, const ConnectionSet& allowed) {
       if (!admits(*target[v], allowed)) {
         return;
       }
-      chains = saturating_add(chains, count[u]);
+      chains = saturating_add(chains, through);
       if (position < best_position || (position == best_position && rank[v] < rank[best_target])) {
         best_position = position;
         best_target = v;
       }
     };
+    // Sources that are targets: from themselves, and from the other
+    // frontier members of class c (v's own class: the members but v).
+    for (std::size_t position = 0; position < frontier.size(); ++position) {
+      if (target[frontier[position]]) {
+        arrive(position, count[frontier[position]], frontier[position],
+               matrix.allowed(frontier[position], frontier[position]));
+      }
+    }
+    auto arrive_at_source = [&](std::uint32_t c, std::size_t v, const ConnectionSet& allowed) {
+      std::size_t position = first_position[c];
+      while (position < frontier.size() && (frontier[position] == v || matrix.class_of(frontier[position]) != c)) {
+        ++position;
+      }
+      if (position == frontier.size()) {
+        return;
+      }
+      const bool saturated = class_chains[c] == std::numeric_limits<std::uint64_t>::max();
+      const std::uint64_t through =
+          saturated || matrix.class_of(v) != c ? class_chains[c] : class_chains[c] - count[v];
+      arrive(position, through, v, allowed);
+    };
+
     // The next level, with the position of each one's parent.
     std::vector<std::pair<std::size_t, std::size_t>> next;
-    for (std::size_t position = 0; position < frontier.size(); ++position) {
+    for (std::uint32_t c : classes) {
+      const std::size_t position = first_position[c];
       const std::size_t u = frontier[position];
-      if (target[u]) {
-        arrive(position, u, u, matrix.allowed(u, u)); // a source that is a target
-      }
-      for (const MatrixEntry& entry : matrix.row(matrix.class_of(u))) {
+      for (const MatrixEntry& entry : matrix.row(c)) {
         const ConnectionSet& allowed = matrix.connection(entry.connection);
         if (allowed.empty()) {
           continue; // rows may list a pair with nothing allowed
         }
         for (std::uint32_t v : matrix.class_members(entry.to)) {
-          if (v == u) {
+          if (in_frontier[v]) {
+            if (target[v]) {
+              arrive_at_source(c, v, allowed);
+            }
             continue;
           }
           if (target[v]) {
-            arrive(position, u, v, allowed);
+            arrive(position, class_chains[c], v, allowed);
           }
           if (!visited[v]) {
             visited[v] = true;
@@ -150,12 +188,12 @@ ChainResult shortest_chain(const Partition& partition, const ChainQuery& query) 
             ++result.reached;
             if (!target[v]) {
               parent[v] = u;
-              count[v] = count[u];
+              count[v] = class_chains[c];
               hop_to[v] = allowed;
               next.emplace_back(position, v);
             }
           } else if (level_of[v] == level && !target[v]) {
-            count[v] = saturating_add(count[v], count[u]);
+            count[v] = saturating_add(count[v], class_chains[c]);
           }
         }
       }

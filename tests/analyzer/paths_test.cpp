@@ -36,13 +36,18 @@ using analyzer::ChainTarget;
 using analyzer::TargetPort;
 using model::Protocol;
 
-// Pods in namespace t, every one isolated for ingress; each entry of allow
-// ("a>b:80") admits a to b on TCP 80 (or on every port without ":").
+// Pods in namespace t labelled app: NAME ("NAME") or app: GROUP
+// ("NAME=GROUP": pods of one group are treated alike), every one isolated
+// for ingress; each entry of allow ("a>b:80") admits the pods labelled a to
+// those labelled b on TCP 80 (or on every port without ":").
 model::Inventory chain_cluster(const std::vector<std::string>& pods, const std::vector<std::string>& allow) {
   std::string yaml = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
                      "metadata: {name: deny, namespace: t}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n";
   for (const std::string& pod : pods) {
-    yaml += "---\napiVersion: v1\nkind: Pod\nmetadata: {name: " + pod + ", namespace: t, labels: {app: " + pod +
+    const std::size_t equals = pod.find('=');
+    const std::string name = pod.substr(0, equals);
+    const std::string app = equals == std::string::npos ? pod : pod.substr(equals + 1);
+    yaml += "---\napiVersion: v1\nkind: Pod\nmetadata: {name: " + name + ", namespace: t, labels: {app: " + app +
             "}}\n";
   }
   for (std::size_t i = 0; i < allow.size(); ++i) {
@@ -158,6 +163,21 @@ TEST_CASE("shortest_chain") {
     const ChainResult self = ask(inventory, "a", "a", 1);
     CHECK_EQ(chain_text(inventory, self), "a -> a"); // a Pod always reaches itself
     CHECK(self.hops.front().allowed.is_all());
+  }
+  SUBCASE("workloads treated alike") {
+    const model::Inventory inventory = chain_cluster({"a", "b2=b", "b1=b", "c"}, {"a>b", "b>c", "b>b"});
+    const ChainResult result = ask(inventory, "a", "c", 2);
+    CHECK_EQ(chain_text(inventory, result), "a -> b1 -> c");
+    CHECK_EQ(result.shortest_chains, 2);
+    CHECK_EQ(chain_text(inventory, ask(inventory, "b2", "b1", 2)), "b2 -> b1");
+    const analyzer::Program program(inventory);
+    const analyzer::Partition partition(program);
+    ChainQuery query;
+    query.sources = {workload(inventory, "b1"), workload(inventory, "b2")};
+    query.targets = {ChainTarget{workload(inventory, "b2"), TargetPort{Protocol::udp, 7}}};
+    const ChainResult among = analyzer::shortest_chain(partition, query);
+    CHECK_EQ(chain_text(inventory, among), "b1 -> b2"); // before b2 -> b2, itself
+    CHECK_EQ(among.shortest_chains, 2);
   }
   SUBCASE("several sources and targets") {
     const model::Inventory inventory = chain_cluster({"a", "b", "c", "d", "e"}, {"a>c", "c>d", "b>e"});
@@ -305,20 +325,24 @@ Reference reference(const model::Inventory& inventory, const analyzer::Matrix& w
   return result;
 }
 
-// Pods with few connections between them (chain_cluster), for long chains.
+// Pods with few connections between them (chain_cluster), for long chains,
+// some of them treated alike (one endpoint class, one row of the matrix).
 model::Inventory sparse_cluster(unsigned seed) {
   std::mt19937 random(seed);
   auto below = [&](std::size_t k) { return std::uniform_int_distribution<std::size_t>(0, k - 1)(random); };
   const std::size_t n = 5 + below(8);
+  // Groups of pods treated alike, a third of them shared.
+  const std::size_t groups = n - n / 3;
   std::vector<std::string> pods;
   for (std::size_t i = 0; i < n; ++i) {
-    pods.push_back("p" + std::to_string(i));
+    pods.push_back("p" + std::to_string(i) + "=g" + std::to_string(i < groups ? i : below(groups)));
   }
   std::vector<std::string> allow;
-  for (std::size_t a = 0; a < n; ++a) {
-    for (std::size_t b = 0; b < n; ++b) {
-      if (a != b && below(100) < 18) {
-        allow.push_back(pods[a] + ">" + pods[b] + (below(2) == 0 ? ":" + std::to_string(1 + below(3)) : ""));
+  for (std::size_t a = 0; a < groups; ++a) {
+    for (std::size_t b = 0; b < groups; ++b) {
+      if (below(100) < (a == b ? 30 : 15)) {
+        allow.push_back("g" + std::to_string(a) + ">g" + std::to_string(b) +
+                        (below(2) == 0 ? ":" + std::to_string(1 + below(3)) : ""));
       }
     }
   }
@@ -334,12 +358,18 @@ TEST_CASE("shortest_chain agrees with a search over the whole matrix") {
   std::size_t several = 0; // with more than one shortest chain
   std::size_t missing = 0;
   std::size_t longest = 0;
-  for (unsigned seed = 1; seed <= 450; ++seed) {
+  std::size_t shared_classes = 0; // clusters with workloads treated alike
+  for (unsigned seed = 1; seed <= 600; ++seed) {
     const model::Inventory inventory = seed <= 300 ? testing::RandomCluster(seed).cluster() : sparse_cluster(seed);
     const analyzer::Program program(inventory);
     const analyzer::Partition partition(program);
     const analyzer::Matrix whole = analyzer::Matrix::compute(partition);
     const std::size_t n = inventory.workloads.size();
+    bool shared = false;
+    for (std::size_t c = 0; c < whole.class_count(); ++c) {
+      shared = shared || (whole.class_members(c).size() > 1 && whole.class_members(c).front() < n);
+    }
+    shared_classes += shared ? 1 : 0;
     std::mt19937 pick(seed);
     auto below = [&](std::size_t k) { return std::uniform_int_distribution<std::size_t>(0, k - 1)(pick); };
     for (int question = 0; question < 4; ++question) {
@@ -411,8 +441,10 @@ TEST_CASE("shortest_chain agrees with a search over the whole matrix") {
   CHECK(several > 100);
   CHECK(missing > 200);
   CHECK(longest >= 4);
+  CHECK(shared_classes > 100);
   MESSAGE("found " << found << ", of 2 hops or more " << longer << ", several shortest " << several
-                   << ", none " << missing << ", longest " << longest);
+                   << ", none " << missing << ", longest " << longest
+                   << ", clusters with shared classes " << shared_classes);
 }
 
 TEST_SUITE_END();
