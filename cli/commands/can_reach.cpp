@@ -2,7 +2,9 @@
 //
 // npcheck can-reach: one question, with the why. Both sides of the flow are
 // reported separately (the source's egress, the destination's ingress),
-// because a user fixing a policy needs to know which side refuses.
+// because a user fixing a policy needs to know which side refuses. With
+// --hops, the question is a chain through other workloads
+// (analyzer::shortest_chain), printed hop by hop.
 #include "commands.hpp"
 #include "endpoint_arg.hpp"
 #include "explain.hpp"
@@ -10,6 +12,8 @@
 
 #include <npcheck/analyzer/address_ranges.hpp>
 #include <npcheck/analyzer/expectations.hpp>
+#include <npcheck/analyzer/partition.hpp>
+#include <npcheck/analyzer/paths.hpp>
 #include <npcheck/analyzer/program.hpp>
 #include <npcheck/analyzer/service.hpp>
 #include <npcheck/model/expectations.hpp>
@@ -18,6 +22,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <ostream>
 
 namespace npcheck::cli {
@@ -31,8 +36,25 @@ struct CanReachOptions {
   std::string port;
   std::string protocol;
   bool explain = false;
+  std::size_t hops = 0; // 0: no --hops, the direct question
   std::string format = "text";
 };
+
+// --hops: a whole number, 1 or more.
+const CLI::Validator& hop_count() {
+  static const CLI::Validator validator(
+      [](std::string& value) -> std::string {
+        unsigned long long number = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+        if (ec != std::errc{} || end != value.data() + value.size() || number < 1 ||
+            number > std::numeric_limits<std::size_t>::max()) {
+          return "'" + value + "' is not a number of hops (expected 1 or more)";
+        }
+        return {};
+      },
+      "");
+  return validator;
+}
 
 // --protocol in any case; nullopt when not given.
 std::optional<model::Protocol> parse_protocol_option(const std::string& text) {
@@ -576,6 +598,164 @@ int run_can_reach_service(const CanReachOptions& options, Output& io, const anal
   return static_cast<int>(yes ? ExitCode::ok : ExitCode::negative);
 }
 
+// The workloads one side of a chain stands for: the one Pod or workload,
+// or the Service's. Anything else (an address, a node, a range) is an error.
+std::vector<std::size_t> chain_side(const EndpointArg& arg, const std::string& text, const std::string& option) {
+  if (arg.service) {
+    return arg.service_workloads;
+  }
+  if (arg.range || arg.endpoint.kind != analyzer::EndpointKind::workload) {
+    throw model::Error({}, option + ": '" + text + "' is not a workload: with --hops a chain runs between " +
+                               "workloads of the manifests (name a Pod, a workload or a Service)");
+  }
+  return {arg.endpoint.workload};
+}
+
+// "1 hop", "3 hops"
+std::string count_text(std::uint64_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
+// can-reach --hops: the shortest chain of allowed connections from a
+// source workload to a destination one through others (a Service: any of
+// its workloads, at either end), of at most N hops, found by
+// analyzer::shortest_chain. A --port restricts the last hop only (a
+// service port: mapped to its targetPort on each workload of the Service,
+// those without one are no end of a chain); the hops before it may use any
+// connection. Prints the chain hop by hop with what each hop allows, or how
+// far the source gets.
+int run_can_reach_chain(const CanReachOptions& options, Output& io, const model::Inventory& inventory,
+                        const analyzer::ProgramOptions& program_options, const EndpointArg& from,
+                        const EndpointArg& to) {
+  analyzer::ChainQuery chain_query;
+  chain_query.sources = chain_side(from, options.from, "--from");
+  const std::vector<std::size_t> destinations = chain_side(to, options.to, "--to");
+  chain_query.max_hops = options.hops;
+  std::optional<std::size_t> service_port;
+  const std::optional<PortQuery> query = parse_query(options, to, inventory, service_port);
+  const model::ServicePort* sp = service_port ? &inventory.services[*to.service].ports[*service_port] : nullptr;
+  for (std::size_t w : destinations) {
+    analyzer::ChainTarget target{w, std::nullopt};
+    if (sp) {
+      const std::optional<analyzer::ServiceTarget> mapped = analyzer::service_target(*sp, inventory.workloads[w]);
+      if (!mapped) {
+        continue; // no endpoint of the service port
+      }
+      target.port = analyzer::TargetPort{mapped->protocol, mapped->port};
+    } else if (query) {
+      target.port = analyzer::TargetPort{query->protocol, query->port};
+    }
+    chain_query.targets.push_back(target);
+  }
+
+  const analyzer::Program program(inventory, program_options);
+  analyzer::ChainResult chain;
+  if (!chain_query.targets.empty()) {
+    const analyzer::Partition partition(program);
+    chain = analyzer::shortest_chain(partition, chain_query);
+  }
+  const bool yes = !chain.hops.empty();
+  const std::string src_name = side_name(from, inventory);
+  const std::string dst_name = side_name(to, inventory);
+  const std::string asked = sp ? "service port " + sp->to_string() : query ? query_text(*query) : std::string();
+  auto name = [&](std::size_t w) { return endpoint_name(analyzer::FlowEndpoint::of_workload(w), inventory); };
+  // The connection the last hop was asked for, on its workload.
+  auto last_port = [&](std::size_t w) -> std::optional<PortQuery> {
+    for (const analyzer::ChainTarget& t : chain_query.targets) {
+      if (t.workload == w && t.port) {
+        return PortQuery{t.port->protocol, t.port->port};
+      }
+    }
+    return std::nullopt;
+  };
+
+  if (options.format == "json") {
+    nlohmann::json j;
+    j["from"] = side_json(from, inventory);
+    j["to"] = side_json(to, inventory);
+    j["max_hops"] = options.hops;
+    if (query) {
+      j["query"] = {{"protocol", model::to_string(query->protocol)}, {"port", query->port}};
+      if (sp) {
+        j["query"]["service_port"] = {{"name", sp->name},
+                                      {"port", sp->port},
+                                      {"protocol", model::to_string(sp->protocol)},
+                                      {"target_port", sp->target_text()}};
+      }
+    }
+    j["allowed"] = yes;
+    nlohmann::json hops = nlohmann::json::array();
+    for (std::size_t i = 0; i < chain.hops.size(); ++i) {
+      const analyzer::Hop& hop = chain.hops[i];
+      const analyzer::FlowEndpoint src = analyzer::FlowEndpoint::of_workload(hop.from);
+      const analyzer::FlowEndpoint dst = analyzer::FlowEndpoint::of_workload(hop.to);
+      nlohmann::json h;
+      h["from"] = endpoint_json(src, inventory);
+      h["to"] = endpoint_json(dst, inventory);
+      h["connections"] = connections_json(hop.allowed);
+      if (i + 1 == chain.hops.size() && query) {
+        const std::optional<PortQuery> target = last_port(hop.to);
+        h["target"] = {{"protocol", model::to_string(target->protocol)}, {"port", target->port}};
+      }
+      if (options.explain) {
+        h["flow"] = flow_json(program, program.evaluate(src, dst));
+      }
+      hops.push_back(std::move(h));
+    }
+    j["hops"] = std::move(hops);
+    j["shortest_chains"] = chain.shortest_chains;
+    j["reached"] = chain.reached;
+    j["exhausted"] = chain.exhausted;
+    add_unmodelled_policies(j, inventory);
+    io.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    return static_cast<int>(yes ? ExitCode::ok : ExitCode::negative);
+  }
+
+  const std::string on = asked.empty() ? std::string() : " on " + asked;
+  if (chain_query.targets.empty()) {
+    io.out << "no chain to " << dst_name << on << ": no pod of it is an endpoint of the service port (its "
+           << "workloads declare no " << model::to_string(sp->protocol) << " port named '" << sp->target_text()
+           << "')\n";
+    return static_cast<int>(ExitCode::negative);
+  }
+  if (!yes) {
+    io.out << "no chain of at most " << count_text(options.hops, "hop") << " from " << src_name << " to "
+           << dst_name << on << "; " << src_name << " reaches " << count_text(chain.reached, "other workload");
+    if (chain.exhausted) {
+      io.out << " in all, and no more with more hops\n";
+    } else {
+      io.out << " within " << count_text(options.hops, "hop") << "\n";
+    }
+    return static_cast<int>(ExitCode::negative);
+  }
+  io.out << "reachable" << on << " in " << count_text(chain.hops.size(), "hop") << ": " << name(chain.hops.front().from);
+  for (const analyzer::Hop& hop : chain.hops) {
+    io.out << " -> " << name(hop.to);
+  }
+  io.out << '\n';
+  for (std::size_t i = 0; i < chain.hops.size(); ++i) {
+    const analyzer::Hop& hop = chain.hops[i];
+    io.out << "  " << i + 1 << ". " << name(hop.from) << " -> " << name(hop.to) << ": " << hop.allowed.to_string();
+    if (i + 1 == chain.hops.size() && sp) {
+      io.out << " (service port " << sp->to_string() << " -> targetPort " << sp->target_text() << " -> "
+             << query_text(*last_port(hop.to)) << ")";
+    }
+    io.out << '\n';
+    if (options.explain) {
+      const analyzer::FlowEndpoint src = analyzer::FlowEndpoint::of_workload(hop.from);
+      const analyzer::FlowEndpoint dst = analyzer::FlowEndpoint::of_workload(hop.to);
+      write_explanation(io.out, program, program.evaluate(src, dst), src, dst);
+    }
+  }
+  if (chain.shortest_chains > 1) {
+    const std::uint64_t others = chain.shortest_chains - 1;
+    io.out << "note: " << (chain.shortest_chains == std::numeric_limits<std::uint64_t>::max() ? "at least " : "")
+           << others << " other " << (others == 1 ? "chain" : "chains") << " of " << count_text(chain.hops.size(), "hop")
+           << "; this one comes first by name\n";
+  }
+  return static_cast<int>(ExitCode::ok);
+}
+
 int run_can_reach(const CanReachOptions& options, Output& io) {
   // A pod named by --from or --to stays itself when a snapshot's pods fold.
   InputOptions input = options.input;
@@ -590,6 +770,9 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
   const analyzer::AddressBook addresses(*inventory);
   const EndpointArg from = parse_endpoint_arg(options.from, "--from", *inventory, addresses, input.default_namespace);
   const EndpointArg to = parse_endpoint_arg(options.to, "--to", *inventory, addresses, input.default_namespace);
+  if (options.hops > 0) {
+    return run_can_reach_chain(options, io, *inventory, program_options(input), from, to);
+  }
   if (from.range && to.range) {
     throw model::Error({}, "--from and --to are both ranges ('" + options.from + "', '" + options.to +
                                "'): NetworkPolicy does not govern traffic between addresses outside the "
@@ -670,9 +853,9 @@ Runner setup_can_reach(CLI::App& app) {
   CLI::App* command = app.add_subcommand("can-reach", "Answer one question: can SRC reach DST, and why");
   add_input_options(*command, options->input);
   command->footer("Examples:\n"
-                  "  npcheck can-reach -f manifests/ --from shop/frontend --to shop/backend --port 8081\n"
                   "  npcheck can-reach -f manifests/ --from shop/frontend --to shop/backend --port http --explain\n"
-                  "  npcheck can-reach -f manifests/ --from monitoring/prometheus --to kube-system/coredns");
+                  "  npcheck can-reach -f manifests/ --from monitoring/prometheus --to kube-system/coredns\n"
+                  "  npcheck can-reach -f manifests/ --from shop/frontend --to data/postgres --port 5432 --hops 3");
   command->add_option("--from", options->from,
                       "Source: NAME or KIND/NAME (in the -n namespace), NAMESPACE/NAME, NAMESPACE/KIND/NAME, an IP address or a CIDR")
       ->required()
@@ -686,6 +869,11 @@ Runner setup_can_reach(CLI::App& app) {
       ->type_name("PORT");
   command->add_option("--protocol", options->protocol, "TCP (default with --port), UDP or SCTP, in any case")
       ->type_name("PROTO");
+  command->add_option("--hops", options->hops,
+                      "Find the shortest chain of at most N allowed connections from SRC to DST through other "
+                      "workloads; --port then applies to the last hop")
+      ->check(hop_count())
+      ->type_name("N");
   command->add_flag("--explain", options->explain, "Explain both sides: isolation, selecting policies, admitting rules");
   command->add_option("-o,--output", options->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
