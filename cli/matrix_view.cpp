@@ -221,7 +221,7 @@ std::vector<std::vector<std::string>> fronting_services(const Matrix& matrix, co
 }
 
 std::string connection_text(const ConnectionSet& connections) {
-  return connections.is_all() ? "All Connections" : connections.to_string();
+  return connections.to_string();
 }
 
 const char* const k_no_connections = "no connections between the endpoints shown";
@@ -844,7 +844,7 @@ td.self { background: #ccc; }
 <body>
 <h1>npcheck connectivity matrix</h1>
 <p class="legend">rows: from, columns: to
-<span style="background:#2b8a3e"></span>all connections
+<span style="background:#2b8a3e"></span>all ports
 <span style="background:#8ce99a"></span>some ports
 <span style="background:#ccc"></span>self</p>
 <input id="filter" placeholder="filter endpoints (substring)">
@@ -905,7 +905,7 @@ constexpr const char* k_html_tail = R"html(</script>
         if (i === j && !e) td.className += ' self';
         if (e) {
           var connection = data.connections[e[2]];
-          td.className += connection === 'All Connections' ? ' all' : ' some';
+          td.className += connection === 'all ports' ? ' all' : ' some';
           td.title = data.nodes[i].id + ' => ' + data.nodes[j].id + '\n' + connection + '\n' +
                      data.nodes[i].egress + '\n' + data.nodes[j].ingress;
           td.onmouseenter = function () { info.textContent = td.title; };

@@ -88,7 +88,8 @@ MatrixView build_matrix_view(const analyzer::Matrix& matrix, const model::Invent
 std::vector<std::vector<std::string>> fronting_services(const analyzer::Matrix& matrix,
                                                         const model::Inventory& inventory);
 
-// "All Connections" for everything, else ConnectionSet::to_string().
+// A pair's connections as every format writes them: ConnectionSet::to_string()
+// ("all ports", "nothing", "TCP 80; UDP 53").
 std::string connection_text(const analyzer::ConnectionSet& connections);
 
 // Text, one line per pair; a line saying so when there is none.
