@@ -173,10 +173,10 @@ bool ConnectionSet::is_all() const {
 
 std::string ConnectionSet::to_string() const {
   if (is_all()) {
-    return "all";
+    return k_all_ports_text;
   }
   if (empty()) {
-    return "none";
+    return k_nothing_text;
   }
   std::string text;
   for (model::Protocol protocol : model::k_all_protocols) {

@@ -46,10 +46,6 @@ std::string endpoint_text(const CheckEndpoint& e, const model::Inventory& invent
   return analyzer::addresses_to_string(e.ranges);
 }
 
-std::string ports_text(const ConnectionSet& ports) {
-  return ports.is_all() ? "any port" : ports.to_string();
-}
-
 std::string status_text(const CheckedExpectation& c) {
   const ExpectationResult& r = c.result;
   switch (r.status) {
@@ -93,7 +89,7 @@ std::string violation_head(const CheckedExpectation& c, const Violation& v,
 
 std::string expected_text(const CheckedExpectation& c) {
   const model::Expectation& e = *c.expectation;
-  return std::string(model::to_string(e.expect)) + ' ' + ports_text(c.result.ports) + " from " +
+  return std::string(model::to_string(e.expect)) + ' ' + c.result.ports.to_string() + " from " +
          e.from.to_string() + " to " + e.to.to_string();
 }
 

@@ -33,7 +33,7 @@ struct InputOptions {
   std::string default_namespace = "default";
   std::vector<std::string> exclude;
   std::string stdin_name; // --stdin-name; empty: "<stdin>"
-  std::string ipblock_matches_pods = "yes"; // --ipblock-matches-pods yes|no
+  std::string ipblock_matches_pods = "yes"; // --ipblock-matches-pods yes|no|PLUGIN
   bool pods = false; // --pods: no folding of a snapshot's pods
   bool verbose = false;
   bool quiet = false;

@@ -135,19 +135,21 @@ void write_side(std::ostream& out, const Program& program, const SideResult& sid
   const char* dir = analyzer::to_string(direction);
   out << indent << dir << " of " << who << ": ";
   if (side.subject == SideResult::Subject::not_a_pod) {
-    out << "not a pod, no policy applies: allows all\n";
+    out << "not a pod, no policy applies: allows " << analyzer::k_all_ports_text << '\n';
     return;
   }
   if (side.subject == SideResult::Subject::host_network) {
-    out << "hostNetwork pod, never selected by a policy: allows all\n";
+    out << "hostNetwork pod, never selected by a policy: allows " << analyzer::k_all_ports_text << '\n';
     return;
   }
   if (network_policy_only(side)) {
     if (!side.isolated()) {
       if (program.has_ordered_tiers()) {
-        out << "not isolated by NetworkPolicy, and no admin or baseline rule matches: allows all\n";
+        out << "not isolated by NetworkPolicy, and no admin or baseline rule matches: allows "
+            << analyzer::k_all_ports_text << '\n';
       } else {
-        out << "not isolated (no policy selects it for " << dir << "): allows all\n";
+        out << "not isolated (no policy selects it for " << dir << "): allows " << analyzer::k_all_ports_text
+            << '\n';
       }
       return;
     }
@@ -596,8 +598,7 @@ std::vector<std::string> blame(const Program& program, const FlowResult& flow,
       }
       lines.push_back(head + "refuses " + part.to_string() + "; isolated by " +
                       (result.isolating.size() == 1 ? "NetworkPolicy " : "NetworkPolicies ") +
-                      isolating_list(program, result) + "; their rules admit " +
-                      (result.allowed.empty() ? std::string("nothing") : result.allowed.to_string()) +
+                      isolating_list(program, result) + "; their rules admit " + result.allowed.to_string() +
                       toward(direction) + endpoint_name(peer, inventory));
     }
   };

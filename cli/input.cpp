@@ -4,8 +4,47 @@
 #include <npcheck/model/error.hpp>
 
 #include <ostream>
+#include <string>
+#include <vector>
 
 namespace npcheck::cli {
+
+namespace {
+
+// --ipblock-matches-pods PLUGIN: a network plugin named for the choice its
+// own documentation states, and only such plugins (quoted here and in the
+// man page; Antrea and kube-router are left out: their documentation says
+// what ipBlocks are for, not whether they match pod addresses).
+struct IpBlockPreset {
+  const char* plugin;
+  bool matches_pods;
+};
+constexpr IpBlockPreset k_ipblock_presets[] = {
+    // Calico: tigera/docs, calico/network-policy/get-started/kubernetes-policy/
+    // kubernetes-network-policy.mdx, "Allow egress traffic to IP addresses or
+    // CIDR range", of an ipBlock peer: "The following policy allows egress
+    // traffic to pods in CIDR, 172.18.0.0/24."; and its rules' nets "Match
+    // packets with IP in any of the listed CIDRs" (_entityrule.mdx).
+    {"calico", true},
+    // Cilium: cilium/cilium, Documentation/security/policy/layer3.rst,
+    // "Selecting nodes with CIDR / ipBlock": "By default, CIDR-based
+    // selectors do not match in-cluster entities (pods or nodes)."
+    // (policy-cidr-match-mode: nodes makes them match nodes, which no preset
+    // models.)
+    {"cilium", false},
+    // OVN-Kubernetes: ovn-org/ovn-kubernetes,
+    // docs/features/network-security-controls/network-policy.md: "ipBlock:
+    // an IP network in CIDR notation that can be either internal or
+    // external, with optional exceptions".
+    {"ovn-kubernetes", true},
+    // Weave Net: weaveworks/weave, site/kubernetes/kube-addon.md: "it makes
+    // sense to use ipBlock selector in an ingress rule only when limiting
+    // access to a Service annotated with externalTrafficPolicy=Local or
+    // between Pods when podIP is used to access a Pod."
+    {"weave", true},
+};
+
+} // namespace
 
 const CLI::Validator& path_value() {
   static const CLI::Validator validator(
@@ -59,13 +98,18 @@ void add_load_options(CLI::App& command, InputOptions& options, NamespaceOption 
                      "Name standard input (-f -) by NAME in messages and reports, e.g. the "
                      "repository path of rendered manifests")
       ->type_name("NAME");
+  std::vector<std::string> ipblock_choices = {"yes", "no"};
+  for (const IpBlockPreset& preset : k_ipblock_presets) {
+    ipblock_choices.emplace_back(preset.plugin);
+  }
   command.add_option("--ipblock-matches-pods", options.ipblock_matches_pods,
                      "Whether an ipBlock also matches the pods (and host-network pods' nodes) whose "
-                     "address is inside it: yes as the Kubernetes e2e tests expect, or no as CNIs that "
-                     "apply CIDR rules to outside addresses only")
-      ->check(CLI::IsMember({"yes", "no"}))
+                     "address is inside it: yes as the Kubernetes e2e tests expect, no as CNIs that "
+                     "apply CIDR rules to outside addresses only, or a network plugin's documented "
+                     "choice (calico, ovn-kubernetes and weave: yes; cilium: no)")
+      ->check(CLI::IsMember(ipblock_choices))
       ->capture_default_str()
-      ->type_name("yes|no");
+      ->type_name("yes|no|PLUGIN");
   command.add_flag("--pods", options.pods,
                    "Show the pods of a live snapshot one by one instead of folding them into their workload");
   command.add_flag("-v,--verbose", options.verbose,
@@ -112,6 +156,11 @@ void add_load_options(CLI::App& command, InputOptions& options, NamespaceOption 
 analyzer::ProgramOptions program_options(const InputOptions& options) {
   analyzer::ProgramOptions program;
   program.ipblock_matches_pods = options.ipblock_matches_pods != "no";
+  for (const IpBlockPreset& preset : k_ipblock_presets) {
+    if (options.ipblock_matches_pods == preset.plugin) {
+      program.ipblock_matches_pods = preset.matches_pods;
+    }
+  }
   return program;
 }
 

@@ -12,6 +12,7 @@
 #include <npcheck/analyzer/address_ranges.hpp>
 
 #include <npcheck/analyzer/program.hpp>
+#include <npcheck/analyzer/service.hpp>
 #include <npcheck/analyzer/vector_hash.hpp>
 #include <npcheck/model/workload.hpp>
 
@@ -110,6 +111,49 @@ std::string cell_name(const MatrixView::Node& node, const Matrix& matrix) {
   return node.group ? member_list(node, matrix) : node.id;
 }
 
+// --services: an endpoint's id and the Services fronting it,
+// "shop/frontend[Deployment] (svc/frontend)"; the id alone without them.
+std::string labelled_id(const MatrixView& view, const Matrix& matrix, std::size_t endpoint) {
+  std::string text = matrix.endpoints()[endpoint].id;
+  if (view.services.empty() || view.services[endpoint].empty()) {
+    return text;
+  }
+  for (std::size_t i = 0; i < view.services[endpoint].size(); ++i) {
+    text += (i == 0 ? " (" : ", ") + view.services[endpoint][i];
+  }
+  return text + ')';
+}
+
+// A node as text and md name a destination or a group's member: its id,
+// or each member's id, with the Services of --services.
+std::string labelled_node(const MatrixView& view, const Matrix& matrix, const MatrixView::Node& node) {
+  if (node.group) {
+    return node.id;
+  }
+  return labelled_id(view, matrix, node.members.front());
+}
+
+std::string labelled_members(const MatrixView& view, const Matrix& matrix, const MatrixView::Node& node) {
+  std::string text;
+  for (std::size_t m : node.members) {
+    text += (text.empty() ? "" : ", ") + labelled_id(view, matrix, m);
+  }
+  return text;
+}
+
+// csv's services column: the Services fronting any member of a node, sorted.
+std::string node_services(const MatrixView& view, const MatrixView::Node& node) {
+  std::set<std::string> names;
+  for (std::size_t m : node.members) {
+    names.insert(view.services[m].begin(), view.services[m].end());
+  }
+  std::string text;
+  for (const std::string& name : names) {
+    text += (text.empty() ? "" : " ") + name;
+  }
+  return text;
+}
+
 std::string namespace_of(const MatrixEndpoint& endpoint, const model::Inventory& inventory) {
   return endpoint.kind == MatrixEndpointKind::workload
              ? inventory.workloads[endpoint.workload].namespace_name
@@ -158,8 +202,26 @@ bool glob_match(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
+std::vector<std::vector<std::string>> fronting_services(const Matrix& matrix, const model::Inventory& inventory) {
+  std::vector<std::vector<std::string>> of_workload(inventory.workloads.size());
+  for (const model::Service& service : inventory.services) {
+    for (std::size_t w : analyzer::service_workloads(service, inventory)) {
+      of_workload[w].push_back("svc/" + service.name);
+    }
+  }
+  std::vector<std::vector<std::string>> services(matrix.endpoints().size());
+  for (std::size_t e = 0; e < services.size(); ++e) {
+    const MatrixEndpoint& endpoint = matrix.endpoints()[e];
+    if (endpoint.kind == MatrixEndpointKind::workload) {
+      services[e] = of_workload[endpoint.workload];
+      std::sort(services[e].begin(), services[e].end());
+    }
+  }
+  return services;
+}
+
 std::string connection_text(const ConnectionSet& connections) {
-  return connections.is_all() ? "All Connections" : connections.to_string();
+  return connections.to_string();
 }
 
 const char* const k_no_connections = "no connections between the endpoints shown";
@@ -489,8 +551,12 @@ void write_matrix_text(const MatrixView& view, const Matrix& matrix, std::ostrea
   std::string buffer;
   for (const MatrixView::Node& node : view.nodes) {
     if (node.group) {
-      buffer += node.id + " = " + member_list(node, matrix) + '\n';
+      buffer += node.id + " = " + labelled_members(view, matrix, node) + '\n';
     }
+  }
+  std::vector<std::string> destinations;
+  for (const MatrixView::Node& node : view.nodes) {
+    destinations.push_back(labelled_node(view, matrix, node));
   }
   std::vector<std::string> texts;
   for (const ConnectionSet& set : view.connections) {
@@ -499,7 +565,7 @@ void write_matrix_text(const MatrixView& view, const Matrix& matrix, std::ostrea
   for (const MatrixView::Edge& edge : view.edges) {
     buffer += view.nodes[edge.from].id;
     buffer += " => ";
-    buffer += view.nodes[edge.to].id;
+    buffer += destinations[edge.to];
     buffer += " : ";
     buffer += texts[edge.connection];
     buffer += '\n';
@@ -535,7 +601,16 @@ void write_matrix_json(const MatrixView& view, const Matrix& matrix,
           buffer += (first_label ? "" : ", ") + json_string(key) + ": " + json_string(value);
           first_label = false;
         }
-        buffer += "}}";
+        buffer += '}';
+        if (!view.services.empty()) {
+          buffer += ", \"services\": [";
+          for (std::size_t i = 0; i < view.services[e].size(); ++i) {
+            // The names alone: the namespace is the endpoint's.
+            buffer += (i == 0 ? "" : ", ") + json_string(view.services[e][i].substr(4));
+          }
+          buffer += ']';
+        }
+        buffer += '}';
       } else {
         buffer += ", \"kind\": \"External\", \"ranges\": [";
         for (std::size_t r = 0; r < endpoint.ranges.size(); ++r) {
@@ -606,14 +681,19 @@ void write_matrix_json(const MatrixView& view, const Matrix& matrix,
 }
 
 void write_matrix_csv(const MatrixView& view, const Matrix& matrix, std::ostream& out) {
-  out << "from,to,allowed\n";
+  const bool services = !view.services.empty();
+  out << (services ? "from,to,allowed,to_services\n" : "from,to,allowed\n");
   std::vector<std::string> names;
   for (const MatrixView::Node& node : view.nodes) {
     names.push_back(csv_field(cell_name(node, matrix)));
   }
   for (const MatrixView::Edge& edge : view.edges) {
     out << names[edge.from] << ',' << names[edge.to] << ','
-        << csv_field(connection_text(view.connections[edge.connection])) << '\n';
+        << csv_field(connection_text(view.connections[edge.connection]));
+    if (services) {
+      out << ',' << csv_field(node_services(view, view.nodes[edge.to]));
+    }
+    out << '\n';
   }
 }
 
@@ -625,7 +705,7 @@ void write_matrix_md(const MatrixView& view, const Matrix& matrix, std::ostream&
         out << "| group | members |\n|---|---|\n";
       }
       any_group = true;
-      out << "| " << node.id << " | " << md_cell(member_list(node, matrix)) << " |\n";
+      out << "| " << node.id << " | " << md_cell(labelled_members(view, matrix, node)) << " |\n";
     }
   }
   if (any_group) {
@@ -637,7 +717,8 @@ void write_matrix_md(const MatrixView& view, const Matrix& matrix, std::ostream&
   }
   out << "| from | to | allowed |\n|---|---|---|\n";
   for (const MatrixView::Edge& edge : view.edges) {
-    out << "| " << md_cell(view.nodes[edge.from].id) << " | " << md_cell(view.nodes[edge.to].id)
+    out << "| " << md_cell(view.nodes[edge.from].id) << " | "
+        << md_cell(labelled_node(view, matrix, view.nodes[edge.to]))
         << " | " << md_cell(connection_text(view.connections[edge.connection])) << " |\n";
   }
 }
@@ -763,7 +844,7 @@ td.self { background: #ccc; }
 <body>
 <h1>npcheck connectivity matrix</h1>
 <p class="legend">rows: from, columns: to
-<span style="background:#2b8a3e"></span>all connections
+<span style="background:#2b8a3e"></span>all ports
 <span style="background:#8ce99a"></span>some ports
 <span style="background:#ccc"></span>self</p>
 <input id="filter" placeholder="filter endpoints (substring)">
@@ -824,7 +905,7 @@ constexpr const char* k_html_tail = R"html(</script>
         if (i === j && !e) td.className += ' self';
         if (e) {
           var connection = data.connections[e[2]];
-          td.className += connection === 'All Connections' ? ' all' : ' some';
+          td.className += connection === 'all ports' ? ' all' : ' some';
           td.title = data.nodes[i].id + ' => ' + data.nodes[j].id + '\n' + connection + '\n' +
                      data.nodes[i].egress + '\n' + data.nodes[j].ingress;
           td.onmouseenter = function () { info.textContent = td.title; };

@@ -71,6 +71,10 @@ struct MatrixView {
   std::vector<Node> nodes;                     // workloads by id, then external by address
   std::vector<Edge> edges;                     // by (from, to)
   std::vector<analyzer::ConnectionSet> connections; // projected onto --port/--protocol
+  // --services: per endpoint (index into Matrix::endpoints()), the Services
+  // whose selector picks its pods, as "svc/NAME", sorted. Empty without
+  // --services.
+  std::vector<std::vector<std::string>> services;
 };
 
 // Whether text matches a glob with * and ?.
@@ -79,7 +83,13 @@ bool glob_match(std::string_view pattern, std::string_view text);
 MatrixView build_matrix_view(const analyzer::Matrix& matrix, const model::Inventory& inventory,
                              const MatrixFilter& filter);
 
-// "All Connections" for everything, else ConnectionSet::to_string().
+// matrix --services: per endpoint of matrix, the Services of its namespace
+// whose selector picks its pods ("svc/NAME", sorted); none for externals.
+std::vector<std::vector<std::string>> fronting_services(const analyzer::Matrix& matrix,
+                                                        const model::Inventory& inventory);
+
+// A pair's connections as every format writes them: ConnectionSet::to_string()
+// ("all ports", "nothing", "TCP 80; UDP 53").
 std::string connection_text(const analyzer::ConnectionSet& connections);
 
 // Text, one line per pair; a line saying so when there is none.

@@ -315,7 +315,7 @@ private:
     std::size_t errors_before = m_out.errors.size();
     check_fields(*map, path,
                  {"all", "cidr", "except", "namespace", "namespaceSelector", "name", "kind", "selector",
-                  "podSelector"});
+                  "podSelector", "service"});
     EndpointSpec spec;
     spec.where = at(*node);
 
@@ -378,16 +378,40 @@ private:
                                         path.field(selector ? "selector" : "podSelector"));
     }
 
+    // {namespace, service}: NAMESPACE/svc/NAME as a mapping, read to the same
+    // endpoint (located at the name, where a misspelt Service is reported).
+    const RawNode* service = field(*map, "service");
+    if (service) {
+      if (std::optional<std::string> text = as_text(*service, path.field("service"))) {
+        if (std::string why = detail::check_dns_subdomain(*text); !why.empty()) {
+          error(*service, path.field("service"), "invalid name '" + *text + "': " + why);
+        } else {
+          spec.service = *text;
+          spec.where = at(*service);
+        }
+      }
+      if (spec.all || cidr || ns_selector || field(*map, "name") || field(*map, "kind") || selector ||
+          pod_selector) {
+        error(*node, path,
+              "service may be combined with namespace only (the Service stands for the pods it selects)");
+      } else if (!field(*map, "namespace")) {
+        error(*service, path.field("service"),
+              "service needs namespace (an expectations file reads the same whatever -n says)");
+      }
+    }
+
     bool pod_fields = spec.namespace_name || ns_selector || field(*map, "name") ||
                       field(*map, "kind") || selector || pod_selector;
-    if (spec.all && (cidr || pod_fields)) {
+    if (service) {
+      // Its combinations are checked above.
+    } else if (spec.all && (cidr || pod_fields)) {
       error(*node, path, "all: true may not be combined with other fields");
     } else if (cidr && pod_fields) {
       error(*node, path,
             "cidr may not be combined with namespace, namespaceSelector, name, kind or selector");
     } else if (!spec.all && !cidr && !pod_fields && m_out.errors.size() == errors_before) {
       error(*node, path,
-            "must specify an endpoint: all: true, cidr, or at least one of namespace, "
+            "must specify an endpoint: all: true, cidr, service, or at least one of namespace, "
             "namespaceSelector, name, kind and selector");
     }
     if (m_out.errors.size() != errors_before) {

@@ -435,7 +435,10 @@ void finalize(Inventory& inv, const LoadOptions& options) {
   for (const NetworkPolicy& p : inv.policies) {
     refer(p.namespace_name, p.where, p.namespace_defaulted);
   }
-  if (inv.workloads.empty() && inv.policies.empty() && inv.namespaces.empty()) {
+  for (const Service& s : inv.services) {
+    refer(s.namespace_name, s.where, s.namespace_defaulted);
+  }
+  if (inv.workloads.empty() && inv.policies.empty() && inv.services.empty() && inv.namespaces.empty()) {
     referenced.clear();
   }
   for (const auto& [name, ref] : referenced) {

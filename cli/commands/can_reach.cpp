@@ -394,7 +394,7 @@ std::string ipblock_note(const model::Inventory& inventory, const analyzer::Prog
   }
   return "the answer depends on whether ipBlocks match pod addresses, which network plugins differ "
          "on: with --ipblock-matches-pods " + setting + " the allowed connections are " +
-         (alternative.allowed.empty() ? std::string("none") : alternative.allowed.to_string());
+         alternative.allowed.to_string();
 }
 
 // One side of a question about Services: the Service's workloads, or the

@@ -117,9 +117,9 @@ std::vector<std::string> change_causes(const analyzer::ConnectivityDiff& diff,
       }
       const PortQuery query = first_of(*set);
       // The reason of the first port stands for the set (said as such).
-      text += (text.empty() ? "" : "; ") + (set->is_all() ? std::string("all") : query_text(query)) +
-              " now " + verb + ": " +
-              flow_reason(head, flow, src_name, dst_name, query);
+      text += (text.empty() ? "" : "; ") +
+              (set->is_all() ? std::string(analyzer::k_all_ports_text) : query_text(query)) + " now " + verb +
+              ": " + flow_reason(head, flow, src_name, dst_name, query);
     }
     causes[i] = std::move(text);
   }

@@ -24,6 +24,7 @@ struct MatrixOptions {
   InputOptions input;
   std::string format = "text";
   bool group = false;
+  bool services = false; // --services
   std::vector<std::string> namespaces;
   std::string from;
   std::string focus;              // --focus ENDPOINT
@@ -184,6 +185,10 @@ void require_port_name(const MatrixFilter& filter, const model::Inventory& inven
 }
 
 int run_matrix(const MatrixOptions& options, Output& io) {
+  if (options.services && (options.format == "dot" || options.format == "html")) {
+    throw model::Error({}, "--services: -o " + options.format +
+                               " does not show Services (they are shown by text, md, csv and json)");
+  }
   MatrixFilter filter;
   filter.namespaces = options.namespaces;
   filter.group = options.group;
@@ -269,7 +274,10 @@ int run_matrix(const MatrixOptions& options, Output& io) {
   if (progress) {
     io.err << "\r\033[Knpcheck: writing " << options.format << "..." << std::flush;
   }
-  const MatrixView view = build_matrix_view(matrix, *inventory, filter);
+  MatrixView view = build_matrix_view(matrix, *inventory, filter);
+  if (options.services) {
+    view.services = fronting_services(matrix, *inventory);
+  }
 
   std::ostream& out = io.out;
   if (options.format == "text") {
@@ -309,6 +317,8 @@ Runner setup_matrix(CLI::App& app) {
       ->capture_default_str();
   command->add_flag("--group", options->group,
                     "Fold endpoints with identical rows and columns into groups");
+  command->add_flag("--services", options->services,
+                    "Name the Services whose selector picks each destination's pods (text, md, csv, json)");
   command->add_option("--namespace", options->namespaces,
                       "Only pairs with an end in namespace NS (crossing into or out of it too); repeatable")
       ->type_name("NS");

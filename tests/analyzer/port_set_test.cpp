@@ -83,8 +83,8 @@ TEST_CASE("PortSet::to_string") {
 
 TEST_CASE("ConnectionSet::to_string") {
   SUBCASE("all and none") {
-    CHECK(ConnectionSet::all().to_string() == "all");
-    CHECK(ConnectionSet::none().to_string() == "none");
+    CHECK(ConnectionSet::all().to_string() == "all ports");
+    CHECK(ConnectionSet::none().to_string() == "nothing");
   }
   SUBCASE("protocols in TCP, UDP, SCTP order") {
     ConnectionSet set = ConnectionSet::of(Protocol::udp, PortSet::single(53));

@@ -53,40 +53,40 @@ TEST_CASE("Program::isolation") {
   const auto other = c.pod("b", "other", {{"app", "web"}});
 
   SUBCASE("no policy allows everything") {
-    CHECK(allowed(c, w(web), w(other)) == "all");
-    CHECK(allowed(c, w(other), w(web)) == "all");
+    CHECK(allowed(c, w(web), w(other)) == "all ports");
+    CHECK(allowed(c, w(other), w(web)) == "all ports");
   }
   SUBCASE("policy without ingress rules denies all ingress") {
     c.add(policy("a", "deny", selector(), Types::ingress));
-    CHECK(allowed(c, w(other), w(web)) == "none");
-    SUBCASE("but not egress") { CHECK(allowed(c, w(web), w(other)) == "all"); }
+    CHECK(allowed(c, w(other), w(web)) == "nothing");
+    SUBCASE("but not egress") { CHECK(allowed(c, w(web), w(other)) == "all ports"); }
   }
   SUBCASE("spec.podSelector selects only in the policy's namespace") {
     c.add(policy("a", "deny", selector(), Types::ingress));
-    CHECK(allowed(c, w(web), w(other)) == "all");
+    CHECK(allowed(c, w(web), w(other)) == "all ports");
     const Program engine(c.inventory);
     CHECK(!engine.selecting(web, Direction::ingress, TierKind::network_policy).empty());
     CHECK_FALSE(!engine.selecting(other, Direction::ingress, TierKind::network_policy).empty());
   }
   SUBCASE("spec.podSelector labels") {
     c.add(policy("a", "deny-db", selector({{"app", "db"}}), Types::ingress));
-    CHECK(allowed(c, w(other), w(web)) == "all");
+    CHECK(allowed(c, w(other), w(web)) == "all ports");
   }
   SUBCASE("egress isolation") {
     c.add(policy("a", "deny-out", selector(), Types::egress));
-    CHECK(allowed(c, w(web), w(other)) == "none");
-    CHECK(allowed(c, w(other), w(web)) == "all");
-    CHECK(allowed(c, w(web), ext("8.8.8.8")) == "none");
+    CHECK(allowed(c, w(web), w(other)) == "nothing");
+    CHECK(allowed(c, w(other), w(web)) == "all ports");
+    CHECK(allowed(c, w(web), ext("8.8.8.8")) == "nothing");
   }
   SUBCASE("egress rules are inert without Egress in policyTypes") {
     c.add(policy("a", "ingress-only", selector(), Types::ingress, {rule({})},
                  {rule({pods({{"app", "nothing"}})})}));
-    CHECK(allowed(c, w(web), w(other)) == "all");
+    CHECK(allowed(c, w(web), w(other)) == "all ports");
   }
   SUBCASE("both directions") {
     c.add(policy("a", "deny-all", selector(), Types::both));
-    CHECK(allowed(c, w(web), w(other)) == "none");
-    CHECK(allowed(c, w(other), w(web)) == "none");
+    CHECK(allowed(c, w(web), w(other)) == "nothing");
+    CHECK(allowed(c, w(other), w(web)) == "nothing");
   }
 }
 
@@ -99,8 +99,8 @@ TEST_CASE("Program::rules") {
 
   SUBCASE("ingress [{}] allows all") {
     c.add(policy("a", "allow-all", selector(), Types::ingress, {rule({})}));
-    CHECK(allowed(c, w(other), w(web)) == "all");
-    CHECK(allowed(c, ext("1.2.3.4"), w(web)) == "all");
+    CHECK(allowed(c, w(other), w(web)) == "all ports");
+    CHECK(allowed(c, ext("1.2.3.4"), w(web)) == "all ports");
   }
   SUBCASE("empty peers with ports means all peers on those ports") {
     c.add(policy("a", "p", selector(), Types::ingress, {rule({}, {tcp(80)})}));
@@ -110,13 +110,13 @@ TEST_CASE("Program::rules") {
   SUBCASE("empty ports means every protocol") {
     c.add(policy("a", "p", selector({{"app", "web"}}), Types::ingress,
                  {rule({pods({{"app", "client"}})})}));
-    CHECK(allowed(c, w(client), w(web)) == "all");
+    CHECK(allowed(c, w(client), w(web)) == "all ports");
   }
   SUBCASE("a rule needs both its peers and its ports") {
     c.add(policy("a", "p", selector({{"app", "web"}}), Types::ingress,
                  {rule({pods({{"app", "client"}})}, {tcp(80)})}));
     CHECK(allowed(c, w(client), w(web)) == "TCP 80");
-    CHECK(allowed(c, w(other), w(web)) == "none");
+    CHECK(allowed(c, w(other), w(web)) == "nothing");
   }
   SUBCASE("policies and rules are additive") {
     c.add(policy("a", "p1", selector({{"app", "web"}}), Types::ingress,
@@ -146,49 +146,49 @@ TEST_CASE("Program::peers") {
   SUBCASE("podSelector only: the policy's namespace") {
     c.add(policy("a", "p", selector({{"app", "web"}}), Types::ingress,
                  {rule({pods({{"user", "alice"}})})}));
-    CHECK(allowed(c, w(alice_a), w(web)) == "all");
-    CHECK(allowed(c, w(alice_b), w(web)) == "none");
+    CHECK(allowed(c, w(alice_a), w(web)) == "all ports");
+    CHECK(allowed(c, w(alice_b), w(web)) == "nothing");
   }
   SUBCASE("namespaceSelector only: all pods of matching namespaces") {
     c.add(policy("a", "p", selector({{"app", "web"}}), Types::ingress,
                  {rule({namespaces({{"team", "y"}})})}));
-    CHECK(allowed(c, w(alice_b), w(web)) == "all");
-    CHECK(allowed(c, w(bob_b), w(web)) == "all");
-    CHECK(allowed(c, w(alice_c), w(web)) == "all");
-    CHECK(allowed(c, w(alice_a), w(web)) == "none");
+    CHECK(allowed(c, w(alice_b), w(web)) == "all ports");
+    CHECK(allowed(c, w(bob_b), w(web)) == "all ports");
+    CHECK(allowed(c, w(alice_c), w(web)) == "all ports");
+    CHECK(allowed(c, w(alice_a), w(web)) == "nothing");
   }
   SUBCASE("namespaceSelector {} means every namespace") {
     c.add(policy("a", "p", selector({{"app", "web"}}), Types::ingress,
                  {rule({pods_in({}, {{"user", "alice"}})})}));
-    CHECK(allowed(c, w(alice_a), w(web)) == "all");
-    CHECK(allowed(c, w(alice_c), w(web)) == "all");
-    CHECK(allowed(c, w(bob_b), w(web)) == "none");
+    CHECK(allowed(c, w(alice_a), w(web)) == "all ports");
+    CHECK(allowed(c, w(alice_c), w(web)) == "all ports");
+    CHECK(allowed(c, w(bob_b), w(web)) == "nothing");
   }
   SUBCASE("both selectors in one element: AND") {
     c.add(policy("a", "p", selector({{"app", "web"}}), Types::ingress,
                  {rule({pods_in({{"team", "y"}}, {{"user", "alice"}})})}));
-    CHECK(allowed(c, w(alice_b), w(web)) == "all");
-    CHECK(allowed(c, w(alice_c), w(web)) == "all");
-    CHECK(allowed(c, w(bob_b), w(web)) == "none");
-    CHECK(allowed(c, w(alice_a), w(web)) == "none");
+    CHECK(allowed(c, w(alice_b), w(web)) == "all ports");
+    CHECK(allowed(c, w(alice_c), w(web)) == "all ports");
+    CHECK(allowed(c, w(bob_b), w(web)) == "nothing");
+    CHECK(allowed(c, w(alice_a), w(web)) == "nothing");
   }
   SUBCASE("two elements: OR") {
     c.add(policy("a", "p", selector({{"app", "web"}}), Types::ingress,
                  {rule({namespaces({{"team", "y"}}), pods({{"user", "alice"}})})}));
-    CHECK(allowed(c, w(alice_b), w(web)) == "all");
-    CHECK(allowed(c, w(bob_b), w(web)) == "all");
-    CHECK(allowed(c, w(alice_a), w(web)) == "all");
+    CHECK(allowed(c, w(alice_b), w(web)) == "all ports");
+    CHECK(allowed(c, w(bob_b), w(web)) == "all ports");
+    CHECK(allowed(c, w(alice_a), w(web)) == "all ports");
   }
   SUBCASE("selectors never match external addresses") {
     c.add(policy("a", "p", selector({{"app", "web"}}), Types::ingress,
                  {rule({namespaces({}), pods({})})}));
-    CHECK(allowed(c, ext("10.0.0.1"), w(web)) == "none");
+    CHECK(allowed(c, ext("10.0.0.1"), w(web)) == "nothing");
   }
   SUBCASE("egress peers") {
     c.add(policy("a", "p", selector({{"app", "web"}}), Types::egress, {},
                  {rule({pods_in({{"team", "y"}}, {{"user", "bob"}})}, {tcp(5432)})}));
     CHECK(allowed(c, w(web), w(bob_b)) == "TCP 5432");
-    CHECK(allowed(c, w(web), w(alice_b)) == "none");
+    CHECK(allowed(c, w(web), w(alice_b)) == "nothing");
   }
 }
 
@@ -203,24 +203,24 @@ TEST_CASE("Program::ip_block") {
                {rule({ip_block("192.168.0.0/16", {"192.168.1.0/24"})}, {tcp(443)})}));
 
   SUBCASE("cidr minus except for external addresses") {
-    CHECK(allowed(c, ext("10.0.3.1"), w(web)) == "all");
-    CHECK(allowed(c, ext("10.0.2.1"), w(web)) == "none");
-    CHECK(allowed(c, ext("10.0.1.255"), w(web)) == "all");
-    CHECK(allowed(c, ext("10.1.0.0"), w(web)) == "none");
+    CHECK(allowed(c, ext("10.0.3.1"), w(web)) == "all ports");
+    CHECK(allowed(c, ext("10.0.2.1"), w(web)) == "nothing");
+    CHECK(allowed(c, ext("10.0.1.255"), w(web)) == "all ports");
+    CHECK(allowed(c, ext("10.1.0.0"), w(web)) == "nothing");
     CHECK(allowed(c, w(web), ext("192.168.0.1")) == "TCP 443");
-    CHECK(allowed(c, w(web), ext("192.168.1.1")) == "none");
+    CHECK(allowed(c, w(web), ext("192.168.1.1")) == "nothing");
   }
   SUBCASE("pods whose IP lies in the block") {
-    CHECK(allowed(c, w(near), w(web)) == "all");
-    CHECK(allowed(c, w(ipless), w(web)) == "none");
+    CHECK(allowed(c, w(near), w(web)) == "all ports");
+    CHECK(allowed(c, w(ipless), w(web)) == "nothing");
   }
   SUBCASE("host bits in cidr name the network") {
     ClusterBuilder d;
     d.ns("a");
     const auto pod = d.pod("a", "web", {});
     d.add(policy("a", "p", selector(), Types::ingress, {rule({ip_block("10.244.1.10/4")})}));
-    CHECK(allowed(d, ext("0.0.0.1"), w(pod)) == "all");
-    CHECK(allowed(d, ext("16.0.0.0"), w(pod)) == "none");
+    CHECK(allowed(d, ext("0.0.0.1"), w(pod)) == "all ports");
+    CHECK(allowed(d, ext("16.0.0.0"), w(pod)) == "nothing");
   }
   SUBCASE("v6") {
     ClusterBuilder d;
@@ -228,9 +228,9 @@ TEST_CASE("Program::ip_block") {
     const auto pod = d.pod("a", "web", {});
     d.add(policy("a", "p", selector(), Types::ingress,
                  {rule({ip_block("fd00::/8", {"fd00:1::/32"})})}));
-    CHECK(allowed(d, ext("fd00::1"), w(pod)) == "all");
-    CHECK(allowed(d, ext("fd00:1::1"), w(pod)) == "none");
-    CHECK(allowed(d, ext("10.0.0.1"), w(pod)) == "none");
+    CHECK(allowed(d, ext("fd00::1"), w(pod)) == "all ports");
+    CHECK(allowed(d, ext("fd00:1::1"), w(pod)) == "nothing");
+    CHECK(allowed(d, ext("10.0.0.1"), w(pod)) == "nothing");
   }
 }
 
@@ -252,14 +252,14 @@ TEST_CASE("Program::ports") {
   SUBCASE("named port must match the protocol") {
     c.add(policy("a", "p", selector({{"app", "web"}}), Types::ingress,
                  {rule({}, {named_port("dns", Protocol::tcp), named_port("http", Protocol::sctp)})}));
-    CHECK(allowed(c, w(client), w(web)) == "none");
+    CHECK(allowed(c, w(client), w(web)) == "nothing");
   }
   SUBCASE("named port in egress resolved on the peer pod") {
     c.add(policy("a", "p", selector({{"app", "client"}}), Types::egress, {},
                  {rule({}, {named_port("http")})}));
     CHECK(allowed(c, w(client), w(web)) == "TCP 8080");
     SUBCASE("never on an IP-only destination") {
-      CHECK(allowed(c, w(client), ext("1.1.1.1")) == "none");
+      CHECK(allowed(c, w(client), ext("1.1.1.1")) == "nothing");
     }
   }
   SUBCASE("port..endPort") {

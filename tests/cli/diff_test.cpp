@@ -113,14 +113,14 @@ TEST_CASE("diff::base_ref") {
     Run r = run_npcheck({"diff", "--base-ref", "HEAD", "--head", manifests.string(), "--fail-on", "added"});
     CHECK_EQ(r.err, "");
     CHECK_EQ(r.out, "connections added (2):\n"
-                    "  + shop/db[Deployment] -> shop/db[Deployment]: all\n"
-                    "      why: all now allowed: egress of shop/db[Deployment]: not isolated; ingress of "
+                    "  + shop/db[Deployment] -> shop/db[Deployment]: all ports\n"
+                    "      why: all ports now allowed: egress of shop/db[Deployment]: not isolated; ingress of "
                     "shop/db[Deployment]: not isolated\n"
-                    "  + 0.0.0.0/0, ::/0 -> shop/db[Deployment]: all\n"
-                    "      why: all now allowed: egress of 0.0.0.0/0, ::/0: not isolated; ingress of "
+                    "  + 0.0.0.0/0, ::/0 -> shop/db[Deployment]: all ports\n"
+                    "      why: all ports now allowed: egress of 0.0.0.0/0, ::/0: not isolated; ingress of "
                     "shop/db[Deployment]: not isolated\n"
                     "connections changed (1):\n"
-                    "  ~ shop/web[Deployment] -> shop/db[Deployment]: TCP 5432 => all (gained TCP "
+                    "  ~ shop/web[Deployment] -> shop/db[Deployment]: TCP 5432 => all ports (gained TCP "
                     "1-5431,5433-65535; UDP 1-65535; SCTP 1-65535)\n"
                     "      why: TCP 1 now allowed: egress of shop/web[Deployment]: not isolated; ingress of "
                     "shop/db[Deployment]: not isolated\n"
@@ -168,12 +168,12 @@ TEST_CASE("diff::base_ref") {
                         "  + shop/db[Deployment]\n"
                         "  + shop/web[Deployment]\n"
                         "connections added (6):\n"
-                        "  + shop/db[Deployment] -> shop/web[Deployment]: all\n"
-                        "  + shop/db[Deployment] -> 0.0.0.0/0, ::/0: all\n"
+                        "  + shop/db[Deployment] -> shop/web[Deployment]: all ports\n"
+                        "  + shop/db[Deployment] -> 0.0.0.0/0, ::/0: all ports\n"
                         "  + shop/web[Deployment] -> shop/db[Deployment]: TCP 5432\n"
-                        "  + shop/web[Deployment] -> shop/web[Deployment]: all\n"
-                        "  + shop/web[Deployment] -> 0.0.0.0/0, ::/0: all\n"
-                        "  + 0.0.0.0/0, ::/0 -> shop/web[Deployment]: all\n"
+                        "  + shop/web[Deployment] -> shop/web[Deployment]: all ports\n"
+                        "  + shop/web[Deployment] -> 0.0.0.0/0, ::/0: all ports\n"
+                        "  + 0.0.0.0/0, ::/0 -> shop/web[Deployment]: all ports\n"
                         "6 connections added, 0 removed, 0 changed; 2 endpoints added, 0 removed\n");
       }
     }

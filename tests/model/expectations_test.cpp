@@ -181,6 +181,40 @@ TEST_CASE("load_expectations::endpoint_strings") {
   }
 }
 
+TEST_CASE("load_expectations::service_mapping") {
+  SUBCASE("{namespace, service} reads as NAMESPACE/svc/NAME") {
+    ExpectationFile file = load_expectations_string(R"(expectations:
+  - name: e
+    from: shop/svc/web
+    to: {namespace: shop, service: web}
+    expect: deny
+)",
+                                                    "e.yaml");
+    REQUIRE_MESSAGE(file.ok(), messages(file.errors));
+    REQUIRE_EQ(file.expectations.size(), 1u);
+    const Expectation& e = file.expectations[0];
+    CHECK_EQ(e.to.to_string(), e.from.to_string());
+    CHECK_EQ(e.to.service, e.from.service);
+    CHECK_EQ(e.to.namespace_name, e.from.namespace_name);
+    CHECK_EQ(e.to.where.to_string(), "e.yaml:4:36");
+  }
+  SUBCASE("errors") {
+    auto errors = [](const std::string& to) {
+      return errors_of("    from: {all: true}\n    to: " + to + "\n    expect: deny\n");
+    };
+    CHECK_EQ(errors("{service: web}"), "e.yaml:4:19: error: expectation 'e': expectations[0].to.service: "
+                                       "service needs namespace (an expectations file reads the same "
+                                       "whatever -n says)\n");
+    CHECK_EQ(errors("{namespace: shop, service: web, name: web}"),
+             "e.yaml:4:9: error: expectation 'e': expectations[0].to: service may be combined with namespace "
+             "only (the Service stands for the pods it selects)\n");
+    CHECK_EQ(errors("{namespace: shop, service: Web}"),
+             "e.yaml:4:36: error: expectation 'e': expectations[0].to.service: invalid name 'Web': must "
+             "be a lowercase RFC 1123 subdomain: a-z, 0-9, '-' and '.', starting and ending with an "
+             "alphanumeric character\n");
+  }
+}
+
 TEST_CASE("load_expectations::errors") {
   SUBCASE("file shape") {
     CHECK_EQ(messages(load_expectations_string("", "e.yaml").errors),
@@ -236,13 +270,13 @@ TEST_CASE("load_expectations::errors") {
     };
     CHECK_EQ(endpoint_errors("{}"),
              "e.yaml:4:9: error: expectation 'e': expectations[0].to: must specify an endpoint: all: "
-             "true, cidr, or at least one of namespace, namespaceSelector, name, kind and selector\n");
+             "true, cidr, service, or at least one of namespace, namespaceSelector, name, kind and selector\n");
     CHECK_EQ(endpoint_errors("{namepsace: shop}"),
              "e.yaml:4:10: error: expectation 'e': expectations[0].to.namepsace: unknown field "
              "(did you mean 'namespace'?)\n");
     CHECK_EQ(endpoint_errors("{pod: web}"),
              "e.yaml:4:10: error: expectation 'e': expectations[0].to.pod: unknown field (expected "
-             "all, cidr, except, namespace, namespaceSelector, name, kind, selector, podSelector)\n");
+             "all, cidr, except, namespace, namespaceSelector, name, kind, selector, podSelector, service)\n");
     CHECK_EQ(endpoint_errors("{all: false}"),
              "e.yaml:4:15: error: expectation 'e': expectations[0].to.all: expected true (omit the "
              "field to select fewer pods)\n");

@@ -54,6 +54,12 @@ private:
   boost::icl::interval_set<std::uint32_t> m_ports;
 };
 
+// The words every command and format uses for the whole set (every port of
+// every protocol: the API's words for a rule without ports) and for the
+// empty set.
+inline constexpr const char* k_all_ports_text = "all ports";
+inline constexpr const char* k_nothing_text = "nothing";
+
 // A set of (protocol, port) pairs: one PortSet per protocol.
 class ConnectionSet {
 public:
@@ -79,7 +85,8 @@ public:
   const PortSet& ports(model::Protocol protocol) const;
   bool empty() const;
   bool is_all() const;
-  // "all", "none", or e.g. "TCP 80,443,8000-8080; UDP 53" (TCP, UDP, SCTP order).
+  // k_all_ports_text ("all ports"), k_nothing_text ("nothing"), or e.g.
+  // "TCP 80,443,8000-8080; UDP 53" (TCP, UDP, SCTP order).
   std::string to_string() const;
 
   friend bool operator==(const ConnectionSet&, const ConnectionSet&) = default;
