@@ -236,7 +236,7 @@ void write_check_json(std::ostream& out, const CheckReport& report) {
   doc["passed"] = report.passed;
   doc["failed"] = report.failed;
   add_unmodelled_policies(doc, inventory);
-  out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  write_json(out, doc);
 }
 
 // JUnit XML as the common schema (Jenkins' junit-10.xsd, Ant's) defines it:

@@ -202,7 +202,7 @@ void write_diff_json(std::ostream& out, const ConnectivityDiff& diff,
     };
     doc["unmodelled_policies"] = {{"base", list(base)}, {"head", list(head)}};
   }
-  out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  write_json(out, doc);
 }
 
 void write_diff_markdown(std::ostream& out, const ConnectivityDiff& diff,

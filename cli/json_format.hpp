@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <iosfwd>
+
 namespace npcheck::cli {
 
 // {"TCP": [[lo, hi], ...], "UDP": [...], "SCTP": [...]}; protocols with
@@ -23,5 +25,12 @@ nlohmann::json unmodelled_policies_json(const model::Inventory& inventory);
 // Sets doc["unmodelled_policies"] when the inventory has some: every JSON
 // output says which policies of other APIs its answer leaves out.
 void add_unmodelled_policies(nlohmann::json& doc, const model::Inventory& inventory);
+
+// Writes doc as every -o json report is written: two-space indentation, one
+// line per member and per array element, except that an array of scalars
+// (or of such arrays) and a small flat object stay on one line ("TCP":
+// [[8080, 8080]], {"name": "http", "protocol": "TCP"}); bytes that are not
+// UTF-8 replaced; a newline at the end.
+void write_json(std::ostream& out, const nlohmann::json& doc);
 
 } // namespace npcheck::cli

@@ -219,7 +219,7 @@ int write_parts_json(nlohmann::json answer, nlohmann::json parts, const model::I
                      std::ostream& out) {
   answer["parts"] = std::move(parts);
   add_unmodelled_policies(answer, inventory);
-  out << answer.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  write_json(out, answer);
   return static_cast<int>(yes ? ExitCode::ok : ExitCode::negative);
 }
 
@@ -707,7 +707,7 @@ int run_can_reach_chain(const CanReachOptions& options, Output& io, const model:
     j["reached"] = chain.reached;
     j["exhausted"] = chain.exhausted;
     add_unmodelled_policies(j, inventory);
-    io.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    write_json(io.out, j);
     return static_cast<int>(yes ? ExitCode::ok : ExitCode::negative);
   }
 
@@ -823,7 +823,7 @@ int run_can_reach(const CanReachOptions& options, Output& io) {
     j["connections"] = connections_json(result.allowed);
     j["flow"] = flow_json(program, result);
     add_unmodelled_policies(j, *inventory);
-    io.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    write_json(io.out, j);
   } else if (options.explain) {
     io.out << "from: " << src_name << '\n' << "to:   " << dst_name << '\n';
     write_explanation(io.out, program, result, src, dst);

@@ -407,7 +407,7 @@ int run_exposure(const ExposureOptions& options, Output& io) {
     j["fail_on"] = options.fail_on;
     j["failed"] = failed;
     add_unmodelled_policies(j, *inventory);
-    io.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    write_json(io.out, j);
   } else if (options.format == "md") {
     write_markdown(io.out, program, result);
   } else {

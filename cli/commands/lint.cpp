@@ -128,7 +128,7 @@ void print_json(const std::vector<Finding>& findings, const model::Inventory& in
   root["findings"] = std::move(list);
   root["summary"] = {{"error", counts[2]}, {"warning", counts[1]}, {"info", counts[0]}};
   add_unmodelled_policies(root, inventory);
-  out << root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  write_json(out, root);
 }
 
 // The man page section of a check, as a man: URI (the scheme of systemd's
@@ -229,7 +229,7 @@ void print_sarif(const std::vector<Finding>& findings, const model::Inventory& i
   nlohmann::json sarif = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                           {"version", "2.1.0"},
                           {"runs", nlohmann::json::array({std::move(run)})}};
-  out << sarif.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  write_json(out, sarif);
 }
 
 // lint --list: every check, one a line: id, name, usual severity, summary.
@@ -244,7 +244,7 @@ void print_list(const std::string& format, std::ostream& out) {
                       {"description", c.description},
                       {"help", c.help}});
     }
-    out << nlohmann::json{{"checks", list}}.dump(2) << '\n';
+    write_json(out, nlohmann::json{{"checks", list}});
     return;
   }
   std::size_t width = 0;
