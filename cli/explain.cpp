@@ -95,10 +95,11 @@ std::string side_reason(const Program& program, const SideResult& side, Directio
     return head + (d->action == analyzer::Action::allow ? "allowed by " : "denied by ") +
            rule_name(program, d->rule);
   case Decision::By::isolation: {
-    std::string isolated_by = side.isolating.size() == 1
-                                  ? policy_name(program, side.isolating.front())
-                                  : std::to_string(side.isolating.size()) + " policies";
-    std::string text = head + "isolated by " + isolated_by + ", no rule admits " + what(query) +
+    // Named with their places, so that a diff or a check names the file
+    // and line to change.
+    std::string text = head + "isolated by " +
+                       (side.isolating.size() == 1 ? "NetworkPolicy " : "NetworkPolicies ") +
+                       isolating_list(program, side) + ", no rule admits " + what(query) +
                        toward(direction) + peer;
     if (query && !side.allowed.empty()) {
       text += " (it allows " + side.allowed.to_string() + ")";
