@@ -95,9 +95,14 @@ std::vector<std::string> change_causes(const analyzer::ConnectivityDiff& diff,
       continue;
     }
     ++count;
-    // A pair with an endpoint of one version only: the endpoint lists say why.
-    if (diff.endpoints[c.from].base == analyzer::DiffEndpoint::k_absent ||
-        diff.endpoints[c.to].base == analyzer::DiffEndpoint::k_absent) {
+    // A pair with an endpoint the head version no longer has: that is why.
+    // (One new in the head is explained as any other: what admits it now.)
+    for (const std::size_t e : {c.from, c.to}) {
+      if (causes[i].empty() && diff.endpoints[e].head == analyzer::DiffEndpoint::k_absent) {
+        causes[i] = diff_endpoint_name(diff.endpoints[e]) + " is not in the head version";
+      }
+    }
+    if (!causes[i].empty()) {
       continue;
     }
     const std::optional<analyzer::FlowEndpoint> src = endpoint(diff.endpoints[c.from]);
