@@ -293,6 +293,27 @@ public:
     return {m_destinations - same, failed};
   }
 
+  // Adds, per destination class, how many failing pairs weight sources of
+  // class cls have with one destination of that class (the pairs of a
+  // source with its own endpoint included, as class_failed counts them):
+  // every class gets base, and by_class[k] the difference for class k.
+  void add_failing_columns(std::uint32_t cls, std::size_t weight, std::size_t& base,
+                           std::vector<long long>& by_class) {
+    const bool absent_fails = connection_fails(0);
+    if (absent_fails) {
+      base += weight;
+    }
+    for (const MatrixEntry& entry : m_matrix.row(cls)) {
+      const bool entry_fails = connection_fails(entry.connection);
+      if (entry_fails != absent_fails) {
+        by_class[entry.to] += entry_fails ? static_cast<long long>(weight) : -static_cast<long long>(weight);
+      }
+    }
+  }
+
+  // Whether a pair of two members of cls (distinct endpoints) fails.
+  bool within_class_fails(std::uint32_t cls) { return connection_fails(m_matrix.connection_between(cls, cls)); }
+
 private:
   static constexpr std::size_t k_unknown = static_cast<std::size_t>(-1);
 
@@ -404,6 +425,14 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
     }
   }
 
+  std::vector<std::size_t> failed_from(result.sources.size(), 0);
+  std::vector<std::size_t> failed_to(result.destinations.size(), 0);
+  // Bulk sources per matrix class (inside and outside the cluster), and per
+  // destination the pairs that the class sums count but the engine answers.
+  std::vector<std::size_t> sources_in_class(bulk ? matrix().class_count() : 0, 0);
+  std::vector<std::size_t> outside_sources_in_class(bulk ? matrix().class_count() : 0, 0);
+  std::vector<std::size_t> counted_twice(result.destinations.size(), 0);
+
   // Records a failing pair, if there is room to report it.
   auto report = [&](std::size_t s, std::size_t d, const ConnectionSet& allowed) {
     ConnectionSet offending = offending_part(allow, ports_of(d), allowed);
@@ -446,7 +475,11 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
       for (std::size_t d = 0; d < result.destinations.size(); ++d) {
         if (std::optional<ConnectionSet> allowed = by_engine(d)) {
           ++result.pairs;
-          result.failed_pairs += report(s, d, *allowed) ? 1 : 0;
+          if (report(s, d, *allowed)) {
+            ++result.failed_pairs;
+            ++failed_from[s];
+            ++failed_to[d];
+          }
         }
       }
       continue;
@@ -467,11 +500,24 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
     for (std::size_t d : singles) {
       if (std::optional<ConnectionSet> allowed = by_engine(d)) {
         ++pairs;
-        failed += bulk->fails(*allowed) ? 1 : 0;
+        if (bulk->fails(*allowed)) {
+          ++failed;
+          ++failed_to[d];
+        }
       }
     }
     result.pairs += pairs;
     result.failed_pairs += failed;
+    failed_from[s] += failed;
+    // The Matrix's failing pairs per destination, added up per class below.
+    const std::uint32_t cls = matrix().class_of(*e);
+    ++(outside ? outside_sources_in_class : sources_in_class)[cls];
+    if (!outside && bulk->within_class_fails(cls)) {
+      // Counted per class, but answered by the engine (the singles above).
+      for (auto [it, end] = at_endpoint.equal_range(*e); it != end; ++it) {
+        ++counted_twice[it->second];
+      }
+    }
     // Find the failing pairs to report, in destination order.
     std::size_t found = 0;
     for (std::size_t d = 0; d < result.destinations.size() && found < failed &&
@@ -486,10 +532,94 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
       }
     }
   }
+  if (bulk && result.failed_pairs > 0) {
+    // Per destination, the failing pairs the Matrix answered, from its rows
+    // per source class (sources of one class share their row).
+    std::size_t base = 0;
+    std::size_t outside_base = 0;
+    std::vector<long long> by_class(matrix().class_count(), 0);
+    std::vector<long long> outside_by_class(matrix().class_count(), 0);
+    for (std::uint32_t c = 0; c < matrix().class_count(); ++c) {
+      if (sources_in_class[c] > 0) {
+        bulk->add_failing_columns(c, sources_in_class[c], base, by_class);
+      }
+      if (outside_sources_in_class[c] > 0) {
+        bulk_from_outside->add_failing_columns(c, outside_sources_in_class[c], outside_base, outside_by_class);
+      }
+    }
+    for (std::size_t d = 0; d < result.destinations.size(); ++d) {
+      if (!to_matrix[d]) {
+        continue;
+      }
+      const std::uint32_t k = matrix().class_of(*to_matrix[d]);
+      long long count = static_cast<long long>(base) + by_class[k] - static_cast<long long>(counted_twice[d]);
+      if (result.destinations[d].endpoint.kind != EndpointKind::external) {
+        count += static_cast<long long>(outside_base) + outside_by_class[k];
+      }
+      failed_to[d] += static_cast<std::size_t>(count);
+    }
+  }
   if (result.pairs == 0) {
     result.status = ExpectationStatus::no_pairs;
   } else if (result.failed_pairs > 0) {
     result.status = ExpectationStatus::failed;
+    result.failed_from = std::move(failed_from);
+    result.failed_to = std::move(failed_to);
+    if (result.failed_pairs > result.violations.size()) {
+      // What a pair allows, answered as above; nullopt: not a pair.
+      auto answer = [&](std::size_t s, std::size_t d) -> std::optional<ConnectionSet> {
+        const CheckEndpoint& src = result.sources[s];
+        const CheckEndpoint& dst = result.destinations[d];
+        if (same_single_endpoint(src, dst, inventory) || (service && destination_ports[d].empty())) {
+          return std::nullopt;
+        }
+        if (from_matrix[s] && to_matrix[d] && *from_matrix[s] != *to_matrix[d] &&
+            !(src.endpoint.kind == EndpointKind::external && dst.endpoint.kind == EndpointKind::external)) {
+          return matrix().allowed(*from_matrix[s], *to_matrix[d]);
+        }
+        return m_program.allowed(src.endpoint, dst.endpoint);
+      };
+      std::vector<FailureCause> candidates;
+      // An endpoint in a tenth of the failing pairs at least, and at least two.
+      auto worth = [&](std::size_t pairs) { return pairs >= 2 && pairs * 10 >= result.failed_pairs; };
+      if (result.sources.size() > 1) {
+        for (std::size_t s = 0; s < result.sources.size(); ++s) {
+          if (worth(result.failed_from[s])) {
+            candidates.push_back(FailureCause{true, s, result.failed_from[s], {}});
+          }
+        }
+      }
+      if (result.destinations.size() > 1) {
+        for (std::size_t d = 0; d < result.destinations.size(); ++d) {
+          if (worth(result.failed_to[d])) {
+            candidates.push_back(FailureCause{false, d, result.failed_to[d], {}});
+          }
+        }
+      }
+      std::stable_sort(candidates.begin(), candidates.end(),
+                       [](const FailureCause& a, const FailureCause& b) { return a.pairs > b.pairs; });
+      if (candidates.size() > options.max_causes) {
+        candidates.resize(options.max_causes);
+      }
+      for (FailureCause& cause : candidates) {
+        const std::size_t others = cause.source ? result.destinations.size() : result.sources.size();
+        for (std::size_t o = 0; o < others; ++o) {
+          const std::size_t s = cause.source ? cause.index : o;
+          const std::size_t d = cause.source ? o : cause.index;
+          const std::optional<ConnectionSet> allowed = answer(s, d);
+          if (!allowed) {
+            continue;
+          }
+          ConnectionSet offending = offending_part(allow, ports_of(d), *allowed);
+          if (!offending.empty()) {
+            cause.example = Violation{s, d, std::move(offending),
+                                      m_program.evaluate(result.sources[s].endpoint, result.destinations[d].endpoint)};
+            result.causes.push_back(std::move(cause));
+            break;
+          }
+        }
+      }
+    }
   }
   return result;
 }

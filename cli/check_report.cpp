@@ -87,6 +87,32 @@ std::string violation_head(const CheckedExpectation& c, const Violation& v,
          v.flow.allowed.to_string() + ")";
 }
 
+// What a cause's side says about its example pair: the blame lines of the
+// cause's endpoint at its end of the pair (all of them when that side is
+// not to blame).
+std::vector<std::string> cause_lines(const CheckedExpectation& c, const analyzer::FailureCause& cause,
+                                     const analyzer::Program& program) {
+  const std::vector<std::string> all = violation_blame(c, cause.example, program);
+  const CheckEndpoint& e = cause.source ? c.result.sources[cause.index] : c.result.destinations[cause.index];
+  const std::string prefix =
+      std::string(cause.source ? "egress of " : "ingress of ") + endpoint_text(e, program.inventory()) + ": ";
+  std::vector<std::string> lines;
+  for (const std::string& line : all) {
+    if (line.rfind(prefix, 0) == 0) {
+      lines.push_back(line);
+    }
+  }
+  return lines.empty() ? all : lines;
+}
+
+// "shop/debug[Pod] is the source of 2993 of them"
+std::string cause_head(const CheckedExpectation& c, const analyzer::FailureCause& cause,
+                       const model::Inventory& inventory) {
+  const CheckEndpoint& e = cause.source ? c.result.sources[cause.index] : c.result.destinations[cause.index];
+  return endpoint_text(e, inventory) + " is the " + (cause.source ? "source" : "destination") + " of " +
+         (cause.pairs == c.result.failed_pairs ? "all " : "") + std::to_string(cause.pairs) + " of them";
+}
+
 std::string expected_text(const CheckedExpectation& c) {
   const model::Expectation& e = *c.expectation;
   return std::string(model::to_string(e.expect)) + ' ' + c.result.ports.to_string() + " from " +
@@ -101,6 +127,18 @@ void write_details(std::ostream& out, const CheckedExpectation& c, const analyze
   out << indent << status_text(c) << (c.result.status == ExpectationStatus::failed ? ":" : "") << '\n';
   for (const std::string& hint : c.hints) {
     out << indent << "hint: " << hint << '\n';
+  }
+  // The endpoints most failing pairs share first, with what their side says
+  // (for example: e.g.: ...), then the first pairs.
+  for (const analyzer::FailureCause& cause : c.result.causes) {
+    out << indent << "  " << cause_head(c, cause, inventory) << ", e.g. "
+        << violation_head(c, cause.example, inventory) << '\n';
+    for (const std::string& line : cause_lines(c, cause, program)) {
+      out << indent << "    " << line << '\n';
+    }
+  }
+  if (!c.result.causes.empty() && !c.result.violations.empty()) {
+    out << indent << "first pairs:\n";
   }
   for (const Violation& v : c.result.violations) {
     out << indent << "  " << violation_head(c, v, inventory) << '\n';
@@ -229,6 +267,21 @@ void write_check_json(std::ostream& out, const CheckReport& report) {
       violations.push_back(std::move(vj));
     }
     j["violations"] = std::move(violations);
+    nlohmann::json causes = nlohmann::json::array();
+    for (const analyzer::FailureCause& cause : r.causes) {
+      nlohmann::json cj;
+      cj["side"] = cause.source ? "source" : "destination";
+      cj["endpoint"] = check_endpoint_json(cause.source ? r.sources[cause.index] : r.destinations[cause.index],
+                                           inventory);
+      cj["failed_pairs"] = cause.pairs;
+      cj["reasons"] = cause_lines(c, cause, program);
+      cj["example"] = {{"from", check_endpoint_json(r.sources[cause.example.from], inventory)},
+                       {"to", check_endpoint_json(r.destinations[cause.example.to], inventory)},
+                       {e.expect == model::Verdict::deny ? "offending" : "missing",
+                        connections_json(cause.example.offending)}};
+      causes.push_back(std::move(cj));
+    }
+    j["causes"] = std::move(causes);
     list.push_back(std::move(j));
   }
   nlohmann::json doc;

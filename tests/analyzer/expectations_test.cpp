@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <limits>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -180,6 +181,7 @@ TEST_CASE("ExpectationChecker::bulk path agrees with pair by pair") {
   const std::vector<std::string> cidrs{"0.0.0.0/0", "10.0.0.0/23", "192.168.0.0/30", "fd00::/16"};
   std::size_t failed = 0;
   std::size_t pairs = 0;
+  std::size_t causes = 0;
   for (unsigned seed = 1; seed <= 150; ++seed) {
     testing::RandomCluster random(seed);
     const model::Inventory inventory = random.cluster();
@@ -226,6 +228,23 @@ TEST_CASE("ExpectationChecker::bulk path agrees with pair by pair") {
         CHECK_EQ(a.violations[v].to, b.violations[v].to);
         CHECK(a.violations[v].offending == b.violations[v].offending);
       }
+      // Failing pairs per endpoint: the same both ways, and adding up.
+      CHECK(a.failed_from == b.failed_from);
+      CHECK(a.failed_to == b.failed_to);
+      if (b.failed_pairs > 0) {
+        CHECK_EQ(std::accumulate(b.failed_from.begin(), b.failed_from.end(), std::size_t{0}), b.failed_pairs);
+        CHECK_EQ(std::accumulate(a.failed_to.begin(), a.failed_to.end(), std::size_t{0}), a.failed_pairs);
+      }
+      REQUIRE_EQ(a.causes.size(), b.causes.size());
+      for (std::size_t c = 0; c < a.causes.size(); ++c) {
+        CHECK_EQ(a.causes[c].source, b.causes[c].source);
+        CHECK_EQ(a.causes[c].index, b.causes[c].index);
+        CHECK_EQ(a.causes[c].pairs, b.causes[c].pairs);
+        // The example is a failing pair of that endpoint.
+        CHECK_EQ(a.causes[c].source ? a.causes[c].example.from : a.causes[c].example.to, a.causes[c].index);
+        CHECK_FALSE(a.causes[c].example.offending.empty());
+        causes += 1;
+      }
       pairs += b.pairs;
       failed += b.failed_pairs;
     }
@@ -233,6 +252,7 @@ TEST_CASE("ExpectationChecker::bulk path agrees with pair by pair") {
   // Both outcomes must be common for the comparison to mean something.
   CHECK(failed > pairs / 20);
   CHECK(failed < pairs * 19 / 20);
+  CHECK(causes > 50);
 }
 
 TEST_SUITE_END();

@@ -47,6 +47,16 @@ enum class ExpectationStatus {
   no_pairs,     // both match, but only an endpoint paired with itself
 };
 
+// An endpoint that many failing pairs of an expectation share, the place to
+// look first: a source whose egress lets everything through, a destination
+// that no policy isolates.
+struct FailureCause {
+  bool source = true;    // an index into sources (else into destinations)
+  std::size_t index = 0;
+  std::size_t pairs = 0; // failing pairs with it at that end
+  Violation example;     // one of them, with the explanation
+};
+
 struct ExpectationResult {
   ExpectationStatus status = ExpectationStatus::passed;
   std::vector<CheckEndpoint> sources;
@@ -57,12 +67,21 @@ struct ExpectationResult {
   // The first failing pairs (at most CheckOptions::max_violations), in
   // source then destination order.
   std::vector<Violation> violations;
+  // Failing pairs per source and per destination (indices as sources and
+  // destinations); empty when nothing fails.
+  std::vector<std::size_t> failed_from;
+  std::vector<std::size_t> failed_to;
+  // When more pairs fail than violations lists: the endpoints at one end of
+  // the most failing pairs (at least 2, and not the only source or the only
+  // destination), most first, at most CheckOptions::max_causes.
+  std::vector<FailureCause> causes;
 
   bool passed() const { return status == ExpectationStatus::passed; }
 };
 
 struct CheckOptions {
   std::size_t max_violations = 5;
+  std::size_t max_causes = 3;
   // Pairs of one expectation from which the checker answers them through
   // the bulk Matrix (computed once, on first need, and kept) instead of
   // asking the engine pair by pair. Both give the same answers; the Matrix
