@@ -453,6 +453,18 @@ struct ServicePart {
 // is no endpoint of that port and is reported apart, and the question is
 // denied when no workload is one. Pairs with the same answer are listed
 // together, as run_can_reach_range does.
+// {"protocol", "port", "service_port"?: {"name", "port", "protocol", "target_port"}}
+nlohmann::json query_json(const PortQuery& query, const model::ServicePort* sp) {
+  nlohmann::json j = {{"protocol", model::to_string(query.protocol)}, {"port", query.port}};
+  if (sp) {
+    j["service_port"] = {{"name", sp->name},
+                         {"port", sp->port},
+                         {"protocol", model::to_string(sp->protocol)},
+                         {"target_port", sp->target_text()}};
+  }
+  return j;
+}
+
 int run_can_reach_service(const CanReachOptions& options, Output& io, const analyzer::Program& program,
                           const EndpointArg& from, const EndpointArg& to, const std::optional<PortQuery>& query,
                           const std::optional<std::size_t>& service_port) {
@@ -512,13 +524,7 @@ int run_can_reach_service(const CanReachOptions& options, Output& io, const anal
     j["from"] = side_json(from, inventory);
     j["to"] = side_json(to, inventory);
     if (query) {
-      j["query"] = {{"protocol", model::to_string(query->protocol)}, {"port", query->port}};
-      if (sp) {
-        j["query"]["service_port"] = {{"name", sp->name},
-                                      {"port", sp->port},
-                                      {"protocol", model::to_string(sp->protocol)},
-                                      {"target_port", sp->target_text()}};
-      }
+      j["query"] = query_json(*query, sp);
     }
     j["allowed"] = yes;
     j["connections"] = connections_json(common);
@@ -675,13 +681,7 @@ int run_can_reach_chain(const CanReachOptions& options, Output& io, const model:
     j["to"] = side_json(to, inventory);
     j["max_hops"] = options.hops;
     if (query) {
-      j["query"] = {{"protocol", model::to_string(query->protocol)}, {"port", query->port}};
-      if (sp) {
-        j["query"]["service_port"] = {{"name", sp->name},
-                                      {"port", sp->port},
-                                      {"protocol", model::to_string(sp->protocol)},
-                                      {"target_port", sp->target_text()}};
-      }
+      j["query"] = query_json(*query, sp);
     }
     j["allowed"] = yes;
     nlohmann::json hops = nlohmann::json::array();
