@@ -515,12 +515,12 @@ private:
           ok = false;
           continue;
         }
-        if (cidr && (except->address.family != cidr->address.family || !cidr->contains(*except) ||
-                     except->prefix <= cidr->prefix)) {
-          error(item, except_path.item(i),
-                "'" + except->to_string() + "' is not strictly inside cidr '" + cidr->to_string() + "'");
-          ok = false;
-          continue;
+        if (cidr) {
+          if (std::string why = detail::except_problem(*cidr, *except); !why.empty()) {
+            error(item, except_path.item(i), why);
+            ok = false;
+            continue;
+          }
         }
         block.except.push_back(*except);
       }
@@ -537,13 +537,10 @@ private:
     if (!text) {
       return std::nullopt;
     }
-    std::optional<Cidr> cidr = Cidr::parse(*text);
+    std::string why;
+    std::optional<Cidr> cidr = detail::parse_cidr_text(*text, why);
     if (!cidr) {
-      error(node, path, "invalid CIDR '" + *text + "' (expected e.g. 10.0.0.0/16 or fd00::/64)");
-      return std::nullopt;
-    }
-    if (std::string why = cidr->mapped_problem(); !why.empty()) {
-      error(node, path, "invalid CIDR '" + *text + "': " + why);
+      error(node, path, why);
       return std::nullopt;
     }
     if (cidr->has_host_bits()) {
@@ -633,17 +630,11 @@ private:
     if (!op) {
       error(entry, path.field("operator"), "required field is missing");
     } else if (std::optional<std::string> text = as_text(*op, path.field("operator"))) {
-      if (*text == "In") {
-        req.op = Operator::in;
-      } else if (*text == "NotIn") {
-        req.op = Operator::not_in;
-      } else if (*text == "Exists") {
-        req.op = Operator::exists;
-      } else if (*text == "DoesNotExist") {
-        req.op = Operator::does_not_exist;
+      std::string why;
+      if (std::optional<Operator> parsed = detail::parse_operator_name(*text, why)) {
+        req.op = *parsed;
       } else {
-        error(*op, path.field("operator"),
-              "unknown operator '" + *text + "' (expected In, NotIn, Exists or DoesNotExist)");
+        error(*op, path.field("operator"), why);
       }
     }
     Path values_path = path.field("values");
@@ -666,14 +657,8 @@ private:
     if (m_out.errors.size() != errors_before) {
       return std::nullopt;
     }
-    bool needs_values = req.op == Operator::in || req.op == Operator::not_in;
-    if (needs_values && req.values.empty()) {
-      error(values ? *values : entry, values_path,
-            std::string("must be non-empty when operator is ") + to_string(req.op));
-      return std::nullopt;
-    }
-    if (!needs_values && !req.values.empty()) {
-      error(*values, values_path, std::string("must be empty when operator is ") + to_string(req.op));
+    if (std::string why = detail::requirement_values_problem(req.op, !req.values.empty()); !why.empty()) {
+      error(values ? *values : entry, values_path, why);
       return std::nullopt;
     }
     std::sort(req.values.begin(), req.values.end());

@@ -133,4 +133,55 @@ std::string check_port_name(std::string_view name) {
   return letter ? "" : std::string("must contain at least one letter") + expected;
 }
 
+std::optional<Cidr> parse_cidr_text(const std::string& text, std::string& why) {
+  std::optional<Cidr> cidr = Cidr::parse(text);
+  if (!cidr) {
+    why = "invalid CIDR '" + text + "' (expected e.g. 10.0.0.0/16 or fd00::/64)";
+    return std::nullopt;
+  }
+  if (std::string mapped = cidr->mapped_problem(); !mapped.empty()) {
+    why = "invalid CIDR '" + text + "': " + mapped;
+    return std::nullopt;
+  }
+  return cidr;
+}
+
+std::string except_problem(const Cidr& cidr, const Cidr& except) {
+  if (except.address.family != cidr.address.family) {
+    return "'" + except.to_string() + "' is not the same IP family as cidr '" + cidr.to_string() + "'";
+  }
+  if (!cidr.contains(except) || except.prefix <= cidr.prefix) {
+    return "'" + except.to_string() + "' is not strictly inside cidr '" + cidr.to_string() + "'";
+  }
+  return "";
+}
+
+std::optional<Operator> parse_operator_name(const std::string& text, std::string& why) {
+  if (text == "In") {
+    return Operator::in;
+  }
+  if (text == "NotIn") {
+    return Operator::not_in;
+  }
+  if (text == "Exists") {
+    return Operator::exists;
+  }
+  if (text == "DoesNotExist") {
+    return Operator::does_not_exist;
+  }
+  why = "unknown operator '" + text + "' (expected In, NotIn, Exists or DoesNotExist)";
+  return std::nullopt;
+}
+
+std::string requirement_values_problem(Operator op, bool has_values) {
+  const bool needs_values = op == Operator::in || op == Operator::not_in;
+  if (needs_values && !has_values) {
+    return std::string("must be non-empty when operator is ") + to_string(op);
+  }
+  if (!needs_values && has_values) {
+    return std::string("must be empty when operator is ") + to_string(op);
+  }
+  return "";
+}
+
 } // namespace npcheck::model::detail

@@ -1170,18 +1170,14 @@ private:
           error(*entry, p.field("operator"), "required field is missing");
         }
         ok = false;
-      } else if (*op == "In") {
-        req.op = Operator::in;
-      } else if (*op == "NotIn") {
-        req.op = Operator::not_in;
-      } else if (*op == "Exists") {
-        req.op = Operator::exists;
-      } else if (*op == "DoesNotExist") {
-        req.op = Operator::does_not_exist;
       } else {
-        error(*field(entry, "operator"), p.field("operator"),
-              "unknown operator '" + *op + "' (expected In, NotIn, Exists or DoesNotExist)");
-        ok = false;
+        std::string why;
+        if (std::optional<Operator> parsed = parse_operator_name(*op, why)) {
+          req.op = *parsed;
+        } else {
+          error(*field(entry, "operator"), p.field("operator"), why);
+          ok = false;
+        }
       }
       Path values_path = p.field("values");
       const RawNode* values = as_seq(field(entry, "values"), values_path);
@@ -1201,14 +1197,8 @@ private:
         req.values.push_back(*value);
       }
       if (ok) {
-        bool needs_values = req.op == Operator::in || req.op == Operator::not_in;
-        if (needs_values && req.values.empty()) {
-          error(*field(entry, "operator"), values_path,
-                std::string("must be non-empty when operator is ") + to_string(req.op));
-          ok = false;
-        } else if (!needs_values && !req.values.empty()) {
-          error(*field(entry, "values"), values_path,
-                std::string("must be empty when operator is ") + to_string(req.op));
+        if (std::string why = requirement_values_problem(req.op, !req.values.empty()); !why.empty()) {
+          error(req.values.empty() ? *field(entry, "operator") : *field(entry, "values"), values_path, why);
           ok = false;
         }
       }
@@ -1227,12 +1217,10 @@ private:
     if (!text) {
       return std::nullopt;
     }
-    std::optional<Cidr> cidr = Cidr::parse(*text);
+    std::string why;
+    std::optional<Cidr> cidr = parse_cidr_text(*text, why);
     if (!cidr) {
-      error(node, path, "invalid CIDR '" + *text + "' (expected e.g. 10.0.0.0/16 or fd00::/64)");
-    } else if (std::string why = cidr->mapped_problem(); !why.empty()) {
-      error(node, path, "invalid CIDR '" + *text + "': " + why);
-      return std::nullopt;
+      error(node, path, why);
     }
     return cidr;
   }
@@ -1262,15 +1250,8 @@ private:
         continue;
       }
       if (cidr) {
-        if (except->address.family != cidr->address.family) {
-          error(except_node, p, "'" + except->to_string() + "' is not the same IP family as cidr '" +
-                                    cidr->to_string() + "'");
-          ok = false;
-          continue;
-        }
-        if (!cidr->contains(*except) || except->prefix <= cidr->prefix) {
-          error(except_node, p, "'" + except->to_string() + "' is not strictly inside cidr '" +
-                                    cidr->to_string() + "'");
+        if (std::string why = except_problem(*cidr, *except); !why.empty()) {
+          error(except_node, p, why);
           ok = false;
           continue;
         }

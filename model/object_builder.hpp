@@ -9,6 +9,7 @@
 #include <npcheck/model/inventory.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -54,5 +55,15 @@ std::string check_label_value(std::string_view value);
 std::string check_dns_label(std::string_view name);
 std::string check_dns_subdomain(std::string_view name);
 std::string check_port_name(std::string_view name);
+
+// The rules of selectors and ipBlocks that both readers (manifests and
+// check's expectations) apply, so that the same mistake reads the same:
+// a CIDR from its text (nullopt, with why, when it is none); why an except
+// is not inside its cidr ("" when it is); an operator from its name; why a
+// requirement's values do not fit its operator ("" when they do).
+std::optional<Cidr> parse_cidr_text(const std::string& text, std::string& why);
+std::string except_problem(const Cidr& cidr, const Cidr& except);
+std::optional<Operator> parse_operator_name(const std::string& text, std::string& why);
+std::string requirement_values_problem(Operator op, bool has_values);
 
 } // namespace npcheck::model::detail

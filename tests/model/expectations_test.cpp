@@ -291,6 +291,10 @@ TEST_CASE("load_expectations::errors") {
     CHECK_EQ(endpoint_errors("{cidr: 10.0.0.0/8, except: [11.0.0.0/16]}"),
              "e.yaml:4:37: error: expectation 'e': expectations[0].to.except[0]: '11.0.0.0/16' is not "
              "strictly inside cidr '10.0.0.0/8'\n");
+    // The manifests' words for the same mistake (one rule, model/names.cpp).
+    CHECK_EQ(endpoint_errors("{cidr: 10.0.0.0/8, except: ['fd00::/64']}"),
+             "e.yaml:4:37: error: expectation 'e': expectations[0].to.except[0]: 'fd00::/64' is not "
+             "the same IP family as cidr '10.0.0.0/8'\n");
     CHECK_EQ(endpoint_errors("{cidr: '::ffff:10.0.0.0/104'}"),
              "e.yaml:4:16: error: expectation 'e': expectations[0].to.cidr: invalid CIDR "
              "'::ffff:10.0.0.0/104': must not have an IPv4-mapped IPv6 address (it means 10.0.0.0/8 "
