@@ -85,17 +85,6 @@ std::string md_cell(const std::string& text) {
   return escaped;
 }
 
-std::string dot_string(const std::string& text) {
-  std::string escaped = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      escaped += '\\';
-    }
-    escaped += c;
-  }
-  return escaped + "\"";
-}
-
 // The members of a node as one cell: "a, b, c".
 std::string member_list(const MatrixView::Node& node, const Matrix& matrix) {
   std::string text;
@@ -116,7 +105,8 @@ std::string namespace_of(const MatrixEndpoint& endpoint, const model::Inventory&
              : std::string();
 }
 
-// The namespace shared by all members of a node, or "" (externals, mixed).
+} // namespace
+
 std::string node_namespace(const MatrixView::Node& node, const Matrix& matrix,
                            const model::Inventory& inventory) {
   std::string result;
@@ -130,8 +120,6 @@ std::string node_namespace(const MatrixView::Node& node, const Matrix& matrix,
   }
   return result;
 }
-
-} // namespace
 
 bool glob_match(std::string_view pattern, std::string_view text) {
   std::size_t p = 0;
@@ -640,64 +628,6 @@ void write_matrix_md(const MatrixView& view, const Matrix& matrix, std::ostream&
     out << "| " << md_cell(view.nodes[edge.from].id) << " | " << md_cell(view.nodes[edge.to].id)
         << " | " << md_cell(connection_text(view.connections[edge.connection])) << " |\n";
   }
-}
-
-void write_matrix_dot(const MatrixView& view, const Matrix& matrix,
-                      const model::Inventory& inventory, std::ostream& out) {
-  out << "digraph npcheck {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n"
-         "  edge [fontname=\"Helvetica\", fontsize=10];\n";
-  std::map<std::string, std::vector<std::size_t>> by_namespace;
-  for (std::size_t i = 0; i < view.nodes.size(); ++i) {
-    by_namespace[node_namespace(view.nodes[i], matrix, inventory)].push_back(i);
-  }
-  auto node_line = [&](std::size_t i, const std::string& indent) {
-    const MatrixView::Node& node = view.nodes[i];
-    std::string label;
-    for (std::size_t e : node.members) {
-      const MatrixEndpoint& endpoint = matrix.endpoints()[e];
-      std::string text = endpoint.id;
-      if (endpoint.kind == MatrixEndpointKind::external) {
-        // One line per family and per "except" (a node label, not a sentence).
-        text = analyzer::addresses_to_string(endpoint.ranges);
-        const std::string_view between = text.find(" except ") != std::string::npos ? "; " : ", ";
-        for (const std::string_view separator : {between, std::string_view(" except ")}) {
-          for (std::size_t at = text.find(separator); at != std::string::npos; at = text.find(separator, at)) {
-            const std::string line = separator == between ? "\n" : "\nexcept ";
-            text.replace(at, separator.size(), line);
-            at += line.size();
-          }
-        }
-      }
-      label += (label.empty() ? "" : "\n") + text;
-    }
-    out << indent << dot_string(node.id) << " [label=" << dot_string(label);
-    if (is_external(matrix, node.members.front())) {
-      out << ", shape=ellipse";
-    }
-    out << "];\n";
-  };
-  for (const auto& [ns, nodes] : by_namespace) {
-    if (ns.empty()) {
-      continue;
-    }
-    out << "  subgraph " << dot_string("cluster_" + ns) << " {\n    label=" << dot_string(ns)
-        << ";\n";
-    for (std::size_t i : nodes) {
-      node_line(i, "    ");
-    }
-    out << "  }\n";
-  }
-  if (const auto it = by_namespace.find(""); it != by_namespace.end()) {
-    for (std::size_t i : it->second) {
-      node_line(i, "  ");
-    }
-  }
-  for (const MatrixView::Edge& edge : view.edges) {
-    out << "  " << dot_string(view.nodes[edge.from].id) << " -> "
-        << dot_string(view.nodes[edge.to].id)
-        << " [label=" << dot_string(connection_text(view.connections[edge.connection])) << "];\n";
-  }
-  out << "}\n";
 }
 
 namespace {

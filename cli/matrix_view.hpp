@@ -79,6 +79,10 @@ bool glob_match(std::string_view pattern, std::string_view text);
 MatrixView build_matrix_view(const analyzer::Matrix& matrix, const model::Inventory& inventory,
                              const MatrixFilter& filter);
 
+// The namespace shared by all members of a node, or "" (externals, several).
+std::string node_namespace(const MatrixView::Node& node, const analyzer::Matrix& matrix,
+                           const model::Inventory& inventory);
+
 // "All Connections" for everything, else ConnectionSet::to_string().
 std::string connection_text(const analyzer::ConnectionSet& connections);
 
@@ -92,6 +96,8 @@ void write_matrix_md(const MatrixView& view, const analyzer::Matrix& matrix, std
 
 // The line text and md print for a matrix with no pair.
 extern const char* const k_no_connections;
+// Graphviz: a box per namespace, edges merged where a node or a box reaches
+// a whole box alike, coloured by connection with a legend (matrix_dot.cpp).
 void write_matrix_dot(const MatrixView& view, const analyzer::Matrix& matrix,
                       const model::Inventory& inventory, std::ostream& out);
 void write_matrix_html(const MatrixView& view, const analyzer::Matrix& matrix,
