@@ -60,6 +60,13 @@ constexpr std::size_t k_label_members = 8;
 // Above this many merged edges the picture is summarised by box (a grouped
 // 500-workload cluster has about 900; dot then needs minutes for a hairball).
 constexpr std::size_t k_many_edges = 200;
+// Edges a summary draws at most: one per pair of boxes and port set, then
+// one per pair of boxes, then none (the boxes alone, and a note).
+constexpr std::size_t k_max_drawn = 400;
+// Characters of a port set written on an edge.
+constexpr std::size_t k_label_chars = 32;
+// Port sets listed in a box's title.
+constexpr std::size_t k_title_connections = 3;
 // Pairs a summarised edge's tooltip lists.
 constexpr std::size_t k_tooltip_pairs = 20;
 // Lines of an external node's label.
@@ -88,6 +95,12 @@ std::string html_text(const std::string& text) {
     }
   }
   return escaped;
+}
+
+// A port set as written in the picture: its start when long (it would
+// stretch the layout), all of it being in the tooltip.
+std::string short_text(const std::string& text) {
+  return text.size() <= k_label_chars ? text : text.substr(0, k_label_chars - 3) + "...";
 }
 
 bool is_external(const Matrix& matrix, const MatrixView::Node& node) {
@@ -234,7 +247,7 @@ struct DrawnEdge {
   std::uint32_t connection = 0;
   // A summary edge between boxes that holds for some of their pairs only.
   bool partial = false;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs; // of a partial edge, by node
+  std::vector<MatrixView::Edge> pairs; // of a partial edge, or one of several connections (0)
 };
 
 DrawnEdge drawn_edge(std::uint32_t from, std::uint32_t to, bool from_box, bool to_box, std::uint32_t connection) {
@@ -254,6 +267,8 @@ struct MergedEdges {
   std::vector<std::uint32_t> box_internal; // per box
   // Summarised: per box, the connections some of its pairs have (sorted).
   std::vector<std::vector<std::uint32_t>> box_partial;
+  // Summarised and still too dense: the pairs of boxes connected, not drawn.
+  std::size_t undrawn = 0;
 };
 
 // A sorted list of (box, connection).
@@ -411,8 +426,7 @@ MergedEdges summarise_edges(const MatrixView& view, const Layout& layout, const 
   for (std::size_t l = 0; l < layout.loose.size(); ++l) {
     unit_of[layout.loose[l]] = box_count + static_cast<std::uint32_t>(l);
   }
-  std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>, std::vector<std::pair<std::uint32_t, std::uint32_t>>>
-      by_units;
+  std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>, std::vector<MatrixView::Edge>> by_units;
   for (const MatrixView::Edge& edge : view.edges) {
     const std::uint32_t a = unit_of[edge.from];
     const std::uint32_t b = unit_of[edge.to];
@@ -422,11 +436,32 @@ MergedEdges summarise_edges(const MatrixView& view, const Layout& layout, const 
       }
       continue;
     }
-    by_units[{a, b, edge.connection}].emplace_back(edge.from, edge.to);
+    by_units[{a, b, edge.connection}].push_back(edge);
   }
   for (std::vector<std::uint32_t>& connections : summary.box_partial) {
     std::sort(connections.begin(), connections.end());
     connections.erase(std::unique(connections.begin(), connections.end()), connections.end());
+  }
+  if (by_units.size() > k_max_drawn) {
+    // Too many port sets: one edge per pair of boxes, of several port sets
+    // (connection 0) where they differ.
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<MatrixView::Edge>> by_pairs;
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> connection_of;
+    for (auto& [key, pairs] : by_units) {
+      const auto [a, b, connection] = key;
+      std::vector<MatrixView::Edge>& all = by_pairs[{a, b}];
+      all.insert(all.end(), pairs.begin(), pairs.end());
+      const auto [it, inserted] = connection_of.emplace(std::make_pair(a, b), connection);
+      it->second = inserted || it->second == connection ? connection : 0;
+    }
+    by_units.clear();
+    for (auto& [units, pairs] : by_pairs) {
+      by_units[{units.first, units.second, connection_of[units]}] = std::move(pairs);
+    }
+  }
+  if (by_units.size() > k_max_drawn) {
+    summary.undrawn = by_units.size();
+    return summary;
   }
   for (auto& [key, pairs] : by_units) {
     const auto [a, b, connection] = key;
@@ -437,7 +472,10 @@ MergedEdges summarise_edges(const MatrixView& view, const Layout& layout, const 
     edge.to = edge.to_box ? b : layout.loose[b - box_count];
     edge.connection = connection;
     edge.partial = pairs.size() < unit_size[a] * unit_size[b];
-    if (edge.partial) {
+    if (edge.partial || connection == 0) {
+      std::sort(pairs.begin(), pairs.end(), [](const MatrixView::Edge& x, const MatrixView::Edge& y) {
+        return std::tie(x.from, x.to) < std::tie(y.from, y.to);
+      });
       edge.pairs = std::move(pairs);
     }
     summary.edges.push_back(std::move(edge));
@@ -464,7 +502,7 @@ void write_matrix_dot(const MatrixView& matrix_view, const Matrix& matrix, const
     ++uses[edge.connection];
   }
   for (std::uint32_t b = 0; b < layout.boxes.size(); ++b) {
-    ++uses[merged.box_internal[b]];
+    uses[merged.box_internal[b]] += merged.box_internal[b] != 0 ? 1 : 0;
     for (std::uint32_t connection : merged.box_partial[b]) {
       ++uses[connection];
     }
@@ -476,14 +514,17 @@ void write_matrix_dot(const MatrixView& matrix_view, const Matrix& matrix, const
     }
   }
   std::vector<std::string> texts(view.connections.size());
-  for (std::uint32_t c = 0; c < view.connections.size(); ++c) {
+  for (std::uint32_t c = 1; c < view.connections.size(); ++c) {
     texts[c] = connection_text(view.connections[c]);
   }
+  // Connection 0, nothing, stands for several on a summarised edge.
+  texts[0] = "several port sets";
   std::stable_sort(shown.begin(), shown.end(), [&](std::uint32_t a, std::uint32_t b) {
     return uses[a] != uses[b] ? uses[a] > uses[b] : texts[a] < texts[b];
   });
   std::vector<std::string> colour(view.connections.size(), k_other_colour);
   std::vector<bool> labelled(view.connections.size(), true);
+  labelled[0] = false;
   std::size_t next = 0;
   for (std::uint32_t c : shown) {
     if (view.connections[c].is_all()) {
@@ -497,8 +538,14 @@ void write_matrix_dot(const MatrixView& matrix_view, const Matrix& matrix, const
 
   out << "digraph npcheck {\n"
          "  newrank=true;\n  compound=true;\n  nodesep=0.15;\n  ranksep=0.5;\n"
-         "  fontname=\"Helvetica\";\n"
-         "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\", "
+         "  fontname=\"Helvetica\";\n";
+  if (merged.undrawn > 0) {
+    out << "  labelloc=t;\n  label=" << dot_string("too dense to draw: " + std::to_string(merged.undrawn) +
+                                                   " pairs of boxes are connected, with different ports; "
+                                                   "--namespace or --focus draws a part, -o html every pair")
+        << ";\n";
+  }
+  out << "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\", "
          "fontsize=11, margin=\"0.1,0.03\", height=0.3];\n"
          "  edge [fontname=\"Helvetica\", fontsize=9, arrowsize=0.6];\n";
 
@@ -514,6 +561,10 @@ void write_matrix_dot(const MatrixView& matrix_view, const Matrix& matrix, const
     }
     out << "    <TR><TD BGCOLOR=\"" << colour[c] << "\" WIDTH=\"24\"> </TD><TD ALIGN=\"LEFT\">"
         << html_text(texts[c]) << "</TD></TR>\n";
+  }
+  if (uses[0] > 0) {
+    out << "    <TR><TD BGCOLOR=\"" << k_other_colour
+        << "\" WIDTH=\"24\"> </TD><TD ALIGN=\"LEFT\">several port sets (the tooltip names them)</TD></TR>\n";
   }
   if (any_labelled) {
     out << "    <TR><TD BGCOLOR=\"" << k_other_colour
@@ -599,12 +650,17 @@ void write_matrix_dot(const MatrixView& matrix_view, const Matrix& matrix, const
     const bool external = box.side != Side::workload;
     std::string title = "<B>" + html_text(box.title) + "</B>";
     if (const std::uint32_t c = merged.box_internal[b]; c != 0) {
-      title += "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"" + colour[c] + "\">each to each: " + html_text(texts[c]) +
+      title += "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"" + colour[c] + "\">each to each: " + html_text(short_text(texts[c])) +
                "</FONT>";
     }
-    for (std::uint32_t c : merged.box_partial[b]) {
-      title += "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"" + colour[c] + "\">some to some: " + html_text(texts[c]) +
-               "</FONT>";
+    const std::vector<std::uint32_t>& partial = merged.box_partial[b];
+    for (std::size_t k = 0; k < partial.size() && k < k_title_connections; ++k) {
+      title += "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"" + colour[partial[k]] + "\">some to some: " +
+               html_text(short_text(texts[partial[k]])) + "</FONT>";
+    }
+    if (partial.size() > k_title_connections) {
+      title += "<BR/><FONT POINT-SIZE=\"9\">some to some: " +
+               std::to_string(partial.size() - k_title_connections) + " more port sets</FONT>";
     }
     const char* fill = external ? "#fdfaf2" : "#f4f6fa";
     if (summarised) {
@@ -672,6 +728,22 @@ void write_matrix_dot(const MatrixView& matrix_view, const Matrix& matrix, const
   for (std::uint32_t i : layout.loose) {
     node_line(i, false, "  ");
   }
+  if (summarised) {
+    // The boxes no edge reaches, in a grid (all of them when too dense).
+    std::vector<std::string> edgeless;
+    for (std::uint32_t b = 0; b < layout.boxes.size(); ++b) {
+      if (!box_has_edge[b]) {
+        edgeless.push_back(anchor[b]);
+      }
+    }
+    std::size_t columns = 1;
+    while (columns * columns < edgeless.size()) {
+      ++columns;
+    }
+    for (std::size_t k = 0; k + columns < edgeless.size(); ++k) {
+      out << "  " << edgeless[k] << " -> " << edgeless[k + columns] << " [style=invis];\n";
+    }
+  }
 
   // Edges; one from or to a box is drawn from or to its point, cut at the box.
   for (const DrawnEdge& edge : merged.edges) {
@@ -694,17 +766,21 @@ void write_matrix_dot(const MatrixView& matrix_view, const Matrix& matrix, const
       out << ", penwidth=2.5";
     }
     if (labelled[edge.connection]) {
-      out << ", label=" << dot_string(texts[edge.connection]);
+      const std::string& text = texts[edge.connection];
+      out << ", label=" << dot_string(short_text(text));
     }
     std::string tooltip = from_text + " -> " + to_text + ": " + texts[edge.connection];
-    if (edge.partial) {
-      tooltip = "some of " + from_text + " -> some of " + to_text + ": " + texts[edge.connection] + ":";
+    if (!edge.pairs.empty()) {
+      tooltip = (edge.partial ? "some of " + from_text + " -> some of " + to_text : from_text + " -> " + to_text) +
+                ": " + texts[edge.connection] + ":";
       for (std::size_t p = 0; p < edge.pairs.size(); ++p) {
         if (p == k_tooltip_pairs) {
           tooltip += "\n+" + std::to_string(edge.pairs.size() - p) + " more";
           break;
         }
-        tooltip += "\n" + view.nodes[edge.pairs[p].first].id + " -> " + view.nodes[edge.pairs[p].second].id;
+        const MatrixView::Edge& pair = edge.pairs[p];
+        tooltip += "\n" + view.nodes[pair.from].id + " -> " + view.nodes[pair.to].id +
+                   (edge.connection == 0 ? ": " + texts[pair.connection] : std::string());
       }
     }
     out << ", tooltip=" << dot_string(tooltip) << "];\n";
