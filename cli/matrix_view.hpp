@@ -88,6 +88,10 @@ MatrixView build_matrix_view(const analyzer::Matrix& matrix, const model::Invent
 std::vector<std::vector<std::string>> fronting_services(const analyzer::Matrix& matrix,
                                                         const model::Inventory& inventory);
 
+// The namespace shared by all members of a node, or "" (externals, several).
+std::string node_namespace(const MatrixView::Node& node, const analyzer::Matrix& matrix,
+                           const model::Inventory& inventory);
+
 // A pair's connections as every format writes them: ConnectionSet::to_string()
 // ("all ports", "nothing", "TCP 80; UDP 53").
 std::string connection_text(const analyzer::ConnectionSet& connections);
@@ -102,6 +106,8 @@ void write_matrix_md(const MatrixView& view, const analyzer::Matrix& matrix, std
 
 // The line text and md print for a matrix with no pair.
 extern const char* const k_no_connections;
+// Graphviz: a box per namespace, edges merged where a node or a box reaches
+// a whole box alike, coloured by connection with a legend (matrix_dot.cpp).
 void write_matrix_dot(const MatrixView& view, const analyzer::Matrix& matrix,
                       const model::Inventory& inventory, std::ostream& out);
 void write_matrix_html(const MatrixView& view, const analyzer::Matrix& matrix,

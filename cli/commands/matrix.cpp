@@ -2,6 +2,7 @@
 // npcheck matrix: who can talk to whom, for every pair at once.
 #include "commands.hpp"
 #include "endpoint_arg.hpp"
+#include "graphviz.hpp"
 #include "matrix_view.hpp"
 
 #include <npcheck/analyzer/matrix.hpp>
@@ -15,6 +16,7 @@
 #include <charconv>
 #include <iostream>
 #include <ostream>
+#include <sstream>
 
 namespace npcheck::cli {
 
@@ -290,6 +292,15 @@ int run_matrix(const MatrixOptions& options, Output& io) {
     write_matrix_md(view, matrix, out);
   } else if (options.format == "dot") {
     write_matrix_dot(view, matrix, *inventory, out);
+  } else if (options.format == "svg") {
+    std::ostringstream graph;
+    write_matrix_dot(view, matrix, *inventory, graph);
+    const GraphvizResult svg = run_dot(graph.str(), "svg", "-o svg");
+    std::istringstream warnings(svg.warnings);
+    for (std::string line; std::getline(warnings, line);) {
+      io.err << "npcheck: warning: dot: " << line << '\n';
+    }
+    out << svg.output;
   } else {
     write_matrix_html(view, matrix, program, out);
   }
@@ -310,10 +321,10 @@ Runner setup_matrix(CLI::App& app) {
   add_input_options(*command, options->input, NamespaceOption::short_only);
   command->footer("Examples:\n"
                   "  npcheck matrix -f manifests/ --namespace shop\n"
-                  "  npcheck matrix -f manifests/ --group -o md\n"
+                  "  npcheck matrix -f manifests/ --group -o svg --output-file matrix.svg\n"
                   "  npcheck matrix -f manifests/ -o html --output-file matrix.html");
   command->add_option("-o,--output", options->format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "csv", "md", "dot", "html"}))
+      ->check(CLI::IsMember({"text", "json", "csv", "md", "dot", "svg", "html"}))
       ->capture_default_str();
   command->add_flag("--group", options->group,
                     "Fold endpoints with identical rows and columns into groups");
