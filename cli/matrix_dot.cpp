@@ -603,7 +603,11 @@ void write_matrix_dot(const MatrixView& matrix_view, const Matrix& matrix, const
       const MatrixEndpoint& endpoint = matrix.endpoints()[e];
       tooltip += (tooltip.empty() ? "" : "\n") + endpoint.id;
       if (endpoint.kind == MatrixEndpointKind::workload) {
-        lines.push_back(workload_line(inventory.workloads[endpoint.workload], !in_namespace));
+        const std::string services = services_suffix(matrix_view, e);
+        lines.push_back(workload_line(inventory.workloads[endpoint.workload], !in_namespace) +
+                        (services.empty() ? std::string()
+                                          : " <FONT POINT-SIZE=\"9\" COLOR=\"#1c7ed6\">" +
+                                                html_text(services.substr(1)) + "</FONT>"));
       } else {
         for (const std::string& line : range_lines(endpoint)) {
           lines.push_back(html_text(line));

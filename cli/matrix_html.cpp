@@ -97,7 +97,8 @@ struct Placement {
   std::string name;       // in hovers: the id, or the members
 };
 
-Placement place(const MatrixView::Node& node, const Matrix& matrix, const model::Inventory& inventory) {
+Placement place(const MatrixView& view, const MatrixView::Node& node, const Matrix& matrix,
+                const model::Inventory& inventory) {
   Placement placement;
   const MatrixEndpoint& first = matrix.endpoints()[node.members.front()];
   if (first.kind == MatrixEndpointKind::external) {
@@ -114,8 +115,10 @@ Placement place(const MatrixView::Node& node, const Matrix& matrix, const model:
   std::string name;
   for (std::size_t k = 0; k < node.members.size(); ++k) {
     const MatrixEndpoint& endpoint = matrix.endpoints()[node.members[k]];
-    const std::string shown = ns.empty() ? endpoint.id : endpoint.id.substr(ns.size() + 1);
-    name += (k == 0 ? "" : ", ") + endpoint.id;
+    // With --services, each member's Services after it.
+    const std::string services = services_suffix(view, node.members[k]);
+    const std::string shown = (ns.empty() ? endpoint.id : endpoint.id.substr(ns.size() + 1)) + services;
+    name += (k == 0 ? "" : ", ") + endpoint.id + services;
     if (k < k_label_members) {
       label += (k == 0 ? "" : ", ") + shown;
     }
@@ -354,7 +357,7 @@ void write_matrix_html(const MatrixView& view, const Matrix& matrix, const analy
   // within each, the view's order.
   std::vector<Placement> placements;
   for (const MatrixView::Node& node : view.nodes) {
-    placements.push_back(place(node, matrix, inventory));
+    placements.push_back(place(view, node, matrix, inventory));
   }
   std::vector<std::uint32_t> order(count);
   for (std::uint32_t i = 0; i < count; ++i) {

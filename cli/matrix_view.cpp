@@ -103,15 +103,23 @@ std::string cell_name(const MatrixView::Node& node, const Matrix& matrix) {
 // --services: an endpoint's id and the Services fronting it,
 // "shop/frontend[Deployment] (svc/frontend)"; the id alone without them.
 std::string labelled_id(const MatrixView& view, const Matrix& matrix, std::size_t endpoint) {
-  std::string text = matrix.endpoints()[endpoint].id;
+  return matrix.endpoints()[endpoint].id + services_suffix(view, endpoint);
+}
+
+} // namespace
+
+std::string services_suffix(const MatrixView& view, std::size_t endpoint) {
   if (view.services.empty() || view.services[endpoint].empty()) {
-    return text;
+    return "";
   }
+  std::string text;
   for (std::size_t i = 0; i < view.services[endpoint].size(); ++i) {
     text += (i == 0 ? " (" : ", ") + view.services[endpoint][i];
   }
   return text + ')';
 }
+
+namespace {
 
 // A node as text and md name a destination or a group's member: its id,
 // or each member's id, with the Services of --services.

@@ -87,6 +87,9 @@ MatrixView build_matrix_view(const analyzer::Matrix& matrix, const model::Invent
 // whose selector picks its pods ("svc/NAME", sorted); none for externals.
 std::vector<std::vector<std::string>> fronting_services(const analyzer::Matrix& matrix,
                                                         const model::Inventory& inventory);
+// " (svc/frontend, svc/web)": the Services fronting an endpoint as every
+// format appends them to its name; "" without --services or when none does.
+std::string services_suffix(const MatrixView& view, std::size_t endpoint);
 
 // The namespace shared by all members of a node, or "" (externals, several).
 std::string node_namespace(const MatrixView::Node& node, const analyzer::Matrix& matrix,

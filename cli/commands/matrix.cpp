@@ -187,10 +187,6 @@ void require_port_name(const MatrixFilter& filter, const model::Inventory& inven
 }
 
 int run_matrix(const MatrixOptions& options, Output& io) {
-  if (options.services && (options.format == "dot" || options.format == "html")) {
-    throw model::Error({}, "--services: -o " + options.format +
-                               " does not show Services (they are shown by text, md, csv and json)");
-  }
   MatrixFilter filter;
   filter.namespaces = options.namespaces;
   filter.group = options.group;
