@@ -64,6 +64,26 @@ SideExposure side_clauses(const Program& program, std::size_t w, Direction direc
   return side;
 }
 
+// What the new-namespace answer leaves to the rules: rules that allow or pass
+// on addresses that may be pods' (a candidate has no address), and egress
+// rules that allow or pass on named ports (a candidate declares none).
+void note_skips(const Program& program, SideExposure& side) {
+  for (const ExposureClause& clause : side.clauses) {
+    if (clause.kind != ExposureClause::Kind::rule || clause.action == Action::deny) {
+      continue;
+    }
+    const CompiledRule& rule = program.rule(clause.rule);
+    const PeerSet& peers = program.peer_set(rule.peers);
+    if (!peers.addresses.empty() &&
+        (program.options().ipblock_matches_pods || peers.addresses_always_match_pods)) {
+      side.new_namespace_skips_addresses = true;
+    }
+    if (side.direction == Direction::egress && !program.port_filter(rule.ports).named.empty()) {
+      side.new_namespace_skips_named_ports = true;
+    }
+  }
+}
+
 // Labels that a pod selector asks for: matchLabels, the first value of each
 // In, and an empty value (a valid label value) for Exists. The selector may
 // still refuse them (a NotIn or DoesNotExist on the same key): candidates
@@ -185,8 +205,8 @@ void expose_to_new_namespace(const Program& program, std::vector<WorkloadExposur
         const FlowResult flow =
             ingress ? with_candidates.sides(candidate, workload) : with_candidates.sides(workload, candidate);
         const ConnectionSet& got = ingress ? flow.ingress.allowed : flow.egress.allowed;
-        if (!got.empty() && side.new_namespace.empty()) {
-          side.new_namespace_example = distinct[c];
+        if (!(got - side.new_namespace).empty()) {
+          side.new_namespace_examples.push_back(SideExposure::Example{distinct[c], got});
         }
         side.new_namespace.unite(got);
       }
@@ -259,6 +279,7 @@ std::vector<WorkloadExposure> compute_exposure(const Program& program, const Exp
     for (Direction direction : k_directions) {
       if (direction == Direction::ingress ? options.ingress : options.egress) {
         exposure.sides[index_of(direction)] = side_clauses(program, w, direction);
+        note_skips(program, exposure.sides[index_of(direction)]);
       } else {
         exposure.sides[index_of(direction)].direction = direction;
       }

@@ -18,6 +18,7 @@
 #include <npcheck/model/suggest.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <ostream>
 
 namespace npcheck::cli {
@@ -59,6 +60,16 @@ std::vector<std::size_t> chosen_workloads(const ExposureOptions& options, const 
                                    (near ? " (did you mean " + *near + "?)" : std::string()));
       }
       continue;
+    }
+    const std::string extension = std::filesystem::path(text).extension().string();
+    if (std::filesystem::exists(text) &&
+        (text.find('/') == std::string::npos || extension == ".yaml" || extension == ".yml" || extension == ".json")) {
+      // "-f a.yaml b.yaml": here -f takes one path, so b.yaml reads as an endpoint.
+      if (!std::any_of(inventory.workloads.begin(), inventory.workloads.end(),
+                       [&](const model::Workload& w) { return w.name == text; })) {
+        throw model::Error({}, "ENDPOINT: '" + text + "' is a file: on exposure -f takes one path per "
+                               "occurrence (-f " + options.input.files.front() + " -f " + text + ")");
+      }
     }
     const EndpointArg arg = parse_endpoint_arg(text, "ENDPOINT", inventory, addresses, options.input.default_namespace);
     if (arg.service) {
@@ -187,11 +198,33 @@ std::string side_header(const Program& program, const SideExposure& side) {
   return text + ": isolated by " + names;
 }
 
+// "TCP 9090 (e.g. a pod with no labels); TCP 8080 (e.g. a pod labelled
+// role=client)": each example with all it gets.
 std::string new_namespace_text(const SideExposure& side) {
   if (!side.cluster_wide()) {
-    return "nothing";
+    return analyzer::ConnectionSet::none().to_string();
   }
-  return side.new_namespace.to_string() + " (e.g. " + example_text(side.new_namespace_example) + ")";
+  std::string text;
+  for (const SideExposure::Example& example : side.new_namespace_examples) {
+    text += (text.empty() ? "" : "; ") + example.connections.to_string() + " (e.g. " +
+            example_text(example.labels) + ")";
+  }
+  return text;
+}
+
+// What the new-namespace answer does not evaluate, as notes.
+std::vector<std::string> new_namespace_notes(const Program& program, const SideExposure& side) {
+  std::vector<std::string> notes;
+  if (side.new_namespace_skips_addresses) {
+    notes.push_back(std::string("a new pod's address is unknown: the rules on addresses above may ") +
+                    (side.direction == analyzer::Direction::ingress ? "admit" : "allow") +
+                    " it too, when its address is in them" +
+                    (program.options().ipblock_matches_pods ? " (--ipblock-matches-pods)" : ""));
+  }
+  if (side.new_namespace_skips_named_ports) {
+    notes.push_back("the rules on named ports above depend on the ports a new pod declares");
+  }
+  return notes;
 }
 
 std::string outside_text(const SideExposure& side) {
@@ -243,6 +276,9 @@ void write_text(std::ostream& out, const Program& program, std::vector<analyzer:
         out << "    note: equal priority, order undefined: " << unordered_text(program, *side) << '\n';
       }
       out << "    " << (ingress ? "from" : "to") << " a new namespace: " << new_namespace_text(*side) << '\n';
+      for (const std::string& note : new_namespace_notes(program, *side)) {
+        out << "      note: " << note << '\n';
+      }
       out << "    " << (ingress ? "from" : "to") << " outside addresses: " << outside_text(*side) << '\n';
     }
   }
@@ -314,10 +350,16 @@ nlohmann::json side_exposure_json(const Program& program, const SideExposure& si
     j["unordered"].push_back({policy_json(program, a), policy_json(program, b)});
   }
   j["cluster_wide"] = side.cluster_wide();
-  j["new_namespace"] = side.cluster_wide()
-                           ? nlohmann::json{{"connections", connections_json(side.new_namespace)},
-                                            {"example_labels", side.new_namespace_example.to_string()}}
-                           : nlohmann::json();
+  if (side.cluster_wide()) {
+    nlohmann::json examples = nlohmann::json::array();
+    for (const SideExposure::Example& example : side.new_namespace_examples) {
+      examples.push_back({{"labels", example.labels.to_string()}, {"connections", connections_json(example.connections)}});
+    }
+    j["new_namespace"] = {{"connections", connections_json(side.new_namespace)}, {"examples", std::move(examples)}};
+  } else {
+    j["new_namespace"] = nullptr;
+  }
+  j["new_namespace_notes"] = new_namespace_notes(program, side);
   j["external"] = side.external();
   j["outside"] = nlohmann::json::array();
   for (const analyzer::OutsideExposure& o : side.outside) {
@@ -326,6 +368,14 @@ nlohmann::json side_exposure_json(const Program& program, const SideExposure& si
                             {"connections", connections_json(o.connections)}});
   }
   return j;
+}
+
+std::string new_namespace_md(const Program& program, const SideExposure& side) {
+  std::string text = new_namespace_text(side);
+  for (const std::string& note : new_namespace_notes(program, side)) {
+    text += "<br>note: " + note;
+  }
+  return text;
 }
 
 // Markdown: one table row per side.
@@ -353,7 +403,7 @@ void write_markdown(std::ostream& out, const Program& program, std::vector<analy
                  (clause.kind == ExposureClause::Kind::rule ? " (" + rule_name(program, clause.rule) + ")" : "");
       }
       out << "| " << cell(program.inventory().workloads[w.workload].display_name()) << " | "
-          << cell(side_header(program, *side)) << " | " << cell(rules) << " | " << cell(new_namespace_text(*side))
+          << cell(side_header(program, *side)) << " | " << cell(rules) << " | " << cell(new_namespace_md(program, *side))
           << " | " << cell(outside_text(*side)) << " |\n";
     }
   }
@@ -413,18 +463,18 @@ int run_exposure(const ExposureOptions& options, Output& io) {
   } else {
     write_text(io.out, program, result);
     io.out << result.size() << (result.size() == 1 ? " workload" : " workloads") << ": " << cluster_wide
-           << (cluster_wide == 1 ? " side admits" : " sides admit") << " a pod of a new namespace, " << external
-           << (external == 1 ? " side admits" : " sides admit") << " outside addresses\n";
+           << (cluster_wide == 1 ? " side is" : " sides are") << " open to a pod of a new namespace, " << external
+           << (external == 1 ? " side is" : " sides are") << " open to outside addresses\n";
   }
   if (failed) {
     std::string what;
     if (fail_cluster_wide && cluster_wide > 0) {
-      what = std::to_string(cluster_wide) + (cluster_wide == 1 ? " side admits" : " sides admit") +
-             " a pod of a new namespace (--fail-on cluster-wide)";
+      what = std::to_string(cluster_wide) + (cluster_wide == 1 ? " side is" : " sides are") +
+             " open to a pod of a new namespace (--fail-on cluster-wide)";
     }
     if (fail_external && external > 0) {
       what += (what.empty() ? "" : "; ") + std::to_string(external) +
-              (external == 1 ? " side admits" : " sides admit") + " outside addresses (--fail-on external)";
+              (external == 1 ? " side is" : " sides are") + " open to outside addresses (--fail-on external)";
     }
     io.err << "npcheck: exposure: " << what << '\n';
     return static_cast<int>(ExitCode::negative);
@@ -459,6 +509,7 @@ Runner setup_exposure(CLI::App& app) {
                       "addresses (external)")
       ->check(CLI::IsMember({"cluster-wide", "external"}))
       ->delimiter(',')
+      ->allow_extra_args(false) // the ENDPOINT arguments may follow it
       ->type_name("WHAT");
   command->add_option("-o,--output", options->format, "Output format")
       ->check(CLI::IsMember({"text", "json", "md"}))

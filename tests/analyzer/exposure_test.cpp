@@ -103,7 +103,11 @@ TEST_CASE("compute_exposure") {
     CHECK(s.clauses[2].kind == ExposureClause::Kind::isolation);
     CHECK(s.cluster_wide());
     CHECK(s.new_namespace == ConnectionSet::of(Protocol::tcp, analyzer::PortSet::single(8080)));
-    CHECK(s.new_namespace_example == model::Labels{{"role", "client"}});
+    REQUIRE(s.new_namespace_examples.size() == 1);
+    CHECK(s.new_namespace_examples[0].labels == model::Labels{{"role", "client"}});
+    // The ipBlock rule may admit a new pod by its address, which is unknown.
+    CHECK(s.new_namespace_skips_addresses);
+    CHECK_FALSE(s.new_namespace_skips_named_ports);
     REQUIRE(s.outside.size() == 1);
     CHECK(analyzer::addresses_to_string(s.outside[0].ranges) == "0.0.0.0/0 except 10.0.0.0/8");
     CHECK(s.outside[0].connections == ConnectionSet::of(Protocol::tcp, analyzer::PortSet::single(443)));
@@ -155,7 +159,9 @@ TEST_CASE("compute_exposure") {
     REQUIRE(s.clauses.size() == 1);
     CHECK(s.clauses[0].kind == ExposureClause::Kind::no_policy);
     CHECK(s.new_namespace.is_all());
-    CHECK(s.new_namespace_example.entries().empty());
+    REQUIRE(s.new_namespace_examples.size() == 1);
+    CHECK(s.new_namespace_examples[0].labels.entries().empty());
+    CHECK_FALSE(s.new_namespace_skips_addresses);
     REQUIRE(s.outside.size() == 1);
     CHECK(analyzer::addresses_to_string(s.outside[0].ranges) == "0.0.0.0/0, ::/0");
     CHECK(side(result, host, Direction::ingress).subject == analyzer::SideResult::Subject::host_network);
@@ -229,13 +235,18 @@ TEST_CASE("compute_exposure agrees with the matrix when a pod is added") {
       ++checked;
     }
 
-    // A pod of a new namespace with the example's labels gets something,
-    // within what the exposure says; one with no labels too.
+    // A pod of a new namespace with an example's labels gets exactly what
+    // the example says; one with no labels gets something within the union.
     for (const WorkloadExposure& w : before) {
       for (const SideExposure& s : w.sides) {
         model::Inventory probe = base;
         probe.namespaces.push_back({"zz-probe", {{"kubernetes.io/metadata.name", "zz-probe"}}, false, {}});
-        for (const model::Labels& labels : {s.new_namespace_example, model::Labels{}}) {
+        std::vector<model::Labels> tried;
+        for (const SideExposure::Example& example : s.new_namespace_examples) {
+          tried.push_back(example.labels);
+        }
+        tried.push_back(model::Labels{});
+        for (const model::Labels& labels : tried) {
           model::Workload example;
           example.namespace_name = "zz-probe";
           example.name = "example" + std::to_string(probe.workloads.size());
@@ -244,16 +255,19 @@ TEST_CASE("compute_exposure agrees with the matrix when a pod is added") {
         }
         const Program probe_program(probe);
         const FlowEndpoint e = FlowEndpoint::of_workload(w.workload);
-        for (std::size_t k : {probe.workloads.size() - 2, probe.workloads.size() - 1}) {
-          const FlowEndpoint x = FlowEndpoint::of_workload(k);
+        ConnectionSet united;
+        for (std::size_t t = 0; t < tried.size(); ++t) {
+          const FlowEndpoint x = FlowEndpoint::of_workload(base.workloads.size() + t);
           const bool ingress = s.direction == Direction::ingress;
           const analyzer::FlowResult flow = ingress ? probe_program.sides(x, e) : probe_program.sides(e, x);
           const ConnectionSet got = ingress ? flow.ingress.allowed : flow.egress.allowed;
           CHECK((got - s.new_namespace).empty());
-          if (k == probe.workloads.size() - 2) {
-            CHECK(got.empty() == !s.cluster_wide());
+          if (t + 1 < tried.size()) {
+            CHECK(got == s.new_namespace_examples[t].connections);
+            united.unite(got);
           }
         }
+        CHECK(united == s.new_namespace);
       }
     }
   }

@@ -73,10 +73,22 @@ struct SideExposure {
   // apply, whose order the API leaves undefined (the list holds them in
   // npcheck's order).
   std::vector<std::pair<PolicyId, PolicyId>> unordered;
-  // What a pod of a new namespace (labelled with its name only) gets, and
-  // the labels of the first candidate pod that gets something.
+  // What a pod of a new namespace (labelled with its name only) gets: the
+  // union over the candidate pods, and the candidates that prove it, each
+  // with all it gets (in candidate order, each adding something to those
+  // before it).
+  struct Example {
+    model::Labels labels;
+    ConnectionSet connections;
+  };
   ConnectionSet new_namespace;
-  model::Labels new_namespace_example;
+  std::vector<Example> new_namespace_examples;
+  // Why the new-namespace answer may be short of what such a pod could get:
+  // the side has rules on addresses (a new pod's address is unknown, so they
+  // never admit it here), or, on egress, rules on named ports (the
+  // candidates declare no ports).
+  bool new_namespace_skips_addresses = false;
+  bool new_namespace_skips_named_ports = false;
   // Outside addresses that get something, grouped by what they get, by
   // first address.
   std::vector<OutsideExposure> outside;
