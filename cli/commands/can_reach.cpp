@@ -24,6 +24,7 @@
 #include <charconv>
 #include <limits>
 #include <ostream>
+#include <sstream>
 
 namespace npcheck::cli {
 
@@ -744,7 +745,13 @@ int run_can_reach_chain(const CanReachOptions& options, Output& io, const model:
     if (options.explain) {
       const analyzer::FlowEndpoint src = analyzer::FlowEndpoint::of_workload(hop.from);
       const analyzer::FlowEndpoint dst = analyzer::FlowEndpoint::of_workload(hop.to);
-      write_explanation(io.out, program, program.evaluate(src, dst), src, dst);
+      // Indented under its hop, so that the chain still reads down the page.
+      std::ostringstream explanation;
+      write_explanation(explanation, program, program.evaluate(src, dst), src, dst);
+      std::istringstream lines(explanation.str());
+      for (std::string line; std::getline(lines, line);) {
+        io.out << "       " << line << '\n';
+      }
     }
   }
   if (chain.shortest_chains > 1) {

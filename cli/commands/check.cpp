@@ -119,8 +119,8 @@ std::vector<model::Diagnostic> service_problems(const model::ExpectationFile& fi
                                                            : std::to_string(port.first) + '-' + std::to_string(port.last);
         problems.push_back(model::Diagnostic{
             model::Severity::error, port.where, object,
-            "no port " + range + (port.protocol ? std::string("/") + model::to_string(*port.protocol) : "") +
-                " of Service " + service.display_name() + " (its ports: " + known +
+            "no port " + (port.protocol ? std::string(model::to_string(*port.protocol)) + " " : std::string()) +
+                range + " of Service " + service.display_name() + " (its ports: " + known +
                 "; ports given with a Service are service ports)"});
       }
     }
