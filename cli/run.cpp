@@ -123,8 +123,12 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
       std::ostringstream messages;
       int rc = app.exit(e, out, messages);
       std::istringstream lines(messages.str());
+      bool first = true;
       for (std::string line; std::getline(lines, line);) {
-        err << model::escape_control(line) << '\n';
+        // The error itself reads as every other error does.
+        const bool error_line = rc != 0 && first && !line.empty();
+        err << (error_line ? "npcheck: error: " : "") << model::escape_control(line) << '\n';
+        first = first && line.empty();
       }
       return rc == 0 ? 0 : static_cast<int>(ExitCode::input_error);
     }
