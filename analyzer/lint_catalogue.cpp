@@ -136,7 +136,8 @@ constexpr LintCheck k_checks[] = {
      "an ipBlock covers known pod or node IPs (CNI-dependent behaviour)",
      "An ipBlock (cidr minus except) contains a known pod IP, hostIP or node address. Whether an "
      "ipBlock matches pod or node traffic depends on the CNI, so the rule admits that traffic on "
-     "some clusters and not on others.",
+     "some clusters and not on others. With --ipblock-matches-pods the CNI's choice is known and the "
+     "finding is an info saying which.",
      "Select pods with podSelector and namespaceSelector, and except the pod and node ranges from "
      "the block."},
     {"NP502", "ipblock-allow-all", LintSeverity::warning,

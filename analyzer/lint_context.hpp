@@ -33,6 +33,7 @@ public:
   const model::NetworkPolicy& policy(std::size_t p) const { return inventory().policies[p]; }
   std::size_t policy_count() const { return inventory().policies.size(); }
 
+  const LintOptions& options() const { return m_options; }
   bool enabled(std::string_view id) const;
   void add(std::string_view id, LintSeverity severity, model::SourceLocation where, std::string object,
            std::string message, std::string hint);

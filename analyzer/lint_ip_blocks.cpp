@@ -60,12 +60,21 @@ void check_ip_block(Context& context, const model::NetworkPolicy& pol, const mod
         covered.push_back(what);
       }
     }
-    if (!covered.empty()) {
+    const std::string& choice = context.options().ipblock_choice;
+    if (!covered.empty() && choice.empty()) {
       context.add("NP501", LintSeverity::warning, block.where, pol.display_name(),
           path + " " + block.cidr.to_string() + " covers " + list(covered) +
               ": whether an ipBlock matches pod or node traffic depends on the CNI",
           "select pods with podSelector/namespaceSelector, and except the pod and node "
           "ranges from the block");
+    } else if (!covered.empty()) {
+      // The user named the CNI's choice: the rule's meaning is known, said as an info.
+      const bool matches = context.program().options().ipblock_matches_pods;
+      context.add("NP501", LintSeverity::info, block.where, pol.display_name(),
+          path + " " + block.cidr.to_string() + " covers " + list(covered) + ": with --ipblock-matches-pods " +
+              choice + " it " + (matches ? "matches their traffic" : "does not match their traffic"),
+          "to keep the rule's meaning on every CNI, select pods with podSelector/namespaceSelector and "
+          "except the pod and node ranges from the block");
     }
   }
   auto host_bits = [&](const model::Cidr& cidr, const std::string& field) {

@@ -34,6 +34,7 @@ struct InputOptions {
   std::vector<std::string> exclude;
   std::string stdin_name; // --stdin-name; empty: "<stdin>"
   std::string ipblock_matches_pods = "yes"; // --ipblock-matches-pods yes|no|PLUGIN
+  bool ipblock_given = false;               // whether --ipblock-matches-pods was given
   bool pods = false; // --pods: no folding of a snapshot's pods
   bool verbose = false;
   bool quiet = false;

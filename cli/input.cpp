@@ -108,6 +108,7 @@ void add_load_options(CLI::App& command, InputOptions& options, NamespaceOption 
                      "apply CIDR rules to outside addresses only, or a network plugin's documented "
                      "choice (calico, ovn-kubernetes and weave: yes; cilium: no)")
       ->check(CLI::IsMember(ipblock_choices))
+      ->each([&options](const std::string&) { options.ipblock_given = true; })
       ->capture_default_str()
       ->type_name("yes|no|PLUGIN");
   command.add_flag("--pods", options.pods,

@@ -333,6 +333,9 @@ int run_lint(const LintCommandOptions& options, Output& io) {
   const model::Inventory inventory = model::load_paths(options.input.files, loading);
   print_load_notes(inventory, options.input, io, LoadWarnings::as_findings);
   const analyzer::Program program(inventory, program_options(options.input));
+  if (options.input.ipblock_given) {
+    lint_options.ipblock_choice = options.input.ipblock_matches_pods;
+  }
   std::vector<Finding> findings = analyzer::lint(program, lint_options);
   if (config) {
     findings.erase(std::remove_if(findings.begin(), findings.end(),

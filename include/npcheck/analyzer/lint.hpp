@@ -57,6 +57,10 @@ struct LintOptions {
   // Checks whose findings take another severity (a configuration file's
   // lint.severity), by LintCheck::id.
   std::vector<std::pair<std::string_view, LintSeverity>> severities;
+  // --ipblock-matches-pods as the user gave it (yes, no or a network
+  // plugin), or "" when not given: NP501 then says what the CNI decides
+  // instead of warning that it decides.
+  std::string ipblock_choice;
 };
 
 // The words of a list of checks as annotations and the configuration write
