@@ -107,7 +107,7 @@ void add_load_options(CLI::App& command, InputOptions& options, NamespaceOption 
                      "address is inside it: yes as the Kubernetes e2e tests expect, no as CNIs that "
                      "apply CIDR rules to outside addresses only, or a network plugin's documented "
                      "choice (calico, ovn-kubernetes and weave: yes; cilium: no)")
-      ->check(CLI::IsMember(ipblock_choices))
+      ->transform(CLI::IsMember(ipblock_choices, CLI::ignore_case))
       ->each([&options](const std::string&) { options.ipblock_given = true; })
       ->capture_default_str()
       ->type_name("yes|no|PLUGIN");

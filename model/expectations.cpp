@@ -247,6 +247,13 @@ private:
     if (slash != std::string_view::npos || letters) {
       std::string_view protocol_text = rest.substr(0, slash);
       std::optional<Protocol> protocol = parse_user_protocol(protocol_text);
+      if (!protocol && slash == std::string_view::npos) {
+        // A word alone is no protocol: a port name ("http").
+        error(node, path,
+              "named port '" + text + "': expectations take port numbers (a name can resolve differently "
+              "per pod)");
+        return std::nullopt;
+      }
       if (!protocol) {
         error(node, path,
               "unknown protocol '" + std::string(protocol_text) + "' in '" + text +

@@ -364,6 +364,9 @@ TEST_CASE("load_expectations::errors") {
     CHECK_EQ(port_errors("[TCP/http]"),
              "e.yaml:5:13: error: expectation 'e': expectations[0].ports[0]: named port 'http' in "
              "'TCP/http': expectations take port numbers (a name can resolve differently per pod)\n");
+    CHECK_EQ(port_errors("[http]"),
+             "e.yaml:5:13: error: expectation 'e': expectations[0].ports[0]: named port 'http': "
+             "expectations take port numbers (a name can resolve differently per pod)\n");
     CHECK_EQ(port_errors("[0]"), "e.yaml:5:13: error: expectation 'e': expectations[0].ports[0]: port 0 "
                                  "in '0' is out of range (expected 1..65535)\n");
     CHECK_EQ(port_errors("[UDP/9-8]"), "e.yaml:5:13: error: expectation 'e': expectations[0].ports[0]: "
