@@ -32,6 +32,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace npcheck::analyzer {
 
@@ -618,6 +619,80 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
             break;
           }
         }
+      }
+
+      // The deciding rules, from the explanations of the first failing pairs.
+      struct Key {
+        Direction side;
+        bool isolation;
+        RuleId rule;
+        std::vector<PolicyId> isolating;
+        bool operator<(const Key& o) const {
+          return std::tie(side, isolation, rule, isolating) < std::tie(o.side, o.isolation, o.rule, o.isolating);
+        }
+      };
+      std::map<Key, RuleCause> by_key;
+      std::size_t scanned = 0;
+      for (std::size_t s = 0; s < result.sources.size() && result.sampled_pairs < options.max_sampled_pairs &&
+                              scanned < options.max_scanned_pairs;
+           ++s) {
+        for (std::size_t d = 0; d < result.destinations.size() && result.sampled_pairs < options.max_sampled_pairs &&
+                                scanned < options.max_scanned_pairs;
+             ++d, ++scanned) {
+          const std::optional<ConnectionSet> allowed = answer(s, d);
+          if (!allowed) {
+            continue;
+          }
+          ConnectionSet offending = offending_part(allow, ports_of(d), *allowed);
+          if (offending.empty()) {
+            continue;
+          }
+          ++result.sampled_pairs;
+          FlowResult flow = m_program.evaluate(result.sources[s].endpoint, result.destinations[d].endpoint);
+          if (flow.always != AlwaysAllowed::no || flow.no_common_family) {
+            continue; // no policy decides it
+          }
+          std::set<Key> keys;
+          for (const SideResult* side : {&flow.egress, &flow.ingress}) {
+            for (const Decision& decision : side->decisions) {
+              if ((decision.connections & offending).empty()) {
+                continue;
+              }
+              // A broken deny: what lets it through; a broken allow: what refuses.
+              const bool lets_through = decision.action == Action::allow;
+              if (lets_through == allow || decision.by == Decision::By::default_allow) {
+                continue;
+              }
+              if (decision.by == Decision::By::rule && decision.action == Action::pass) {
+                continue;
+              }
+              Key key{side == &flow.egress ? Direction::egress : Direction::ingress,
+                      decision.by == Decision::By::isolation, decision.by == Decision::By::rule ? decision.rule : 0,
+                      decision.by == Decision::By::isolation ? side->isolating : std::vector<PolicyId>{}};
+              keys.insert(std::move(key));
+            }
+          }
+          for (const Key& key : keys) {
+            RuleCause& cause = by_key[key];
+            if (cause.pairs++ == 0) {
+              cause.side = key.side;
+              cause.isolation = key.isolation;
+              cause.rule = key.rule;
+              cause.isolating = key.isolating;
+              cause.example = Violation{s, d, offending, flow};
+            }
+          }
+        }
+      }
+      for (auto& [key, cause] : by_key) {
+        if (cause.pairs >= 2 && cause.pairs * 10 >= result.sampled_pairs) {
+          result.rule_causes.push_back(std::move(cause));
+        }
+      }
+      std::stable_sort(result.rule_causes.begin(), result.rule_causes.end(),
+                       [](const RuleCause& a, const RuleCause& b) { return a.pairs > b.pairs; });
+      if (result.rule_causes.size() > options.max_causes) {
+        result.rule_causes.resize(options.max_causes);
       }
     }
   }

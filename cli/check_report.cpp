@@ -113,6 +113,31 @@ std::string cause_head(const CheckedExpectation& c, const analyzer::FailureCause
          (cause.pairs == c.result.failed_pairs ? "all " : "") + std::to_string(cause.pairs) + " of them";
 }
 
+// "the ingress isolation by NetworkPolicy iso/deny-in (b.yaml:3:1) refuses 120
+// of them", "NetworkPolicy shop/api ingress[0] (p.yaml:9:5) admits 50 of them
+// (of the first 400)".
+std::string rule_cause_head(const CheckedExpectation& c, const analyzer::RuleCause& cause,
+                            const analyzer::Program& program) {
+  std::string text;
+  if (cause.isolation) {
+    std::string names;
+    for (analyzer::PolicyId p : cause.isolating) {
+      names += (names.empty() ? "" : ", ") + policy_place(program, p);
+    }
+    text = std::string("the ") + analyzer::to_string(cause.side) + " isolation by " + names + " refuses ";
+  } else {
+    const analyzer::Action action = program.rule(cause.rule).action;
+    text = rule_name(program, cause.rule) + (action == analyzer::Action::allow ? " admits " : " denies ");
+  }
+  const std::size_t failed = c.result.failed_pairs;
+  const std::size_t sampled = c.result.sampled_pairs;
+  text += (cause.pairs == failed ? "all " : "") + std::to_string(cause.pairs) + " of them";
+  if (sampled < failed) {
+    text += " (of the first " + std::to_string(sampled) + ")";
+  }
+  return text;
+}
+
 std::string expected_text(const CheckedExpectation& c) {
   const model::Expectation& e = *c.expectation;
   return std::string(model::to_string(e.expect)) + ' ' + c.result.ports.to_string() + " from " +
@@ -137,7 +162,11 @@ void write_details(std::ostream& out, const CheckedExpectation& c, const analyze
       out << indent << "    " << line << '\n';
     }
   }
-  if (!c.result.causes.empty() && !c.result.violations.empty()) {
+  for (const analyzer::RuleCause& cause : c.result.rule_causes) {
+    out << indent << "  " << rule_cause_head(c, cause, program) << ", e.g. "
+        << violation_head(c, cause.example, inventory) << '\n';
+  }
+  if ((!c.result.causes.empty() || !c.result.rule_causes.empty()) && !c.result.violations.empty()) {
     out << indent << "first pairs:\n";
   }
   for (const Violation& v : c.result.violations) {
@@ -282,6 +311,29 @@ void write_check_json(std::ostream& out, const CheckReport& report) {
       causes.push_back(std::move(cj));
     }
     j["causes"] = std::move(causes);
+    nlohmann::json rule_causes = nlohmann::json::array();
+    for (const analyzer::RuleCause& cause : r.rule_causes) {
+      nlohmann::json cj;
+      cj["side"] = analyzer::to_string(cause.side);
+      cj["by"] = cause.isolation ? "isolation" : "rule";
+      if (cause.isolation) {
+        cj["policies"] = nlohmann::json::array();
+        for (analyzer::PolicyId p : cause.isolating) {
+          cj["policies"].push_back(policy_json(program, p));
+        }
+      } else {
+        cj["rule"] = rule_json(program, cause.rule);
+      }
+      cj["failed_pairs"] = cause.pairs;
+      cj["text"] = rule_cause_head(c, cause, program);
+      cj["example"] = {{"from", check_endpoint_json(r.sources[cause.example.from], inventory)},
+                       {"to", check_endpoint_json(r.destinations[cause.example.to], inventory)},
+                       {e.expect == model::Verdict::deny ? "offending" : "missing",
+                        connections_json(cause.example.offending)}};
+      rule_causes.push_back(std::move(cj));
+    }
+    j["rule_causes"] = std::move(rule_causes);
+    j["sampled_pairs"] = r.sampled_pairs;
     list.push_back(std::move(j));
   }
   nlohmann::json doc;

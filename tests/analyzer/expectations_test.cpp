@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -182,6 +183,7 @@ TEST_CASE("ExpectationChecker::bulk path agrees with pair by pair") {
   std::size_t failed = 0;
   std::size_t pairs = 0;
   std::size_t causes = 0;
+  std::size_t rule_causes = 0;
   for (unsigned seed = 1; seed <= 150; ++seed) {
     testing::RandomCluster random(seed);
     const model::Inventory inventory = random.cluster();
@@ -245,6 +247,24 @@ TEST_CASE("ExpectationChecker::bulk path agrees with pair by pair") {
         CHECK_FALSE(a.causes[c].example.offending.empty());
         causes += 1;
       }
+      // The deciding rules: the same both ways, each seen in its example.
+      CHECK_EQ(a.sampled_pairs, b.sampled_pairs);
+      REQUIRE_EQ(a.rule_causes.size(), b.rule_causes.size());
+      for (std::size_t c = 0; c < a.rule_causes.size(); ++c) {
+        const analyzer::RuleCause& cause = a.rule_causes[c];
+        CHECK_EQ(cause.side, b.rule_causes[c].side);
+        CHECK_EQ(cause.isolation, b.rule_causes[c].isolation);
+        CHECK_EQ(cause.rule, b.rule_causes[c].rule);
+        CHECK_EQ(cause.pairs, b.rule_causes[c].pairs);
+        CHECK_LE(cause.pairs, a.sampled_pairs);
+        const analyzer::SideResult& side =
+            cause.side == analyzer::Direction::egress ? cause.example.flow.egress : cause.example.flow.ingress;
+        CHECK(std::any_of(side.decisions.begin(), side.decisions.end(), [&](const analyzer::Decision& d) {
+          return cause.isolation ? d.by == analyzer::Decision::By::isolation
+                                 : d.by == analyzer::Decision::By::rule && d.rule == cause.rule;
+        }));
+        rule_causes += 1;
+      }
       pairs += b.pairs;
       failed += b.failed_pairs;
     }
@@ -253,6 +273,7 @@ TEST_CASE("ExpectationChecker::bulk path agrees with pair by pair") {
   CHECK(failed > pairs / 20);
   CHECK(failed < pairs * 19 / 20);
   CHECK(causes > 50);
+  CHECK(rule_causes > 50);
 }
 
 TEST_SUITE_END();

@@ -57,6 +57,19 @@ struct FailureCause {
   Violation example;     // one of them, with the explanation
 };
 
+// A rule, or a NetworkPolicy isolation, that decides many failing pairs of
+// an expectation at one side: a deny that is broken is let through by it (a
+// rule that admits), an allow that is broken is refused by it (a rule that
+// denies, or isolation).
+struct RuleCause {
+  Direction side = Direction::ingress; // egress of the source, ingress of the destination
+  bool isolation = false;              // NetworkPolicy isolation (else a rule)
+  RuleId rule = 0;                     // the rule, when not isolation
+  std::vector<PolicyId> isolating;     // the isolating policies, for isolation
+  std::size_t pairs = 0;               // of the sampled failing pairs
+  Violation example;                   // one of them
+};
+
 struct ExpectationResult {
   ExpectationStatus status = ExpectationStatus::passed;
   std::vector<CheckEndpoint> sources;
@@ -75,6 +88,12 @@ struct ExpectationResult {
   // the most failing pairs (at least 2, and not the only source or the only
   // destination), most first, at most CheckOptions::max_causes.
   std::vector<FailureCause> causes;
+  // Likewise, the rules and isolations that decide the most failing pairs,
+  // read from the explanations of the first sampled_pairs failing pairs (at
+  // most CheckOptions::max_sampled_pairs): those deciding at least two and a
+  // tenth of them, most first, at most max_causes.
+  std::vector<RuleCause> rule_causes;
+  std::size_t sampled_pairs = 0;
 
   bool passed() const { return status == ExpectationStatus::passed; }
 };
@@ -82,6 +101,11 @@ struct ExpectationResult {
 struct CheckOptions {
   std::size_t max_violations = 5;
   std::size_t max_causes = 3;
+  // Failing pairs explained to find the deciding rules (and pairs looked at
+  // to find them: a budget, so that a check with few failures among
+  // millions of pairs stays fast).
+  std::size_t max_sampled_pairs = 400;
+  std::size_t max_scanned_pairs = 2'000'000;
   // Pairs of one expectation from which the checker answers them through
   // the bulk Matrix (computed once, on first need, and kept) instead of
   // asking the engine pair by pair. Both give the same answers; the Matrix
