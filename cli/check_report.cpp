@@ -243,6 +243,13 @@ std::string seconds_text(double seconds) {
   return text;
 }
 
+// {"from", "to", "offending" (deny) | "missing" (allow)}: a failing pair, briefly.
+nlohmann::json pair_json(const CheckedExpectation& c, const Violation& v, const model::Inventory& inventory) {
+  return {{"from", check_endpoint_json(c.result.sources[v.from], inventory)},
+          {"to", check_endpoint_json(c.result.destinations[v.to], inventory)},
+          {c.expectation->expect == model::Verdict::deny ? "offending" : "missing", connections_json(v.offending)}};
+}
+
 } // namespace
 
 void write_check_text(std::ostream& out, const CheckReport& report) {
@@ -304,10 +311,7 @@ void write_check_json(std::ostream& out, const CheckReport& report) {
                                            inventory);
       cj["failed_pairs"] = cause.pairs;
       cj["reasons"] = cause_lines(c, cause, program);
-      cj["example"] = {{"from", check_endpoint_json(r.sources[cause.example.from], inventory)},
-                       {"to", check_endpoint_json(r.destinations[cause.example.to], inventory)},
-                       {e.expect == model::Verdict::deny ? "offending" : "missing",
-                        connections_json(cause.example.offending)}};
+      cj["example"] = pair_json(c, cause.example, inventory);
       causes.push_back(std::move(cj));
     }
     j["causes"] = std::move(causes);
@@ -326,10 +330,7 @@ void write_check_json(std::ostream& out, const CheckReport& report) {
       }
       cj["failed_pairs"] = cause.pairs;
       cj["text"] = rule_cause_head(c, cause, program);
-      cj["example"] = {{"from", check_endpoint_json(r.sources[cause.example.from], inventory)},
-                       {"to", check_endpoint_json(r.destinations[cause.example.to], inventory)},
-                       {e.expect == model::Verdict::deny ? "offending" : "missing",
-                        connections_json(cause.example.offending)}};
+      cj["example"] = pair_json(c, cause.example, inventory);
       rule_causes.push_back(std::move(cj));
     }
     j["rule_causes"] = std::move(rule_causes);
