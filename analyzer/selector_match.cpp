@@ -122,13 +122,41 @@ model::Labels EndpointIndex::namespace_labels(std::string_view name) const {
 }
 
 std::vector<const EndpointIndex::NamespaceEntry*>
-EndpointIndex::select_namespaces(const model::LabelSelector& selector) const {
+EndpointIndex::candidate_namespaces(const model::LabelSelector& selector) const {
+  static constexpr std::string_view k_name_label = "kubernetes.io/metadata.name";
   std::vector<const NamespaceEntry*> result;
-  for (const NamespaceEntry& entry : m_namespaces) {
-    if (matches(selector, entry.labels)) {
-      result.push_back(&entry);
+  if (const std::string* name = selector.match_labels.find(k_name_label)) {
+    if (const NamespaceEntry* entry = find_namespace(*name)) {
+      result.push_back(entry);
+    }
+    return result;
+  }
+  for (const model::Requirement& r : selector.match_expressions) {
+    if (r.key == k_name_label && r.op == model::Operator::in) {
+      for (const std::string& value : r.values) {
+        if (const NamespaceEntry* entry = find_namespace(value)) {
+          result.push_back(entry);
+        }
+      }
+      // In name order, as m_namespaces is sorted by name.
+      std::sort(result.begin(), result.end());
+      result.erase(std::unique(result.begin(), result.end()), result.end());
+      return result;
     }
   }
+  result.reserve(m_namespaces.size());
+  for (const NamespaceEntry& entry : m_namespaces) {
+    result.push_back(&entry);
+  }
+  return result;
+}
+
+std::vector<const EndpointIndex::NamespaceEntry*>
+EndpointIndex::select_namespaces(const model::LabelSelector& selector) const {
+  std::vector<const NamespaceEntry*> result = candidate_namespaces(selector);
+  result.erase(std::remove_if(result.begin(), result.end(),
+                              [&](const NamespaceEntry* entry) { return !matches(selector, entry->labels); }),
+               result.end());
   return result;
 }
 
@@ -200,9 +228,10 @@ bool EndpointIndex::peer_selects_any(std::string_view policy_namespace, const mo
   if (!peer.namespace_selector) {
     return any_workload(policy_namespace, pods);
   }
-  return std::any_of(m_namespaces.begin(), m_namespaces.end(), [&](const NamespaceEntry& entry) {
-    return !entry.workloads.empty() && matches(*peer.namespace_selector, entry.labels) &&
-           any_workload(entry.name, pods);
+  const std::vector<const NamespaceEntry*> candidates = candidate_namespaces(*peer.namespace_selector);
+  return std::any_of(candidates.begin(), candidates.end(), [&](const NamespaceEntry* entry) {
+    return !entry->workloads.empty() && matches(*peer.namespace_selector, entry->labels) &&
+           any_workload(entry->name, pods);
   });
 }
 

@@ -66,6 +66,11 @@ public:
   bool peer_selects_any(std::string_view policy_namespace, const model::Peer& peer) const;
 
 private:
+  // The namespaces a selector can match at most, in name order: all, or,
+  // when it names namespaces by kubernetes.io/metadata.name (matchLabels, or
+  // an In requirement), only those (every namespace carries that label).
+  std::vector<const NamespaceEntry*> candidate_namespaces(const model::LabelSelector& selector) const;
+
   const model::Inventory& m_inventory;
   std::vector<NamespaceEntry> m_namespaces; // sorted by name
   std::map<std::string, std::size_t, std::less<>> m_by_name;
