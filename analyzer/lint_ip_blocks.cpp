@@ -55,9 +55,14 @@ void check_ip_block(Context& context, const model::NetworkPolicy& pol, const mod
   } else {
     const AddressSet addresses = AddressSet::from_ip_block(block);
     std::vector<std::string> covered;
-    for (const auto& [ip, what] : known) {
-      if (addresses.contains(ip)) {
-        covered.push_back(what);
+    // known is sorted by address: only those inside the cidr are candidates.
+    const model::IpAddress first = block.cidr.first();
+    const model::IpAddress last = block.cidr.last();
+    auto it = std::lower_bound(known.begin(), known.end(), first,
+                               [](const auto& entry, const model::IpAddress& ip) { return entry.first < ip; });
+    for (; it != known.end() && it->first <= last; ++it) {
+      if (addresses.contains(it->first)) {
+        covered.push_back(it->second);
       }
     }
     const std::string& choice = context.options().ipblock_choice;
