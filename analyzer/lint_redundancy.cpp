@@ -58,6 +58,7 @@ public:
     }
     m_slot.assign(m_partition.class_count(), -1);
     m_filter_bits.resize(m_program.port_filter_count());
+    m_filter_words.resize(m_program.port_filter_count());
     m_rule_active.assign(m_program.rules().size(), true);
     m_policy_active.assign(m_program.policies().size(), true);
     make_groups();
@@ -185,6 +186,12 @@ private:
           bits[k / 64] |= std::uint64_t{1} << (k % 64);
         }
       }
+      std::vector<std::uint32_t>& words = m_filter_words[filter];
+      for (std::size_t i = 0; i < m_words; ++i) {
+        if (bits[i] != 0) {
+          words.push_back(static_cast<std::uint32_t>(i));
+        }
+      }
     }
     return bits;
   }
@@ -195,7 +202,9 @@ private:
   void add_admits(RuleId rule, ClassId destination, std::uint64_t* out) {
     const PortFilterId filter = m_program.rule(rule).ports;
     const PortBits& base = filter_bits(filter);
-    for (std::size_t i = 0; i < m_words; ++i) {
+    // Only the words the filter has bits in: a rule usually admits a few
+    // port classes of thousands.
+    for (const std::uint32_t i : m_filter_words[filter]) {
       out[i] |= base[i];
     }
     const std::span<const std::uint32_t> named = m_partition.filter_named(filter);
@@ -430,6 +439,7 @@ private:
   const Program& m_program;
   const Partition m_partition;
   std::vector<PortBits> m_filter_bits; // per port filter; empty until asked
+  std::vector<std::vector<std::uint32_t>> m_filter_words; // per filter: its words with bits
   // Scratch of covered(): the slot of each peer class in m_need_bits (-1:
   // none), the classes that have one.
   std::vector<std::int32_t> m_slot;
