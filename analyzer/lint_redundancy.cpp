@@ -181,10 +181,8 @@ private:
     PortBits& bits = m_filter_bits[filter];
     if (bits.empty() && m_words > 0) {
       bits.assign(m_words, 0);
-      for (PortClassId k = 0; k < m_partition.port_class_count(); ++k) {
-        if (m_partition.covers(filter, k)) {
-          bits[k / 64] |= std::uint64_t{1} << (k % 64);
-        }
+      for (const PortClassId k : m_partition.covered_classes(filter)) {
+        bits[k / 64] |= std::uint64_t{1} << (k % 64);
       }
       std::vector<std::uint32_t>& words = m_filter_words[filter];
       for (std::size_t i = 0; i < m_words; ++i) {

@@ -500,24 +500,25 @@ private:
   void prepare_scopes() {
     m_filter_scope.resize(m_program.port_filter_count());
     m_filter_covers.resize(m_program.port_filter_count());
+    // Per named port, the port classes it resolves into on some pod (once,
+    // not per filter: thousands of filters times thousands of classes).
+    std::vector<std::vector<PortClassId>> named_scope(m_partition.named_port_count());
+    for (std::uint32_t id = 0; id < m_partition.named_port_count(); ++id) {
+      for (PortClassId k = 0; k < m_k; ++k) {
+        if (!m_partition.named_classes(id, k).empty()) {
+          named_scope[id].push_back(k);
+        }
+      }
+    }
     for (PortFilterId f = 0; f < m_program.port_filter_count(); ++f) {
-      std::vector<bool> in(m_k, false);
-      for (PortClassId k = 0; k < m_k; ++k) {
-        in[k] = m_partition.covers(f, k);
-        if (in[k]) {
-          m_filter_covers[f].push_back(k);
-        }
-      }
+      m_filter_covers[f] = m_partition.covered_classes(f);
+      std::vector<PortClassId>& scope = m_filter_scope[f];
+      scope = m_filter_covers[f];
       for (std::uint32_t id : m_partition.filter_named(f)) {
-        for (PortClassId k = 0; k < m_k; ++k) {
-          in[k] = in[k] || !m_partition.named_classes(id, k).empty();
-        }
+        scope.insert(scope.end(), named_scope[id].begin(), named_scope[id].end());
       }
-      for (PortClassId k = 0; k < m_k; ++k) {
-        if (in[k]) {
-          m_filter_scope[f].push_back(k);
-        }
-      }
+      std::sort(scope.begin(), scope.end());
+      scope.erase(std::unique(scope.begin(), scope.end()), scope.end());
     }
     m_full_scope.local.resize(m_k);
     for (PortClassId k = 0; k < m_k; ++k) {

@@ -391,6 +391,29 @@ void Partition::split_ports() {
       m_filter_covers_class[f * K + atom_class[a]] = true;
     }
   }
+  m_filter_classes.assign(program.port_filter_count(), {});
+  for (PortFilterId f = 0; f < program.port_filter_count(); ++f) {
+    if (program.port_filter(f).all) {
+      m_filter_classes[f].resize(K);
+      for (PortClassId k = 0; k < K; ++k) {
+        m_filter_classes[f][k] = k;
+      }
+    }
+  }
+  for (std::size_t a = 0; a < atoms.size(); ++a) {
+    for (std::uint32_t f : atoms[a].signature) {
+      if (f == k_signature_part_end) {
+        break;
+      }
+      if (!program.port_filter(f).all) {
+        m_filter_classes[f].push_back(atom_class[a]);
+      }
+    }
+  }
+  for (std::vector<PortClassId>& list : m_filter_classes) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  }
   m_class_named.resize(class_count());
   m_named_classes.assign(m_named_ports.size() * K, {});
   for (ClassId c = 0; c < m_class_named_values.size(); ++c) {

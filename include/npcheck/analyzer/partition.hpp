@@ -75,6 +75,12 @@ public:
   bool covers(PortFilterId filter, PortClassId k) const {
     return m_filter_covers_class[filter * m_port_classes.size() + k];
   }
+  // The port classes a filter admits whatever the destination, ascending
+  // (every class for a filter of all ports): covers() as a list, without a
+  // pass over every class.
+  const std::vector<PortClassId>& covered_classes(PortFilterId filter) const {
+    return m_filter_classes[filter];
+  }
   // The distinct named ports of every filter ("named port ids").
   std::size_t named_port_count() const { return m_named_ports.size(); }
   const NamedPort& named_port(std::uint32_t id) const { return m_named_ports[id]; }
@@ -118,6 +124,7 @@ private:
   std::vector<std::vector<ClassId>> m_named_classes; // [id * port classes + k]
   std::vector<ConnectionSet> m_port_classes;
   std::vector<bool> m_filter_covers_class; // [filter * port classes + k]
+  std::vector<std::vector<PortClassId>> m_filter_classes; // per filter, ascending
 };
 
 } // namespace npcheck::analyzer
