@@ -86,8 +86,13 @@ std::string side_reason(const Program& program, const SideResult& side, Directio
   const std::string head = std::string(analyzer::to_string(direction)) + " of " + who + ": ";
   const bool allows = contains(side.allowed, query);
   const Decision* d = deciding(side, query, allows);
-  if (side.subject != SideResult::Subject::pod || d == nullptr ||
-      (d->by == Decision::By::default_allow && network_policy_only(side))) {
+  if (side.subject == SideResult::Subject::not_a_pod) {
+    return head + "no policy applies (an address)";
+  }
+  if (side.subject == SideResult::Subject::host_network) {
+    return head + "no policy applies (a hostNetwork pod)";
+  }
+  if (d == nullptr || (d->by == Decision::By::default_allow && network_policy_only(side))) {
     return head + "not isolated";
   }
   switch (d->by) {

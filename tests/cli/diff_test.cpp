@@ -118,7 +118,7 @@ TEST_CASE("diff::base_ref") {
                     "      why: all ports now allowed: egress of shop/db[Deployment]: not isolated; ingress of "
                     "shop/db[Deployment]: not isolated\n"
                     "  + 0.0.0.0/0, ::/0 -> shop/db[Deployment]: all ports\n"
-                    "      why: all ports now allowed: egress of 0.0.0.0/0, ::/0: not isolated; ingress of "
+                    "      why: all ports now allowed: egress of 0.0.0.0/0, ::/0: no policy applies (an address); ingress of "
                     "shop/db[Deployment]: not isolated\n"
                     "connections changed (1):\n"
                     "  ~ shop/web[Deployment] -> shop/db[Deployment]: TCP 5432 => all ports (gained TCP "
