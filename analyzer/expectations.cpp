@@ -633,12 +633,21 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
       };
       std::map<Key, RuleCause> by_key;
       std::size_t scanned = 0;
+      // Only pairs of endpoints that fail somewhere (the counts are exact),
+      // so that rare failures among many pairs are found too.
       for (std::size_t s = 0; s < result.sources.size() && result.sampled_pairs < options.max_sampled_pairs &&
                               scanned < options.max_scanned_pairs;
            ++s) {
+        if (result.failed_from[s] == 0) {
+          continue;
+        }
         for (std::size_t d = 0; d < result.destinations.size() && result.sampled_pairs < options.max_sampled_pairs &&
                                 scanned < options.max_scanned_pairs;
-             ++d, ++scanned) {
+             ++d) {
+          if (result.failed_to[d] == 0) {
+            continue;
+          }
+          ++scanned;
           const std::optional<ConnectionSet> allowed = answer(s, d);
           if (!allowed) {
             continue;
@@ -653,7 +662,19 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
             continue; // no policy decides it
           }
           std::set<Key> keys;
-          for (const SideResult* side : {&flow.egress, &flow.ingress}) {
+          // Both families of a dual-stack pair whose families differ.
+          std::vector<const FlowResult*> families{&flow};
+          for (const FlowResult& family : flow.by_family) {
+            families.push_back(&family);
+          }
+          std::vector<const SideResult*> sides;
+          for (const FlowResult* f : families) {
+            sides.push_back(&f->egress);
+            sides.push_back(&f->ingress);
+          }
+          for (std::size_t n = 0; n < sides.size(); ++n) {
+            const SideResult* side = sides[n];
+            const bool egress_side = n % 2 == 0;
             for (const Decision& decision : side->decisions) {
               if ((decision.connections & offending).empty()) {
                 continue;
@@ -666,7 +687,7 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
               if (decision.by == Decision::By::rule && decision.action == Action::pass) {
                 continue;
               }
-              Key key{side == &flow.egress ? Direction::egress : Direction::ingress,
+              Key key{egress_side ? Direction::egress : Direction::ingress,
                       decision.by == Decision::By::isolation, decision.by == Decision::By::rule ? decision.rule : 0,
                       decision.by == Decision::By::isolation ? side->isolating : std::vector<PolicyId>{}};
               keys.insert(std::move(key));

@@ -22,6 +22,9 @@ namespace {
 
 // The label every namespace carries (set by the API server).
 constexpr const char* k_name_label = "kubernetes.io/metadata.name";
+// The values of one In requirement tried as candidates: a list this long is
+// rare, and each value costs one evaluation per workload.
+constexpr std::size_t k_max_in_values = 16;
 
 // The first-match list of one side of workload w.
 SideExposure side_clauses(const Program& program, std::size_t w, Direction direction) {
@@ -124,7 +127,24 @@ std::vector<model::Labels> candidates(const Program& program, const SideExposure
       if (selection.namespace_name) {
         continue;
       }
-      result.push_back(labels_asked_by(selection.pod_selector));
+      const model::Labels asked = labels_asked_by(selection.pod_selector);
+      result.push_back(asked);
+      // Each other value of an In requirement too (an earlier rule may catch
+      // the first one and not the others): one candidate per value, not
+      // their combinations.
+      if (selection.pod_selector == nullptr) {
+        continue;
+      }
+      for (const model::Requirement& r : selection.pod_selector->match_expressions) {
+        if (r.op != model::Operator::in || selection.pod_selector->match_labels.contains(r.key)) {
+          continue;
+        }
+        for (std::size_t v = 1; v < r.values.size() && v <= k_max_in_values; ++v) {
+          model::Labels variant = asked;
+          variant.set(r.key, r.values[v]);
+          result.push_back(std::move(variant));
+        }
+      }
     }
   }
   return result;

@@ -177,6 +177,41 @@ TEST_CASE("to_cidrs") {
 
 // The bulk path (through Matrix) and the pair-by-pair path (through the
 // engine) must agree on every count and on the reported pairs, in order.
+TEST_CASE("ExpectationChecker::causes of rare failures") {
+  // Many sources that pass, then two that fail (they sort last): the
+  // deciding isolation is still found with a small scanning budget, as only
+  // endpoints that fail somewhere are scanned.
+  testing::ClusterBuilder c;
+  c.ns("a").ns("z").ns("target");
+  for (int i = 0; i < 40; ++i) {
+    c.pod("a", "good" + std::to_string(i), {{"role", "good"}});
+  }
+  c.pod("z", "bad0", {{"role", "bad"}});
+  c.pod("z", "bad1", {{"role", "bad"}});
+  c.pod("target", "t", {{"app", "t"}});
+  c.add(testing::policy("target", "only-good", testing::selector({{"app", "t"}}), testing::Types::ingress,
+                        {testing::rule({testing::pods_in({}, {{"role", "good"}})})}));
+  const analyzer::Program program(c.inventory);
+  const analyzer::ExpectationChecker checker(program);
+  model::Expectation expectation;
+  expectation.name = "all reach the target";
+  expectation.expect = model::Verdict::allow;
+  expectation.from.all = true;
+  expectation.to.namespace_name = "target";
+  for (std::size_t budget : {std::size_t{3}, std::size_t{1000}}) {
+    CAPTURE(budget);
+    analyzer::CheckOptions options;
+    options.max_violations = 1;
+    options.max_scanned_pairs = budget;
+    const analyzer::ExpectationResult r = checker.check(expectation, options);
+    CHECK_EQ(r.failed_pairs, 2);
+    CHECK_EQ(r.sampled_pairs, 2);
+    REQUIRE_EQ(r.rule_causes.size(), 1);
+    CHECK(r.rule_causes[0].isolation);
+    CHECK_EQ(r.rule_causes[0].pairs, 2);
+  }
+}
+
 TEST_CASE("ExpectationChecker::bulk path agrees with pair by pair") {
   const std::vector<std::string> namespaces{"default", "prod", "implied"};
   const std::vector<std::string> cidrs{"0.0.0.0/0", "10.0.0.0/23", "192.168.0.0/30", "fd00::/16"};

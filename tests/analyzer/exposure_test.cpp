@@ -151,6 +151,41 @@ TEST_CASE("compute_exposure") {
     CHECK_FALSE(s.external());
   }
 
+  SUBCASE("each value of an In requirement is a candidate") {
+    // An admin deny of role=backend before an allow of role in (backend,
+    // frontend): only a frontend pod of a new namespace gets in.
+    model::AdminPolicy anp;
+    anp.kind = model::AdminKind::admin_network_policy;
+    anp.name = "roles";
+    anp.priority = 1;
+    anp.subject.namespace_selector = selector({{"team", "shop"}});
+    anp.subject.pod_selector = selector({{"app", "api"}});
+    auto rule_for = [](model::AdminAction action, std::vector<std::string> roles) {
+      model::AdminRule rule;
+      rule.action = action;
+      model::AdminPeer peer;
+      peer.pods.pod_selector.emplace();
+      peer.pods.pod_selector->match_expressions.push_back({"role", model::Operator::in, std::move(roles)});
+      rule.peers.push_back(peer);
+      return rule;
+    };
+    anp.ingress.push_back(rule_for(model::AdminAction::deny, {"backend"}));
+    anp.ingress.push_back(rule_for(model::AdminAction::allow, {"backend", "frontend"}));
+    c.inventory.admin_policies.push_back(anp);
+    // Isolated otherwise: what the admin tier does not decide is refused.
+    c.add(policy("shop", "deny-in", selector({{"app", "api"}}), Types::ingress));
+    const Program program(c.inventory);
+    const auto result = analyzer::compute_exposure(program, {{api}, true, false});
+    const SideExposure& s = side(result, api, Direction::ingress);
+    REQUIRE(s.cluster_wide());
+    CHECK(s.new_namespace.is_all());
+    bool frontend = false;
+    for (const SideExposure::Example& example : s.new_namespace_examples) {
+      frontend = frontend || example.labels == model::Labels{{"role", "frontend"}};
+    }
+    CHECK(frontend);
+  }
+
   SUBCASE("a side without policies, and a hostNetwork pod") {
     const Program program(c.inventory);
     const auto result = analyzer::compute_exposure(program, {});
