@@ -621,16 +621,9 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
         }
       }
 
-      // The deciding rules, from the explanations of the first failing pairs.
-      struct Key {
-        Direction side;
-        bool isolation;
-        RuleId rule;
-        std::vector<PolicyId> isolating;
-        bool operator<(const Key& o) const {
-          return std::tie(side, isolation, rule, isolating) < std::tie(o.side, o.isolation, o.rule, o.isolating);
-        }
-      };
+      // The deciding rules, from the explanations of the first failing
+      // pairs, by (side, isolation, rule, isolating policies).
+      using Key = std::tuple<Direction, bool, RuleId, std::vector<PolicyId>>;
       std::map<Key, RuleCause> by_key;
       std::size_t scanned = 0;
       // Only pairs of endpoints that fail somewhere (the counts are exact),
@@ -667,14 +660,10 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
           for (const FlowResult& family : flow.by_family) {
             families.push_back(&family);
           }
-          std::vector<const SideResult*> sides;
-          for (const FlowResult* f : families) {
-            sides.push_back(&f->egress);
-            sides.push_back(&f->ingress);
-          }
-          for (std::size_t n = 0; n < sides.size(); ++n) {
-            const SideResult* side = sides[n];
-            const bool egress_side = n % 2 == 0;
+          for (std::size_t n = 0; n < 2 * families.size(); ++n) {
+            const Direction direction = n % 2 == 0 ? Direction::egress : Direction::ingress;
+            const FlowResult* f = families[n / 2];
+            const SideResult* side = direction == Direction::egress ? &f->egress : &f->ingress;
             for (const Decision& decision : side->decisions) {
               if ((decision.connections & offending).empty()) {
                 continue;
@@ -687,19 +676,15 @@ ExpectationResult ExpectationChecker::check(const model::Expectation& expectatio
               if (decision.by == Decision::By::rule && decision.action == Action::pass) {
                 continue;
               }
-              Key key{egress_side ? Direction::egress : Direction::ingress,
-                      decision.by == Decision::By::isolation, decision.by == Decision::By::rule ? decision.rule : 0,
-                      decision.by == Decision::By::isolation ? side->isolating : std::vector<PolicyId>{}};
-              keys.insert(std::move(key));
+              const bool isolation = decision.by == Decision::By::isolation;
+              keys.emplace(direction, isolation, isolation ? 0 : decision.rule,
+                           isolation ? side->isolating : std::vector<PolicyId>{});
             }
           }
           for (const Key& key : keys) {
             RuleCause& cause = by_key[key];
             if (cause.pairs++ == 0) {
-              cause.side = key.side;
-              cause.isolation = key.isolation;
-              cause.rule = key.rule;
-              cause.isolating = key.isolating;
+              std::tie(cause.side, cause.isolation, cause.rule, cause.isolating) = key;
               cause.example = Violation{s, d, offending, flow};
             }
           }

@@ -121,8 +121,8 @@ model::Labels EndpointIndex::namespace_labels(std::string_view name) const {
   return entry != nullptr ? entry->labels : implied_namespace_labels(name);
 }
 
-std::vector<const EndpointIndex::NamespaceEntry*>
-EndpointIndex::candidate_namespaces(const model::LabelSelector& selector) const {
+std::optional<std::vector<const EndpointIndex::NamespaceEntry*>>
+EndpointIndex::named_namespaces(const model::LabelSelector& selector) const {
   static constexpr std::string_view k_name_label = "kubernetes.io/metadata.name";
   std::vector<const NamespaceEntry*> result;
   if (const std::string* name = selector.match_labels.find(k_name_label)) {
@@ -144,19 +144,25 @@ EndpointIndex::candidate_namespaces(const model::LabelSelector& selector) const 
       return result;
     }
   }
-  result.reserve(m_namespaces.size());
-  for (const NamespaceEntry& entry : m_namespaces) {
-    result.push_back(&entry);
-  }
-  return result;
+  return std::nullopt;
 }
 
 std::vector<const EndpointIndex::NamespaceEntry*>
 EndpointIndex::select_namespaces(const model::LabelSelector& selector) const {
-  std::vector<const NamespaceEntry*> result = candidate_namespaces(selector);
-  result.erase(std::remove_if(result.begin(), result.end(),
-                              [&](const NamespaceEntry* entry) { return !matches(selector, entry->labels); }),
-               result.end());
+  std::vector<const NamespaceEntry*> result;
+  if (std::optional<std::vector<const NamespaceEntry*>> named = named_namespaces(selector)) {
+    for (const NamespaceEntry* entry : *named) {
+      if (matches(selector, entry->labels)) {
+        result.push_back(entry);
+      }
+    }
+    return result;
+  }
+  for (const NamespaceEntry& entry : m_namespaces) {
+    if (matches(selector, entry.labels)) {
+      result.push_back(&entry);
+    }
+  }
   return result;
 }
 
@@ -228,11 +234,14 @@ bool EndpointIndex::peer_selects_any(std::string_view policy_namespace, const mo
   if (!peer.namespace_selector) {
     return any_workload(policy_namespace, pods);
   }
-  const std::vector<const NamespaceEntry*> candidates = candidate_namespaces(*peer.namespace_selector);
-  return std::any_of(candidates.begin(), candidates.end(), [&](const NamespaceEntry* entry) {
-    return !entry->workloads.empty() && matches(*peer.namespace_selector, entry->labels) &&
-           any_workload(entry->name, pods);
-  });
+  auto reaches_a_pod = [&](const NamespaceEntry& entry) {
+    return !entry.workloads.empty() && matches(*peer.namespace_selector, entry.labels) &&
+           any_workload(entry.name, pods);
+  };
+  if (std::optional<std::vector<const NamespaceEntry*>> named = named_namespaces(*peer.namespace_selector)) {
+    return std::any_of(named->begin(), named->end(), [&](const NamespaceEntry* entry) { return reaches_a_pod(*entry); });
+  }
+  return std::any_of(m_namespaces.begin(), m_namespaces.end(), reaches_a_pod);
 }
 
 } // namespace npcheck::analyzer

@@ -25,6 +25,7 @@
 #include <limits>
 #include <ostream>
 #include <sstream>
+#include <tuple>
 
 namespace npcheck::cli {
 
@@ -203,6 +204,38 @@ struct RangePart {
   std::string answer; // reason with a query, the allowed connections without
 };
 
+// {"protocol", "port", "service_port"?: {"name", "port", "protocol", "target_port"}}
+nlohmann::json query_json(const PortQuery& query, const model::ServicePort* sp) {
+  nlohmann::json j = {{"protocol", model::to_string(query.protocol)}, {"port", query.port}};
+  if (sp) {
+    j["service_port"] = {{"name", sp->name},
+                         {"port", sp->port},
+                         {"protocol", model::to_string(sp->protocol)},
+                         {"target_port", sp->target_text()}};
+  }
+  return j;
+}
+
+// The parts of a multi-part answer (a range's pieces, a Service's pods) with
+// the same answer, as key() gives it: groups of part indices, in the order
+// of their first part.
+template <typename Part, typename Key>
+std::vector<std::vector<std::size_t>> group_parts(const std::vector<Part>& parts, Key key) {
+  std::vector<std::vector<std::size_t>> groups;
+  std::vector<decltype(key(parts.front()))> keys;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    auto k = key(parts[i]);
+    const auto at = std::find(keys.begin(), keys.end(), k);
+    if (at == keys.end()) {
+      keys.push_back(std::move(k));
+      groups.push_back({i});
+    } else {
+      groups[static_cast<std::size_t>(at - keys.begin())].push_back(i);
+    }
+  }
+  return groups;
+}
+
 // The fields of one part of a multi-part answer (a range's pieces, a
 // Service's pods), after its endpoints.
 void add_part_answer(nlohmann::json& part, const analyzer::Program& program, const analyzer::FlowResult& result,
@@ -269,29 +302,14 @@ int run_can_reach_range(const CanReachOptions& options, Output& io, const analyz
   const std::string src_name = from_range ? range_text : other_name;
   const std::string dst_name = from_range ? other_name : range_text;
 
-  // Parts with the same answer, in the order of their first part.
-  struct Group {
-    bool yes = false;
-    std::string answer;
-    std::vector<std::size_t> parts;
-  };
-  std::vector<Group> groups;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
-      return g.yes == parts[i].yes && g.answer == parts[i].answer;
-    });
-    if (it == groups.end()) {
-      groups.push_back(Group{parts[i].yes, parts[i].answer, {}});
-      it = std::prev(groups.end());
-    }
-    it->parts.push_back(i);
-  }
+  const std::vector<std::vector<std::size_t>> groups =
+      group_parts(parts, [](const RangePart& p) { return std::tie(p.yes, p.answer); });
   // The group's pods by name, then its outside addresses as one set, so
   // that a range reads as one CIDR name ("0.0.0.0/0 except 10.0.0.0/8").
-  auto part_names = [&](const Group& g) {
+  auto part_names = [&](const std::vector<std::size_t>& group) {
     std::string text;
     std::vector<analyzer::AddressRange> outside;
-    for (std::size_t i : g.parts) {
+    for (std::size_t i : group) {
       if (parts[i].piece.endpoint.kind == analyzer::EndpointKind::external) {
         outside.insert(outside.end(), parts[i].piece.ranges.begin(), parts[i].piece.ranges.end());
       } else {
@@ -309,7 +327,7 @@ int run_can_reach_range(const CanReachOptions& options, Output& io, const analyz
     j[from_range ? "from" : "to"] = {{"kind", "Range"}, {"cidr", range_text}, {"id", range_text}};
     j[from_range ? "to" : "from"] = endpoint_json(other, inventory);
     if (query) {
-      j["query"] = {{"protocol", model::to_string(query->protocol)}, {"port", query->port}};
+      j["query"] = query_json(*query, nullptr);
     }
     j["allowed"] = yes;
     j["connections"] = connections_json(common);
@@ -331,14 +349,15 @@ int run_can_reach_range(const CanReachOptions& options, Output& io, const analyz
   } else {
     io.out << common.to_string() << " (for every address of " << range_text << ")\n";
   }
-  for (const Group& g : groups) {
+  for (const std::vector<std::size_t>& group : groups) {
+    const RangePart& first = parts[group.front()];
     if (query) {
-      io.out << "  " << (g.yes ? "allowed" : "denied") << " for " << part_names(g) << ": " << g.answer << '\n';
+      io.out << "  " << (first.yes ? "allowed" : "denied") << " for " << part_names(group) << ": " << first.answer
+             << '\n';
     } else {
-      io.out << "  " << part_names(g) << ": " << g.answer << '\n';
+      io.out << "  " << part_names(group) << ": " << first.answer << '\n';
     }
     if (options.explain) {
-      const RangePart& first = parts[g.parts.front()];
       const analyzer::FlowEndpoint& s = from_range ? first.piece.endpoint : other;
       const analyzer::FlowEndpoint& d = from_range ? other : first.piece.endpoint;
       write_explanation(io.out, program, first.result, s, d);
@@ -454,18 +473,6 @@ struct ServicePart {
 // is no endpoint of that port and is reported apart, and the question is
 // denied when no workload is one. Pairs with the same answer are listed
 // together, as run_can_reach_range does.
-// {"protocol", "port", "service_port"?: {"name", "port", "protocol", "target_port"}}
-nlohmann::json query_json(const PortQuery& query, const model::ServicePort* sp) {
-  nlohmann::json j = {{"protocol", model::to_string(query.protocol)}, {"port", query.port}};
-  if (sp) {
-    j["service_port"] = {{"name", sp->name},
-                         {"port", sp->port},
-                         {"protocol", model::to_string(sp->protocol)},
-                         {"target_port", sp->target_text()}};
-  }
-  return j;
-}
-
 int run_can_reach_service(const CanReachOptions& options, Output& io, const analyzer::Program& program,
                           const EndpointArg& from, const EndpointArg& to, const std::optional<PortQuery>& query,
                           const std::optional<std::size_t>& service_port) {
@@ -545,24 +552,11 @@ int run_can_reach_service(const CanReachOptions& options, Output& io, const anal
     return write_parts_json(std::move(j), std::move(list), inventory, yes, io.out);
   }
 
-  struct Group {
-    bool yes = false;
-    bool endpoint = true;
-    std::string answer;
-    std::vector<std::size_t> parts;
-  };
-  std::vector<Group> groups;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    const bool endpoint = !query || parts[i].target.has_value();
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
-      return g.yes == parts[i].yes && g.endpoint == endpoint && g.answer == parts[i].answer;
-    });
-    if (it == groups.end()) {
-      groups.push_back(Group{parts[i].yes, endpoint, parts[i].answer, {}});
-      it = std::prev(groups.end());
-    }
-    it->parts.push_back(i);
-  }
+  // Whether a part is an endpoint of the question (with a service port: its
+  // pod declares the targetPort).
+  auto is_endpoint = [&](const ServicePart& p) { return !query || p.target.has_value(); };
+  const std::vector<std::vector<std::size_t>> groups = group_parts(
+      parts, [&](const ServicePart& p) { return std::make_tuple(p.yes, is_endpoint(p), p.answer); });
   const std::string every_text = from.service && to.service ? "every pair of their pods"
                                  : from.service             ? "every pod of " + src_name
                                                             : "every pod of " + dst_name;
@@ -579,25 +573,25 @@ int run_can_reach_service(const CanReachOptions& options, Output& io, const anal
   } else {
     io.out << common.to_string() << " (for " << every_text << ")\n";
   }
-  for (const Group& g : groups) {
+  for (const std::vector<std::size_t>& group : groups) {
+    const ServicePart& first = parts[group.front()];
     std::string names;
-    for (std::size_t i : g.parts) {
+    for (std::size_t i : group) {
       names += (names.empty() ? "" : "; ") + parts[i].name;
     }
     if (query) {
-      io.out << "  " << (!g.endpoint ? "none" : g.yes ? "allowed" : "denied") << " for " << names << ": "
-             << g.answer << '\n';
+      io.out << "  " << (!is_endpoint(first) ? "none" : first.yes ? "allowed" : "denied") << " for " << names
+             << ": " << first.answer << '\n';
     } else {
-      io.out << "  " << names << ": " << g.answer << '\n';
+      io.out << "  " << names << ": " << first.answer << '\n';
     }
     if (options.explain) {
-      for (std::size_t i : g.parts) {
+      for (std::size_t i : group) {
         if (!parts[i].mapping.empty()) {
           io.out << parts[i].mapping << '\n';
         }
       }
-      const ServicePart& first = parts[g.parts.front()];
-      if (g.endpoint) {
+      if (is_endpoint(first)) {
         write_explanation(io.out, program, first.result, first.src, first.dst);
       }
     }

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,10 +67,10 @@ public:
   bool peer_selects_any(std::string_view policy_namespace, const model::Peer& peer) const;
 
 private:
-  // The namespaces a selector can match at most, in name order: all, or,
-  // when it names namespaces by kubernetes.io/metadata.name (matchLabels, or
-  // an In requirement), only those (every namespace carries that label).
-  std::vector<const NamespaceEntry*> candidate_namespaces(const model::LabelSelector& selector) const;
+  // When a selector names namespaces by kubernetes.io/metadata.name
+  // (matchLabels, or an In requirement): the only ones it can match, in name
+  // order (every namespace carries that label). nullopt: any namespace.
+  std::optional<std::vector<const NamespaceEntry*>> named_namespaces(const model::LabelSelector& selector) const;
 
   const model::Inventory& m_inventory;
   std::vector<NamespaceEntry> m_namespaces; // sorted by name
