@@ -105,6 +105,7 @@ public:
     }
     m_words = (m_columns.size() + 63) / 64;
     m_k = partition.port_class_count();
+    m_all_lanes.width = m_words;
     m_ordered = m_program.has_ordered_tiers();
     if (partition.dual_stack()) {
       m_worlds = {World{model::IpFamily::v4}, World{model::IpFamily::v6}};
@@ -139,10 +140,14 @@ private:
   };
   struct SourceInfo {
     bool egress_isolated = false;
-    std::vector<EgressItem> egress;              // NetworkPolicy egress rules
+    std::vector<EgressItem> egress;              // NetworkPolicy egress rules (see below)
+    // Without ordered tiers, rules on every port are kept apart as their
+    // peer sets, and egress holds only the others.
+    std::vector<PeerSetId> egress_everywhere;
     std::array<std::vector<RuleId>, 2> ordered;  // admin, baseline egress rules in order
   };
   struct Scope;
+  struct Lanes;
   struct Scratch;
 
   std::size_t world_index(const World& world) const {
@@ -263,7 +268,24 @@ private:
       SourceInfo& info = m_source_info[s];
       std::sort(info.egress.begin(), info.egress.end());
       info.egress.erase(std::unique(info.egress.begin(), info.egress.end()), info.egress.end());
+      if (!m_ordered) {
+        std::size_t kept = 0;
+        for (const EgressItem& item : info.egress) {
+          if (m_filter_covers[item.ports].size() == m_k) {
+            info.egress_everywhere.push_back(item.peers);
+          } else {
+            info.egress[kept++] = item;
+          }
+        }
+        info.egress.resize(kept);
+        std::sort(info.egress_everywhere.begin(), info.egress_everywhere.end());
+        info.egress_everywhere.erase(std::unique(info.egress_everywhere.begin(), info.egress_everywhere.end()),
+                                     info.egress_everywhere.end());
+      }
       for (std::size_t w = 0; w < m_worlds.size(); ++w) {
+        for (PeerSetId p : info.egress_everywhere) {
+          peer_columns(p, w);
+        }
         for (const EgressItem& item : info.egress) {
           peer_columns(item.peers, w);
         }
@@ -322,7 +344,7 @@ private:
     // The NetworkPolicy base every row starts from: rules admitting everyone.
     m_np_base.assign(K * W, 0);
     for (const IngressItem& item : everything_items) {
-      add(m_np_base.data(), subject_columns(item.subject), item.ports, m_full_scope);
+      add(m_np_base.data(), subject_columns(item.subject), item.ports, m_full_scope, m_all_lanes);
     }
     // Destinations no NetworkPolicy isolates for ingress admit everything;
     // the others, per column, what the rules admitting everyone open there.
@@ -334,8 +356,11 @@ private:
     const std::size_t key_words = (K + 63) / 64;
     m_base_any.assign(W, 0);
     m_base_key.assign(m_columns.size() * key_words, 0);
+    m_base_classes.assign(K, false);
     for (std::size_t k = 0; k < K; ++k) {
-      or_into(m_base_any.data(), m_np_base.data() + k * W, W); // W may be 0: no columns
+      const Word* base = m_np_base.data() + k * W;
+      m_base_classes[k] = std::any_of(base, base + W, [](Word w) { return w != 0; });
+      or_into(m_base_any.data(), base, W); // W may be 0: no columns
       for (std::size_t i = 0; i < W; ++i) {
         for (Word bits = m_np_base[k * W + i]; bits != 0; bits &= bits - 1) {
           const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
@@ -389,7 +414,7 @@ private:
       }
       m_peer_masks[p].assign(classes.size() * W, 0);
       for (const IngressItem& item : m_peer_items[p]) {
-        add(m_peer_masks[p].data(), *m_subject_columns[item.subject], item.ports, scope);
+        add(m_peer_masks[p].data(), *m_subject_columns[item.subject], item.ports, scope, m_all_lanes);
       }
       for (PortClassId k : classes) {
         scope.local[k] = k_absent;
@@ -398,13 +423,12 @@ private:
   }
 
   // ORs peer set p's precomputed mask into masks (one row per scope class).
-  void or_peer_mask(Word* masks, PeerSetId p, const Scope& scope) const {
-    const std::size_t W = m_words;
+  void or_peer_mask(Word* masks, PeerSetId p, const Scope& scope, const Lanes& lanes) const {
     const std::vector<PortClassId>& classes = m_peer_scope[p];
     for (std::size_t i = 0; i < classes.size(); ++i) {
       const std::uint32_t row = scope.local[classes[i]];
       if (row != k_absent) {
-        or_into(masks + row * W, m_peer_masks[p].data() + i * W, W);
+        or_lanes(masks + row * lanes.width, m_peer_masks[p].data() + i * m_words, lanes);
       }
     }
   }
@@ -464,6 +488,17 @@ private:
     std::vector<std::uint32_t> local;  // per global port class: its row, or k_absent
   };
 
+  // The column words a mask row holds: every word, or (in a row isolated for
+  // egress) only the words where the source's egress rules name a column.
+  // Such a row can allow nothing elsewhere, so it costs its port classes
+  // times the words its rules reach, not times every column of the cluster.
+  struct Lanes {
+    bool all = true;
+    std::size_t width = 0;             // words per mask row
+    std::vector<std::uint32_t> words;  // !all: the column words held, ascending
+    std::vector<std::uint32_t> lane;   // !all: per column word, its place in a row, or k_absent
+  };
+
   // Port classes that the ordered rules seen so far treat alike share one
   // state (allowed, decided, passed columns): a rule of every port folds
   // into each group once instead of into every port class.
@@ -474,7 +509,8 @@ private:
   };
 
   struct Scratch {
-    Bits egress, ingress, decided, passed, rule, result, any;
+    Bits egress, ingress, rule, result, any, reach;
+    Lanes lanes;
     std::vector<Group> groups;
     std::size_t group_count = 0;
     std::vector<std::uint32_t> group_of; // per port class
@@ -547,17 +583,41 @@ private:
     return scope;
   }
 
+  // Column d in a mask row of lanes (nothing when its word is not held).
+  static void set_column(Word* row, std::uint32_t d, const Lanes& lanes) {
+    if (lanes.all) {
+      set_bit(row, d);
+      return;
+    }
+    const std::uint32_t at = lanes.lane[d / 64];
+    if (at != k_absent) {
+      row[at] |= Word{1} << (d % 64);
+    }
+  }
+
+  // ORs a full row of column words into a mask row of lanes.
+  static void or_lanes(Word* row, const Word* full, const Lanes& lanes) {
+    if (lanes.all) {
+      or_into(row, full, lanes.width);
+      return;
+    }
+    for (std::size_t j = 0; j < lanes.width; ++j) {
+      row[j] |= full[lanes.words[j]];
+    }
+  }
+
   // ORs into masks (one row per scope class) the columns of targets on the
   // port classes filter admits there (named ports resolved on each column).
-  void add(Word* masks, const Columns& targets, PortFilterId filter, const Scope& scope) const {
-    const std::size_t W = m_words;
+  void add(Word* masks, const Columns& targets, PortFilterId filter, const Scope& scope,
+           const Lanes& lanes) const {
+    const std::size_t W = lanes.width;
     auto fill = [&](std::size_t i) {
       Word* row = masks + i * W;
       if (!targets.dense.empty()) {
-        or_into(row, targets.dense.data(), W);
+        or_lanes(row, targets.dense.data(), lanes);
       } else {
         for (std::uint32_t d : targets.list) {
-          set_bit(row, d);
+          set_column(row, d, lanes);
         }
       }
     };
@@ -590,7 +650,7 @@ private:
       for (std::uint32_t d : targets.list) {
         for (const auto& [id, k] : m_partition.class_named(m_columns[d])) {
           if (scope.local[k] != k_absent && std::binary_search(named.begin(), named.end(), id)) {
-            set_bit(masks + scope.local[k] * W, d);
+            set_column(masks + scope.local[k] * W, d, lanes);
           }
         }
       }
@@ -605,7 +665,7 @@ private:
         for (ClassId c : m_partition.named_classes(id, k)) {
           const std::uint32_t d = m_column_of[c];
           if (d != k_absent && targets.contains(d)) {
-            set_bit(masks + i * W, d);
+            set_column(masks + i * W, d, lanes);
           }
         }
       }
@@ -739,7 +799,7 @@ private:
     for (PortClassId k : rows) {
       std::fill_n(state.rule.data() + k * W, W, 0);
     }
-    add(state.rule.data(), targets, ports, scope);
+    add(state.rule.data(), targets, ports, scope, m_all_lanes);
     for (PortClassId k : rows) {
       std::uint32_t g = state.group_of[k];
       if (state.groups[g].classes.size() > 1) {
@@ -791,9 +851,9 @@ private:
   }
 
   // Which columns s's egress allows, per scope class (false: everything).
-  bool egress(ClassId s, std::size_t world, const Scope& scope, Scratch& state) const {
+  bool egress(ClassId s, std::size_t world, const Scope& scope, const Lanes& lanes, Scratch& state) const {
     const SourceInfo& info = m_source_info[s];
-    const std::size_t n = scope.classes.size() * m_words;
+    const std::size_t n = scope.classes.size() * lanes.width;
     Word* allowed = state.egress.data();
     if (!m_ordered) {
       std::fill_n(allowed, n, 0);
@@ -801,10 +861,11 @@ private:
         return false;
       }
       for (const EgressItem& item : info.egress) {
-        add(allowed, *m_peer_columns[world][item.peers], item.ports, scope);
+        add(allowed, *m_peer_columns[world][item.peers], item.ports, scope, lanes);
       }
       return true;
     }
+    assert(lanes.all && "ordered rows hold every column word");
     assert(scope.classes.size() == m_k && "ordered rows use the full scope");
     const std::size_t W = m_words;
     groups_reset(state);
@@ -820,7 +881,7 @@ private:
       // NetworkPolicy decides everything still open: what its rules admit.
       std::fill_n(state.rule.begin(), n, 0);
       for (const EgressItem& item : info.egress) {
-        add(state.rule.data(), *m_peer_columns[world][item.peers], item.ports, scope);
+        add(state.rule.data(), *m_peer_columns[world][item.peers], item.ports, scope, m_all_lanes);
       }
       for (PortClassId k = 0; k < m_k; ++k) {
         const Group& g = state.groups[state.group_of[k]];
@@ -848,11 +909,11 @@ private:
     auto add_network_policy = [&](Word* target) {
       for_each_peer_set(s, m_worlds[world], [&](PeerSetId p) {
         if (!m_peer_masks[p].empty()) {
-          or_peer_mask(target, p, scope);
+          or_peer_mask(target, p, scope, m_all_lanes);
           return;
         }
         for (const IngressItem& item : m_peer_items[p]) {
-          add(target, *m_subject_columns[item.subject], item.ports, scope);
+          add(target, *m_subject_columns[item.subject], item.ports, scope, m_all_lanes);
         }
       });
     };
@@ -901,11 +962,206 @@ private:
     }
   }
 
+  // The lanes of a row isolated for egress: the words where its egress
+  // rules' peers have a column (every word when that is most of them).
+  const Lanes& egress_lanes(ClassId s, std::size_t world, Scratch& state) const {
+    Lanes& lanes = state.lanes;
+    lanes.words.clear();
+    if (lanes.lane.size() != m_words) {
+      lanes.lane.assign(m_words, k_absent);
+    }
+    auto hold = [&](std::size_t i) {
+      if (lanes.lane[i] == k_absent) {
+        lanes.lane[i] = 0;
+        lanes.words.push_back(static_cast<std::uint32_t>(i));
+      }
+    };
+    for (const EgressItem& item : m_source_info[s].egress) {
+      const Columns& targets = *m_peer_columns[world][item.peers];
+      if (targets.dense.empty()) {
+        for (std::uint32_t d : targets.list) {
+          hold(d / 64);
+        }
+      } else {
+        for (std::size_t i = 0; i < m_words; ++i) {
+          if (targets.dense[i] != 0) {
+            hold(i);
+          }
+        }
+      }
+    }
+    // Gathering words costs an indirection each: not worth it for most of them.
+    if (lanes.words.size() * 2 > m_words) {
+      release_lanes(lanes);
+      return m_all_lanes;
+    }
+    std::sort(lanes.words.begin(), lanes.words.end());
+    for (std::uint32_t j = 0; j < lanes.words.size(); ++j) {
+      lanes.lane[lanes.words[j]] = j;
+    }
+    lanes.all = false;
+    lanes.width = lanes.words.size();
+    return lanes;
+  }
+
+  // ORs into each column's key (state.keys) the port classes whose row holds
+  // it: rows has one row of lanes.width words per scope class; columns in
+  // skip (a row of the same lanes, or null) are left out. Port classes that
+  // the rules treat alike have equal rows, so each distinct row ORs its
+  // classes into the keys of its columns once: the cost is the distinct
+  // rows' bits, not port classes times columns.
+  void fold_into_keys(const Word* rows, const Scope& scope, const Lanes& lanes, const Word* skip,
+                      Scratch& state) const {
+    const std::size_t L = lanes.width;
+    const std::size_t key_words = (m_k + 63) / 64;
+    auto bits_at = [&](const Word* row, std::size_t j) { return skip == nullptr ? row[j] : row[j] & ~skip[j]; };
+    state.row_reps.clear();
+    state.row_classes.clear();
+    state.row_index.clear();
+    for (std::size_t k = 0; k < scope.classes.size(); ++k) {
+      const Word* row = &rows[k * L];
+      // A rotate-and-xor chain (one cycle a word; equal rows are compared
+      // anyway), mixed at the end for the table's buckets. An empty row adds
+      // nothing to any key.
+      std::uint64_t hash = 0;
+      for (std::size_t j = 0; j < L; ++j) {
+        hash = std::rotl(hash, 7) ^ bits_at(row, j);
+      }
+      if (hash == 0) {
+        std::size_t j = 0;
+        while (j < L && bits_at(row, j) == 0) {
+          ++j;
+        }
+        if (j == L) {
+          continue;
+        }
+      }
+      hash = (hash ^ (hash >> 31)) * 0x9e3779b97f4a7c15ull;
+      std::vector<std::uint32_t>& candidates = state.row_index[hash];
+      std::size_t u = state.row_reps.size();
+      for (std::uint32_t c : candidates) {
+        const Word* other = &rows[state.row_reps[c] * L];
+        bool same = true;
+        for (std::size_t j = 0; j < L && same; ++j) {
+          same = bits_at(row, j) == bits_at(other, j);
+        }
+        if (same) {
+          u = c;
+          break;
+        }
+      }
+      if (u == state.row_reps.size()) {
+        candidates.push_back(static_cast<std::uint32_t>(u));
+        state.row_reps.push_back(k);
+        state.row_classes.resize(state.row_reps.size() * key_words, 0);
+      }
+      const PortClassId global = scope.classes[k];
+      state.row_classes[u * key_words + global / 64] |= Word{1} << (global % 64);
+    }
+    for (std::size_t u = 0; u < state.row_reps.size(); ++u) {
+      const Word* row = &rows[state.row_reps[u] * L];
+      const Word* classes = &state.row_classes[u * key_words];
+      for (std::size_t j = 0; j < L; ++j) {
+        const std::size_t i = lanes.all ? j : lanes.words[j];
+        for (Word bits = bits_at(row, j); bits != 0; bits &= bits - 1) {
+          Word* key = &state.keys[(i * 64 + static_cast<std::size_t>(std::countr_zero(bits))) * key_words];
+          for (std::size_t w = 0; w < key_words; ++w) {
+            key[w] |= classes[w];
+          }
+        }
+      }
+    }
+  }
+
+  static void release_lanes(Lanes& lanes) {
+    for (std::uint32_t i : lanes.words) {
+      lanes.lane[i] = k_absent;
+    }
+    lanes.words.clear();
+  }
+
+  static void grow(Bits& bits, std::size_t n) {
+    if (bits.size() < n) {
+      bits.resize(n);
+    }
+  }
+
   void row(ClassId s, Scratch& state, std::vector<MatrixEntry>& out) const {
     if (m_ordered) {
       row_ordered(s, state, out);
     } else {
       row_network_policy(s, state, out);
+    }
+  }
+
+  // ORs into the keys of the columns given (state.keys; state.any marks
+  // them) the port classes on which their ingress admits s: every class
+  // where no NetworkPolicy isolates them, else the rules admitting everyone
+  // and the ingress rules naming s, added sparsely.
+  void admitted_by_ingress(ClassId s, const World& world, const Word* columns, Scratch& state) const {
+    const std::size_t W = m_words;
+    const std::size_t key_words = (m_k + 63) / 64;
+    Word* touched = state.any.data();
+    auto key = [&](std::size_t d) { return &state.keys[d * key_words]; };
+    for_each_peer_set(s, world, [&](PeerSetId p) {
+      if (!m_peer_masks[p].empty()) {
+        const std::vector<PortClassId>& classes = m_peer_scope[p];
+        for (std::size_t r = 0; r < classes.size(); ++r) {
+          const Word* mask = m_peer_masks[p].data() + r * W;
+          for (std::size_t i = 0; i < W; ++i) {
+            for (Word bits = mask[i] & ~m_open[i] & columns[i]; bits != 0; bits &= bits - 1) {
+              const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+              set_bit(touched, d);
+              key(d)[classes[r] / 64] |= Word{1} << (classes[r] % 64);
+            }
+          }
+        }
+        return;
+      }
+      for (const IngressItem& item : m_peer_items[p]) {
+        const std::vector<PortClassId>& covered = m_filter_covers[item.ports];
+        const std::span<const std::uint32_t> named = m_partition.filter_named(item.ports);
+        for (std::uint32_t d : m_subject_columns[item.subject]->list) {
+          if (test_bit(m_open.data(), d) || !test_bit(columns, d)) {
+            continue;
+          }
+          set_bit(touched, d);
+          Word* k = key(d);
+          for (PortClassId c : covered) {
+            k[c / 64] |= Word{1} << (c % 64);
+          }
+          for (const auto& [id, c] : m_partition.class_named(m_columns[d])) {
+            if (std::binary_search(named.begin(), named.end(), id)) {
+              k[c / 64] |= Word{1} << (c % 64);
+            }
+          }
+        }
+      }
+    });
+    for (std::size_t i = 0; i < W; ++i) {
+      for (Word bits = m_open[i] & columns[i]; bits != 0; bits &= bits - 1) {
+        every_class(i * 64 + static_cast<std::size_t>(std::countr_zero(bits)), state);
+      }
+      for (Word bits = m_base_any[i] & ~m_open[i] & columns[i]; bits != 0; bits &= bits - 1) {
+        const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+        set_bit(touched, d);
+        for (std::size_t j = 0; j < key_words; ++j) {
+          key(d)[j] |= m_base_key[d * key_words + j];
+        }
+      }
+    }
+  }
+
+  // Column d passes on every port class.
+  void every_class(std::size_t d, Scratch& state) const {
+    const std::size_t key_words = (m_k + 63) / 64;
+    set_bit(state.any.data(), d);
+    Word* k = &state.keys[d * key_words];
+    for (std::size_t i = 0; i < key_words; ++i) {
+      k[i] = ~Word{0};
+    }
+    if (m_k % 64 != 0) {
+      k[key_words - 1] = (Word{1} << (m_k % 64)) - 1;
     }
   }
 
@@ -922,16 +1178,6 @@ private:
     Word* touched = state.any.data();
     std::fill_n(touched, W, 0);
     auto key = [&](std::size_t d) { return &state.keys[d * key_words]; };
-    auto everything = [&](std::size_t d) {
-      set_bit(touched, d);
-      Word* k = key(d);
-      for (std::size_t i = 0; i < key_words; ++i) {
-        k[i] = ~Word{0};
-      }
-      if (m_k % 64 != 0) {
-        k[key_words - 1] = (Word{1} << (m_k % 64)) - 1;
-      }
-    };
     for (std::size_t w = 0; w < m_worlds.size(); ++w) {
       const World& world = m_worlds[w];
       if (world.family && families.known() && !families.has(*world.family)) {
@@ -939,90 +1185,74 @@ private:
       }
       const Word* fits = m_world_masks[w][family_code(families)].data();
       if (!info.egress_isolated) {
-        // Not isolated for egress: every destination's ingress decides,
-        // column by column; the ingress rules naming s are added sparsely.
-        for_each_peer_set(s, world, [&](PeerSetId p) {
-          if (!m_peer_masks[p].empty()) {
-            const std::vector<PortClassId>& classes = m_peer_scope[p];
-            for (std::size_t r = 0; r < classes.size(); ++r) {
-              const Word* mask = m_peer_masks[p].data() + r * W;
-              for (std::size_t i = 0; i < W; ++i) {
-                for (Word bits = mask[i] & ~m_open[i] & fits[i]; bits != 0; bits &= bits - 1) {
-                  const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
-                  set_bit(touched, d);
-                  key(d)[classes[r] / 64] |= Word{1} << (classes[r] % 64);
-                }
-              }
-            }
-            return;
-          }
-          for (const IngressItem& item : m_peer_items[p]) {
-            const std::vector<PortClassId>& covered = m_filter_covers[item.ports];
-            const std::span<const std::uint32_t> named = m_partition.filter_named(item.ports);
-            for (std::uint32_t d : m_subject_columns[item.subject]->list) {
-              if (test_bit(m_open.data(), d) || !test_bit(fits, d)) {
-                continue;
-              }
-              set_bit(touched, d);
-              Word* k = key(d);
-              for (PortClassId c : covered) {
-                k[c / 64] |= Word{1} << (c % 64);
-              }
-              for (const auto& [id, c] : m_partition.class_named(m_columns[d])) {
-                if (std::binary_search(named.begin(), named.end(), id)) {
-                  k[c / 64] |= Word{1} << (c % 64);
-                }
-              }
-            }
-          }
-        });
-        for (std::size_t i = 0; i < W; ++i) {
-          for (Word bits = m_open[i] & fits[i]; bits != 0; bits &= bits - 1) {
-            everything(i * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
-          }
-          for (Word bits = m_base_any[i] & ~m_open[i] & fits[i]; bits != 0; bits &= bits - 1) {
-            const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
-            set_bit(touched, d);
-            for (std::size_t j = 0; j < key_words; ++j) {
-              key(d)[j] |= m_base_key[d * key_words + j];
-            }
-          }
-        }
+        // Not isolated for egress: every destination's ingress decides.
+        admitted_by_ingress(s, world, fits, state);
         continue;
       }
-      // Isolated for egress: what its rules allow (only the port classes they
-      // can admit), where the destination admits it: open, or admitting
+      // Isolated for egress. Rules on every port: there, every destination's
+      // ingress decides too (a row of every port class would cost the
+      // cluster's port classes times the columns).
+      if (!info.egress_everywhere.empty()) {
+        Word* reach = state.reach.data();
+        std::fill_n(reach, W, 0);
+        for (PeerSetId p : info.egress_everywhere) {
+          const Columns& targets = *m_peer_columns[w][p];
+          if (targets.dense.empty()) {
+            for (std::uint32_t d : targets.list) {
+              set_bit(reach, d);
+            }
+          } else {
+            or_into(reach, targets.dense.data(), W);
+          }
+        }
+        for (std::size_t i = 0; i < W; ++i) {
+          reach[i] &= fits[i];
+        }
+        admitted_by_ingress(s, world, reach, state);
+      }
+      if (info.egress.empty()) {
+        continue;
+      }
+      // Rules on some ports: what they allow (only the port classes they can
+      // admit), where the destination admits it: open, or admitting
       // everyone, or by an ingress rule naming s.
       const Scope& scope = scope_of(s, state.scope);
       const std::size_t K = scope.classes.size();
+      const Lanes& lanes = egress_lanes(s, w, state);
+      const std::size_t L = lanes.width;
+      grow(state.ingress, K * L);
+      grow(state.egress, K * L);
       Word* items = state.ingress.data();
-      std::fill_n(items, K * W, 0);
+      std::fill_n(items, K * L, 0);
       for_each_peer_set(s, world, [&](PeerSetId p) {
         if (!m_peer_masks[p].empty()) {
-          or_peer_mask(items, p, scope);
+          or_peer_mask(items, p, scope, lanes);
           return;
         }
         for (const IngressItem& item : m_peer_items[p]) {
-          add(items, *m_subject_columns[item.subject], item.ports, scope);
+          add(items, *m_subject_columns[item.subject], item.ports, scope, lanes);
         }
       });
-      egress(s, w, scope, state);
-      const Word* allowed = state.egress.data();
+      egress(s, w, scope, lanes, state);
+      // What passes, per scope class: allowed here, and admitted there.
+      Word* passes = state.egress.data();
       for (std::size_t k = 0; k < K; ++k) {
         const PortClassId global = scope.classes[k];
-        const Word* base = m_np_base.data() + global * W;
-        for (std::size_t i = 0; i < W; ++i) {
-          const Word admitted = m_open[i] | items[k * W + i] | base[i];
-          for (Word bits = allowed[k * W + i] & admitted & fits[i]; bits != 0; bits &= bits - 1) {
-            const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
-            set_bit(touched, d);
-            key(d)[global / 64] |= Word{1} << (global % 64);
+        const Word* base = m_base_classes[global] ? m_np_base.data() + global * W : nullptr;
+        for (std::size_t j = 0; j < L; ++j) {
+          const std::size_t i = lanes.all ? j : lanes.words[j];
+          Word& bits = passes[k * L + j];
+          if (bits != 0) { // mostly not: skips the loads below
+            bits &= (m_open[i] | items[k * L + j] | (base != nullptr ? base[i] : 0)) & fits[i];
+            touched[i] |= bits;
           }
         }
       }
+      fold_into_keys(passes, scope, lanes, nullptr, state);
+      release_lanes(state.lanes);
     }
     for (std::uint32_t d : m_always[s]) {
-      everything(d);
+      every_class(d, state);
     }
     trim(touched);
     for (std::size_t i = 0; i < W; ++i) {
@@ -1052,7 +1282,7 @@ private:
         continue; // s sends no traffic of this family
       }
       const Word* fits = m_world_masks[w][family_code(families)].data();
-      const bool egress_limited = egress(s, w, scope, state);
+      const bool egress_limited = egress(s, w, scope, m_all_lanes, state);
       ingress(s, w, scope, state);
       for (std::size_t k = 0; k < K; ++k) {
         for (std::size_t i = 0; i < W; ++i) {
@@ -1086,51 +1316,8 @@ private:
     for (std::uint32_t d : m_always[s]) {
       set_bit(every, d);
     }
-    // The other columns: port classes the tiers treat alike have equal rows,
-    // so each distinct row ORs its classes into the keys of its columns once
-    // (the cost is the distinct rows' bits, not port classes x columns).
-    state.row_reps.clear();
-    state.row_classes.clear();
-    state.row_index.clear();
-    for (std::size_t k = 0; k < K; ++k) {
-      const Word* row = &result[k * W];
-      std::uint64_t hash = 1469598103934665603ull;
-      for (std::size_t i = 0; i < W; ++i) {
-        hash = (hash ^ (row[i] & ~every[i])) * 1099511628211ull;
-      }
-      std::vector<std::uint32_t>& candidates = state.row_index[hash];
-      std::size_t u = state.row_reps.size();
-      for (std::uint32_t c : candidates) {
-        const Word* other = &result[state.row_reps[c] * W];
-        bool same = true;
-        for (std::size_t i = 0; i < W && same; ++i) {
-          same = ((row[i] ^ other[i]) & ~every[i]) == 0;
-        }
-        if (same) {
-          u = c;
-          break;
-        }
-      }
-      if (u == state.row_reps.size()) {
-        candidates.push_back(static_cast<std::uint32_t>(u));
-        state.row_reps.push_back(k);
-        state.row_classes.resize(state.row_reps.size() * key_words, 0);
-      }
-      const PortClassId global = scope.classes[k];
-      state.row_classes[u * key_words + global / 64] |= Word{1} << (global % 64);
-    }
-    for (std::size_t u = 0; u < state.row_reps.size(); ++u) {
-      const Word* row = &result[state.row_reps[u] * W];
-      const Word* classes = &state.row_classes[u * key_words];
-      for (std::size_t i = 0; i < W; ++i) {
-        for (Word bits = row[i] & ~every[i]; bits != 0; bits &= bits - 1) {
-          Word* key = &state.keys[(i * 64 + static_cast<std::size_t>(std::countr_zero(bits))) * key_words];
-          for (std::size_t j = 0; j < key_words; ++j) {
-            key[j] |= classes[j];
-          }
-        }
-      }
-    }
+    // The other columns.
+    fold_into_keys(result, scope, m_all_lanes, every, state);
     std::optional<std::uint32_t> everything_id;
     for (std::size_t i = 0; i < W; ++i) {
       Word bits = state.any[i];
@@ -1177,6 +1364,7 @@ private:
   Bits m_open;      // columns no NetworkPolicy isolates for ingress
   Bits m_np_base;   // per port class: columns the rules admitting everyone open
   Bits m_base_any;  // columns with some bit in m_np_base
+  std::vector<bool> m_base_classes; // port classes with some bit in m_np_base
   std::vector<Word> m_base_key; // per column: m_np_base's port classes as key words
   std::vector<std::vector<PortClassId>> m_peer_scope; // per peer set: its ingress rules' port classes
   std::vector<std::vector<IngressItem>> m_peer_items; // NetworkPolicy ingress rules by peer set
@@ -1189,6 +1377,7 @@ private:
   std::vector<std::vector<PortClassId>> m_filter_scope;  // per filter: port classes it can admit
   std::vector<std::vector<PortClassId>> m_filter_covers; // per filter: those its numeric part covers
   Scope m_full_scope;
+  Lanes m_all_lanes; // every column word
 };
 
 void Bulk::run(std::vector<std::vector<MatrixEntry>>& rows,
@@ -1203,19 +1392,22 @@ void Bulk::run(std::vector<std::vector<MatrixEntry>>& rows,
       threads = 1;
     }
   }
-  threads = std::min(threads, 255u);
+  const std::size_t chunk = 16; // rows a thread takes at once: few atomics, even spread
+  // No more threads than chunks: each allocates its own scratch.
+  threads = static_cast<unsigned>(std::min<std::size_t>({threads, 255u, (m_sources.size() + chunk - 1) / chunk}));
+  threads = std::max(threads, 1u);
   std::vector<Scratch> states(threads);
   std::vector<std::uint8_t> owner(m_partition.class_count(), 0);
   std::atomic<std::size_t> next{0};
-  const std::size_t chunk = 16; // rows a thread takes at once: few atomics, even spread
   auto work = [&](unsigned t) {
     Scratch& state = states[t];
-    const std::size_t n = m_k * m_words;
-    for (Bits* bits : {&state.egress, &state.ingress, &state.decided, &state.passed, &state.rule,
-                       &state.result}) {
-      bits->assign(n, 0);
+    if (m_ordered) { // ordered rows hold every port class and column word
+      for (Bits* bits : {&state.egress, &state.ingress, &state.rule, &state.result}) {
+        bits->assign(m_k * m_words, 0);
+      }
     }
     state.any.assign(m_words, 0);
+    state.reach.assign(m_words, 0);
     state.keys.assign(m_columns.size() * ((m_k + 63) / 64), 0);
     for (;;) {
       const std::size_t begin = next.fetch_add(chunk);
