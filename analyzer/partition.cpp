@@ -97,42 +97,37 @@ void Partition::classify_workloads() {
   std::sort(subjects.begin(), subjects.end());
   subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
 
-  std::vector<std::vector<std::uint32_t>> signature(n);
-  auto mark = [&signature] {
-    for (std::vector<std::uint32_t>& s : signature) {
-      s.push_back(k_signature_part_end);
+  // Partition refinement: every workload starts in one part, and each set
+  // (a subject selection; a peer set's members through selectors, and
+  // through addresses per family) splits every part it cuts. The cost is the
+  // sets' sizes, with no per-workload signature to build.
+  std::vector<std::uint32_t> part(n, 0);
+  std::vector<std::uint32_t> split_to{0};    // per part: its members' new part under the set
+  std::vector<std::uint32_t> split_stamp{0}; // per part: the set that last split it
+  std::uint32_t stamp = 0;
+  auto refine = [&](const std::vector<std::uint32_t>& members) {
+    ++stamp;
+    for (std::uint32_t w : members) {
+      const std::uint32_t from = part[w];
+      if (split_stamp[from] != stamp) {
+        split_stamp[from] = stamp;
+        split_to[from] = static_cast<std::uint32_t>(split_to.size());
+        split_to.push_back(0);
+        split_stamp.push_back(stamp); // a new part is not split again by this set
+      }
+      part[w] = split_to[from];
     }
   };
   for (SelectionId s : subjects) {
-    for (std::uint32_t w : program.members(s)) {
-      signature[w].push_back(s);
-    }
+    refine(program.members(s));
   }
-  mark();
-  // Peer sets per workload: through selectors, then through addresses.
-  std::vector<std::vector<PeerSetId>> by_selector(n);
-  std::array<std::vector<std::vector<PeerSetId>>, 2> by_address;
-  by_address[0].resize(n);
-  by_address[1].resize(n);
   for (PeerSetId p = 0; p < program.peer_set_count(); ++p) {
     if (program.peer_set(p).everything) {
       continue;
     }
-    for (std::uint32_t w : program.selector_members(p)) {
-      by_selector[w].push_back(p);
-    }
+    refine(program.selector_members(p));
     for (model::IpFamily family : {model::IpFamily::v4, model::IpFamily::v6}) {
-      for (std::uint32_t w : program.address_members(p, family)) {
-        by_address[family_index(family)][w].push_back(p);
-      }
-    }
-  }
-  for (std::size_t w = 0; w < n; ++w) {
-    signature[w].insert(signature[w].end(), by_selector[w].begin(), by_selector[w].end());
-    signature[w].push_back(k_signature_part_end);
-    for (std::size_t f = 0; f < 2; ++f) {
-      signature[w].insert(signature[w].end(), by_address[f][w].begin(), by_address[f][w].end());
-      signature[w].push_back(k_signature_part_end);
+      refine(program.address_members(p, family));
     }
   }
 
@@ -154,11 +149,25 @@ void Partition::classify_workloads() {
   for (std::uint32_t id = 0; id < m_named_ports.size(); ++id) {
     named_by_name[m_named_ports[id].name].push_back(id);
   }
-  std::vector<std::vector<std::pair<std::uint32_t, std::pair<model::Protocol, std::uint16_t>>>> named(n);
   bool any_host_network = false;
+  for (const model::Workload& workload : workloads) {
+    any_host_network = any_host_network || workload.host_network;
+  }
+
+  // The rest of what tells workloads apart, per workload: the part, what the
+  // named ports resolve to, the families, and (when hostNetwork pods exist)
+  // what decides node-local traffic. Classes are numbered in workload order.
+  std::map<std::string, std::uint32_t> strings;
+  auto string_id = [&strings](const std::string& text) {
+    return strings.emplace(text, static_cast<std::uint32_t>(strings.size())).first->second;
+  };
+  Interner classes;
+  std::vector<std::uint32_t> signature;
+  std::vector<std::pair<std::uint32_t, std::pair<model::Protocol, std::uint16_t>>> named;
+  m_workload_class.resize(n);
   for (std::size_t w = 0; w < n; ++w) {
     const model::Workload& workload = workloads[w];
-    any_host_network = any_host_network || workload.host_network;
+    named.clear();
     for (const model::ContainerPort& port : workload.ports) {
       const auto it = port.name.empty() ? named_by_name.end() : named_by_name.find(port.name);
       if (it == named_by_name.end()) {
@@ -167,59 +176,69 @@ void Partition::classify_workloads() {
       for (std::uint32_t id : it->second) {
         const NamedPort& np = m_named_ports[id];
         if (!np.protocol || *np.protocol == port.protocol) {
-          named[w].emplace_back(id, std::make_pair(port.protocol, port.port));
+          named.emplace_back(id, std::make_pair(port.protocol, port.port));
         }
       }
     }
-    std::sort(named[w].begin(), named[w].end());
-    named[w].erase(std::unique(named[w].begin(), named[w].end()), named[w].end());
-    for (const auto& [id, value] : named[w]) {
-      signature[w].push_back(id);
-      signature[w].push_back(static_cast<std::uint32_t>(value.first));
-      signature[w].push_back(value.second);
-    }
-    signature[w].push_back(k_signature_part_end);
-  }
+    std::sort(named.begin(), named.end());
+    named.erase(std::unique(named.begin(), named.end()), named.end());
+    const Families families = program.addresses().families(FlowEndpoint::of_workload(w));
+    m_dual_stack = m_dual_stack || (families.v4 && families.v6);
 
-  // Families, and what decides node-local traffic.
-  std::map<std::string, std::uint32_t> strings;
-  auto string_id = [&strings](const std::string& text) {
-    return strings.emplace(text, static_cast<std::uint32_t>(strings.size())).first->second;
-  };
-  std::vector<Families> families(n);
-  for (std::size_t w = 0; w < n; ++w) {
-    const model::Workload& workload = workloads[w];
-    families[w] = program.addresses().families(FlowEndpoint::of_workload(w));
-    m_dual_stack = m_dual_stack || (families[w].v4 && families[w].v6);
-    signature[w].push_back((families[w].v4 ? 1u : 0u) | (families[w].v6 ? 2u : 0u));
+    signature.assign(1, part[w]);
+    for (const auto& [id, value] : named) {
+      signature.push_back(id);
+      signature.push_back(static_cast<std::uint32_t>(value.first));
+      signature.push_back(value.second);
+    }
+    signature.push_back(k_signature_part_end);
+    signature.push_back((families.v4 ? 1u : 0u) | (families.v6 ? 2u : 0u));
     if (any_host_network) {
-      signature[w].push_back(workload.host_network ? 1u : 0u);
-      signature[w].push_back(string_id(workload.node_name));
-      signature[w].push_back(string_id(workload.host_ip ? workload.host_ip->to_string() : ""));
+      signature.push_back(workload.host_network ? 1u : 0u);
+      signature.push_back(string_id(workload.node_name));
+      signature.push_back(string_id(workload.host_ip ? workload.host_ip->to_string() : ""));
     }
-  }
-
-  Interner classes;
-  m_workload_class.resize(n);
-  for (std::size_t w = 0; w < n; ++w) {
-    const ClassId cls = intern(classes, signature[w]);
-    std::vector<std::uint32_t>().swap(signature[w]);
+    const ClassId cls = intern(classes, signature);
     m_workload_class[w] = cls;
     if (cls == m_class_workloads.size()) {
       m_class_workloads.emplace_back();
-      m_class_families.push_back(families[w]);
-      std::array<std::vector<PeerSetId>, 2> peers;
-      for (std::size_t f = 0; f < 2; ++f) {
-        std::merge(by_selector[w].begin(), by_selector[w].end(), by_address[f][w].begin(),
-                   by_address[f][w].end(), std::back_inserter(peers[f]));
-        peers[f].erase(std::unique(peers[f].begin(), peers[f].end()), peers[f].end());
-      }
-      m_class_peer_sets.push_back(std::move(peers));
-      m_class_named_values.push_back(std::move(named[w]));
+      m_class_families.push_back(families);
+      m_class_named_values.push_back(named);
     }
     m_class_workloads[cls].push_back(static_cast<std::uint32_t>(w));
   }
   m_workload_classes = m_class_workloads.size();
+
+  // Per class, the peer sets containing it (read off its first workload).
+  std::vector<bool> first(n, false);
+  for (const std::vector<std::uint32_t>& members : m_class_workloads) {
+    first[members.front()] = true;
+  }
+  m_class_peer_sets.resize(m_workload_classes);
+  for (PeerSetId p = 0; p < program.peer_set_count(); ++p) {
+    if (program.peer_set(p).everything) {
+      continue;
+    }
+    for (std::size_t f = 0; f < 2; ++f) {
+      auto add = [&](std::uint32_t w) {
+        std::vector<PeerSetId>& list = m_class_peer_sets[m_workload_class[w]][f];
+        if (list.empty() || list.back() != p) {
+          list.push_back(p);
+        }
+      };
+      const model::IpFamily family = f == 0 ? model::IpFamily::v4 : model::IpFamily::v6;
+      // Selector members and address members of one family, each once.
+      const std::vector<std::uint32_t>& by_selector = program.selector_members(p);
+      const std::vector<std::uint32_t>& by_address = program.address_members(p, family);
+      for (const std::vector<std::uint32_t>* list : {&by_selector, &by_address}) {
+        for (std::uint32_t w : *list) {
+          if (first[w]) {
+            add(w);
+          }
+        }
+      }
+    }
+  }
 
   m_selection_classes.resize(program.selection_count());
   for (SelectionId s : subjects) {
