@@ -102,20 +102,32 @@ void Partition::classify_workloads() {
   // through addresses per family) splits every part it cuts. The cost is the
   // sets' sizes, with no per-workload signature to build.
   std::vector<std::uint32_t> part(n, 0);
-  std::vector<std::uint32_t> split_to{0};    // per part: its members' new part under the set
-  std::vector<std::uint32_t> split_stamp{0}; // per part: the set that last split it
-  std::uint32_t stamp = 0;
+  std::vector<std::uint32_t> size(n + 1, 0);        // per part: its workloads
+  std::vector<std::uint32_t> hits(n + 1, 0);        // per part: its workloads in the set
+  std::vector<std::uint32_t> split_to(n + 1, 0);    // per part: where those go
+  std::vector<std::uint32_t> touched;
+  std::uint32_t parts = n > 0 ? 1 : 0;
+  size[0] = static_cast<std::uint32_t>(n);
   auto refine = [&](const std::vector<std::uint32_t>& members) {
-    ++stamp;
+    touched.clear();
     for (std::uint32_t w : members) {
-      const std::uint32_t from = part[w];
-      if (split_stamp[from] != stamp) {
-        split_stamp[from] = stamp;
-        split_to[from] = static_cast<std::uint32_t>(split_to.size());
-        split_to.push_back(0);
-        split_stamp.push_back(stamp); // a new part is not split again by this set
+      if (hits[part[w]]++ == 0) {
+        touched.push_back(part[w]);
       }
-      part[w] = split_to[from];
+    }
+    for (std::uint32_t from : touched) {
+      // A part wholly in the set stays as it is; another splits in two.
+      if (hits[from] == size[from]) {
+        split_to[from] = from;
+      } else {
+        split_to[from] = parts;
+        size[parts++] = hits[from];
+        size[from] -= hits[from];
+      }
+      hits[from] = 0;
+    }
+    for (std::uint32_t w : members) {
+      part[w] = split_to[part[w]];
     }
   };
   for (SelectionId s : subjects) {
@@ -219,22 +231,23 @@ void Partition::classify_workloads() {
     if (program.peer_set(p).everything) {
       continue;
     }
+    auto add = [&](std::uint32_t w, std::size_t f) {
+      std::vector<PeerSetId>& list = m_class_peer_sets[m_workload_class[w]][f];
+      if (list.empty() || list.back() != p) {
+        list.push_back(p);
+      }
+    };
+    // Selector members in both families, address members in theirs, each once.
+    for (std::uint32_t w : program.selector_members(p)) {
+      if (first[w]) {
+        add(w, 0);
+        add(w, 1);
+      }
+    }
     for (std::size_t f = 0; f < 2; ++f) {
-      auto add = [&](std::uint32_t w) {
-        std::vector<PeerSetId>& list = m_class_peer_sets[m_workload_class[w]][f];
-        if (list.empty() || list.back() != p) {
-          list.push_back(p);
-        }
-      };
-      const model::IpFamily family = f == 0 ? model::IpFamily::v4 : model::IpFamily::v6;
-      // Selector members and address members of one family, each once.
-      const std::vector<std::uint32_t>& by_selector = program.selector_members(p);
-      const std::vector<std::uint32_t>& by_address = program.address_members(p, family);
-      for (const std::vector<std::uint32_t>* list : {&by_selector, &by_address}) {
-        for (std::uint32_t w : *list) {
-          if (first[w]) {
-            add(w);
-          }
+      for (std::uint32_t w : program.address_members(p, f == 0 ? model::IpFamily::v4 : model::IpFamily::v6)) {
+        if (first[w]) {
+          add(w, f);
         }
       }
     }

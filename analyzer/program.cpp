@@ -753,7 +753,10 @@ const Program::Materialized& Program::materialized() const {
             }
           }
         }
-        std::sort(members.begin(), members.end());
+        // Namespaces mostly hold runs of workloads in order: then no sort.
+        if (!std::is_sorted(members.begin(), members.end())) {
+          std::sort(members.begin(), members.end());
+        }
       }
     }
 
@@ -781,13 +784,13 @@ const Program::Materialized& Program::materialized() const {
         continue;
       }
       for (SelectionId selection : set.selections) {
+        // Each selection's members are ascending: merge them in.
         const std::vector<std::uint32_t>& more = result->selection_members[selection];
+        const std::size_t before = members.size();
         members.insert(members.end(), more.begin(), more.end());
+        std::inplace_merge(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(before), members.end());
       }
-      if (set.selections.size() > 1) {
-        std::sort(members.begin(), members.end());
-        members.erase(std::unique(members.begin(), members.end()), members.end());
-      }
+      members.erase(std::unique(members.begin(), members.end()), members.end());
       if (set.matches_unaddressed_pods) {
         for (std::size_t w = 0; w < workloads.size(); ++w) {
           if (!has_known_address(workloads[w])) {
