@@ -24,6 +24,11 @@
 //    families have nothing in common never talk. When some workload is
 //    dual-stack, a row is computed once per family (address blocks then match
 //    a workload only through its address of that family) and the two united.
+// Without ordered tiers a row is kept small: a source isolated for egress
+// lets the destinations' ingress decide, sparsely, where its rules allow
+// every port, and computes bitsets only for the port classes its other rules
+// can admit and only over the column words those rules reach (its "lanes").
+// Port classes with equal bitsets are folded into the pairs' keys once.
 // The port classes allowed for a pair are interned into connection sets, and
 // rows are stored sparse. Rows are independent and split over threads. Only
 // the rows of classes holding a chosen source and the columns of classes
