@@ -26,6 +26,19 @@ public:
   // admin: whether clusters may have admin policies as well.
   explicit RandomCluster(unsigned seed, bool admin = true) : m_random(seed), m_admin(admin) {}
 
+  // Wider clusters: ten namespaces and 300 to 499 pods, so that a matrix row
+  // spans several 64-bit words of destination classes and a source's egress
+  // rules may reach only some of them (the bulk evaluator's row lanes).
+  RandomCluster& widen() {
+    m_namespaces = {"implied"};
+    for (int i = 0; i < 10; ++i) {
+      m_namespaces.push_back("ns" + std::to_string(i));
+    }
+    m_min_pods = 300;
+    m_more_pods = 200;
+    return *this;
+  }
+
   int below(int n) { return std::uniform_int_distribution<int>(0, n - 1)(m_random); }
   bool chance(int percent) { return below(100) < percent; }
   template <typename T>
@@ -261,7 +274,7 @@ public:
       }
     }
     c.node("n1", {"192.168.0.1"}).node("n2", {"192.168.0.2", "fd00::c0a8:2"});
-    const int pods = 2 + below(8);
+    const int pods = m_min_pods + below(m_more_pods);
     std::uint32_t next_ip = 0;
     for (int i = 0; i < pods; ++i) {
       PodSpec spec;
@@ -293,7 +306,16 @@ public:
           }
         }
       }
-      c.pod(pick(m_namespaces), "pod" + std::to_string(i), labels(), spec);
+      // Wide clusters put pods in their namespaces in order, as real ones
+      // read (a namespace's pods, then the next's): peers of one namespace
+      // and address blocks then reach some words of a row, not all.
+      // (The labels are drawn before the namespace: the order the seeds of
+      // every property test were written with.)
+      const model::Labels pod_labels = labels();
+      const std::string& ns = m_min_pods > 100 ? m_namespaces[static_cast<std::size_t>(i) * m_namespaces.size() /
+                                                              static_cast<std::size_t>(pods)]
+                                               : pick(m_namespaces);
+      c.pod(ns, "pod" + std::to_string(i), pod_labels, spec);
     }
     const int policies = 1 + below(6);
     for (int i = 0; i < policies; ++i) {
@@ -343,6 +365,8 @@ public:
 private:
   std::mt19937 m_random;
   bool m_admin = true;
+  int m_min_pods = 2;
+  int m_more_pods = 8;
   std::vector<std::string> m_keys{"app", "tier", "env"};
   std::vector<std::string> m_values{"a", "b", "c"};
   std::vector<std::string> m_namespaces{"default", "prod", "implied"};
