@@ -15,8 +15,9 @@
 // The work is done over the partition (partition.hpp), not over pods: pods of
 // one endpoint class are selected by the same policies and resolve named
 // ports alike, so the pods P selects are visited as groups of classes with
-// the same isolating policies, and peers as classes. A flow has one family:
-// peers whose families never meet the selected pods' are left out.
+// the same isolating policies and address families, and peers as classes. A
+// flow has one family: peers whose families never meet the selected pods'
+// are left out.
 
 #include "lint_context.hpp"
 
@@ -26,6 +27,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 namespace npcheck::analyzer::lint_detail {
 
@@ -135,7 +137,10 @@ private:
           isolating[c].push_back(p);
         }
       }
-      std::map<std::pair<std::vector<PolicyId>, std::vector<std::pair<std::uint32_t, PortClassId>>>,
+      // A group's pods also share their address families: which flows they
+      // have (a pod of unknown address has either) decides which peers a
+      // rule can meet, and the representative stands for them all.
+      std::map<std::tuple<std::vector<PolicyId>, unsigned, std::vector<std::pair<std::uint32_t, PortClassId>>>,
                std::size_t>
           ids;
       for (ClassId c = 0; c < classes; ++c) {
@@ -147,7 +152,10 @@ private:
           const auto resolved = m_partition.class_named(c);
           named.assign(resolved.begin(), resolved.end());
         }
-        const auto [it, inserted] = ids.emplace(std::make_pair(isolating[c], std::move(named)), m_groups.size());
+        const Families families = m_partition.families(c);
+        const unsigned family_code = (families.v4 ? 1u : 0u) | (families.v6 ? 2u : 0u);
+        const auto [it, inserted] =
+            ids.emplace(std::make_tuple(isolating[c], family_code, std::move(named)), m_groups.size());
         if (inserted) {
           m_groups.push_back(Group{direction, c, isolating[c]});
           for (PolicyId p : isolating[c]) {

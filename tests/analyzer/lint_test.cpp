@@ -406,6 +406,46 @@ spec:
     CHECK(findings[0].check->id == "NP301");
     CHECK(findings[0].message.starts_with("spec.ingress[1]: redundant"));
   }
+  SUBCASE("pods of other address families are not covered for them") {
+    // a-v4 has only an IPv4 address, b-unknown none (either family), and a
+    // dual-stack pod elsewhere makes flows one family each. Rule 1 covers
+    // rule 0 for a-v4 (no IPv6 flow), not for b-unknown: no finding.
+    const auto findings = npcheck::analyzer::lint(npcheck::analyzer::Program(load_string(R"(
+apiVersion: v1
+kind: Namespace
+metadata: {name: app}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: a-v4, namespace: app}
+spec: {containers: [{name: c, image: x}]}
+status: {podIPs: [{ip: 10.0.0.1}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b-unknown, namespace: app}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: dual, namespace: other}
+spec: {containers: [{name: c, image: x}]}
+status: {podIPs: [{ip: 10.0.0.2}, {ip: "fd00::2"}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: app}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+    - to: [{ipBlock: {cidr: "fd00:1::/64"}}, {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: app}}}]
+      ports: [{port: 443}]
+    - to: [{namespaceSelector: {}}]
+)",
+                                                                                                "input.yaml")));
+    CHECK(summary(only(findings, "NP301")) == "");
+  }
   SUBCASE("named port resolved per destination pod") {
     // http is 8080 on web and 9000 on api: port 8080 covers it only for web.
     const std::string policy = R"(
