@@ -653,11 +653,17 @@ void write_matrix_dot(const MatrixView& matrix_view, const Matrix& matrix, const
     const Layout::Box& box = layout.boxes[b];
     const bool external = box.side != Side::workload;
     std::string title = "<B>" + html_text(box.title) + "</B>";
+    // The title shortens long port sets; the box's tooltip has them whole.
+    std::string box_tooltip;
     if (const std::uint32_t c = merged.box_internal[b]; c != 0) {
       title += "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"" + colour[c] + "\">each to each: " + html_text(short_text(texts[c])) +
                "</FONT>";
+      box_tooltip = "each to each: " + texts[c];
     }
     const std::vector<std::uint32_t>& partial = merged.box_partial[b];
+    for (std::size_t k = 0; k < partial.size(); ++k) {
+      box_tooltip += (box_tooltip.empty() ? "" : "\n") + ("some to some: " + texts[partial[k]]);
+    }
     for (std::size_t k = 0; k < partial.size() && k < k_title_connections; ++k) {
       title += "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"" + colour[partial[k]] + "\">some to some: " +
                html_text(short_text(texts[partial[k]])) + "</FONT>";
@@ -679,7 +685,8 @@ void write_matrix_dot(const MatrixView& matrix_view, const Matrix& matrix, const
       out << "  " << anchor[b] << " [shape=plaintext, style=\"\", margin=0, label=<<TABLE BORDER=\"1\" "
           << "STYLE=\"ROUNDED\" COLOR=\"#b0b0b0\" BGCOLOR=\"" << fill
           << "\" CELLBORDER=\"1\" CELLSPACING=\"4\" CELLPADDING=\"3\">\n    <TR><TD BORDER=\"0\" COLSPAN=\""
-          << columns << "\">" << title << "</TD></TR>\n";
+          << columns << "\"" << (box_tooltip.empty() ? "" : " TOOLTIP=\"" + html_text(box_tooltip) + "\"") << ">"
+          << title << "</TD></TR>\n";
       std::string tooltip;
       for (std::size_t k = 0; k < box.nodes.size(); ++k) {
         const std::string label = node_label(box.nodes[k], !external, tooltip);
@@ -690,8 +697,11 @@ void write_matrix_dot(const MatrixView& matrix_view, const Matrix& matrix, const
       out << "  </TABLE>>];\n";
       continue;
     }
-    out << "  subgraph " << dot_string(box.name) << " {\n    label=<" << title << ">;\n"
-        << "    style=\"rounded,filled\";\n    color=\"#b0b0b0\";\n    fillcolor=\"" << fill << "\";\n";
+    out << "  subgraph " << dot_string(box.name) << " {\n    label=<" << title << ">;\n";
+    if (!box_tooltip.empty()) {
+      out << "    tooltip=" << dot_string(box_tooltip) << ";\n";
+    }
+    out << "    style=\"rounded,filled\";\n    color=\"#b0b0b0\";\n    fillcolor=\"" << fill << "\";\n";
     if (box_has_edge[b]) {
       // The end of the box's edges: a point, so that no workload seems to be their end.
       anchor[b] = dot_string("box " + box.name);

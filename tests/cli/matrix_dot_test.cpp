@@ -66,6 +66,12 @@ std::set<Pair> drawn_pairs(const std::string& dot) {
       box.clear();
     } else if (line.rfind("    label=<", 0) == 0 && std::regex_search(line, m, inside)) {
       box_inside[box] = m[1];
+    } else if (line.rfind("    tooltip=", 0) == 0 && !box.empty()) {
+      // The title may shorten a long port set: the tooltip has it whole.
+      const std::string text = unquote(line.substr(12, line.size() - 13));
+      if (text.rfind("each to each: ", 0) == 0) {
+        box_inside[box] = text.substr(14, text.find('\n') == std::string::npos ? std::string::npos : text.find('\n') - 14);
+      }
     } else if (std::regex_search(line, m, node_line) && line.find("[style=invis]") == std::string::npos) {
       const std::string name = unquote(m[1]);
       const std::string members_text = unquote(m[2]);
