@@ -531,6 +531,8 @@ private:
     std::vector<Word> keys; // per column, the port classes allowed, as key words
     Scope scope;
     ConnectionInterner connections;
+    std::vector<Word> last_key; // intern_key's last key and its id
+    std::uint32_t last_id = k_absent;
   };
 
   // The port classes a filter can admit on some destination.
@@ -1078,6 +1080,22 @@ private:
     }
   }
 
+  // The thread's connection id of state.key. A row's columns mostly repeat
+  // the key before them, which is checked first; a key is copied into the
+  // table only when it is new.
+  static std::uint32_t intern_key(Scratch& state) {
+    if (state.last_id != k_absent && state.key == state.last_key) {
+      return state.last_id;
+    }
+    auto it = state.connections.find(state.key);
+    if (it == state.connections.end()) {
+      it = state.connections.emplace(state.key, static_cast<std::uint32_t>(state.connections.size())).first;
+    }
+    state.last_key = state.key;
+    state.last_id = it->second;
+    return it->second;
+  }
+
   static void release_lanes(Lanes& lanes) {
     for (std::uint32_t i : lanes.words) {
       lanes.lane[i] = k_absent;
@@ -1265,9 +1283,7 @@ private:
         const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
         state.key.assign(key(d), key(d) + key_words);
         std::fill_n(key(d), key_words, 0);
-        const auto [it, inserted] = state.connections.emplace(
-            state.key, static_cast<std::uint32_t>(state.connections.size()));
-        out.push_back({m_columns[d], it->second});
+        out.push_back({m_columns[d], intern_key(state)});
       }
     }
   }
@@ -1344,9 +1360,7 @@ private:
         Word* key = &state.keys[d * key_words];
         state.key.assign(key, key + key_words);
         std::fill_n(key, key_words, 0);
-        const auto [it, inserted] = state.connections.emplace(
-            state.key, static_cast<std::uint32_t>(state.connections.size()));
-        out.push_back({m_columns[d], it->second});
+        out.push_back({m_columns[d], intern_key(state)});
       }
     }
   }
