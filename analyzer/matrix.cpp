@@ -227,6 +227,53 @@ private:
     return *cached;
   }
 
+  // Fills every peer set's columns in every world by walking the columns'
+  // peer sets: the same sets as peer_columns, for a cost in the columns.
+  void peer_columns_from_columns() {
+    const std::size_t P = m_program.peer_set_count();
+    for (std::size_t w = 0; w < m_worlds.size(); ++w) {
+      std::vector<Columns> columns(P);
+      for (std::uint32_t d = 0; d < m_columns.size(); ++d) {
+        const ClassId c = m_columns[d];
+        const std::optional<model::IpFamily> family = m_worlds[w].family;
+        if (m_partition.is_external(c) && family && !m_partition.families(c).has(*family)) {
+          continue; // an outside range of the other family
+        }
+        auto add = [&](PeerSetId p) {
+          if (columns[p].list.empty() || columns[p].list.back() != d) {
+            columns[p].list.push_back(d);
+          }
+        };
+        if (family) {
+          for (PeerSetId p : m_partition.peer_sets_of(c, *family)) {
+            add(p);
+          }
+        } else {
+          for (model::IpFamily f : {model::IpFamily::v4, model::IpFamily::v6}) {
+            for (PeerSetId p : m_partition.peer_sets_of(c, f)) {
+              add(p);
+            }
+          }
+        }
+      }
+      for (PeerSetId p = 0; p < P; ++p) {
+        if (m_program.peer_set(p).everything) {
+          columns[p].list.resize(m_columns.size());
+          for (std::uint32_t d = 0; d < m_columns.size(); ++d) {
+            columns[p].list[d] = d;
+          }
+        }
+        if (columns[p].list.size() * 4 >= m_words) {
+          columns[p].dense.assign(m_words, 0);
+          for (std::uint32_t d : columns[p].list) {
+            set_bit(columns[p].dense.data(), d);
+          }
+        }
+        m_peer_columns[w][p] = std::move(columns[p]);
+      }
+    }
+  }
+
   const Columns& subject_columns(SelectionId subject) {
     std::optional<Columns>& cached = m_subject_columns[subject];
     if (!cached) {
@@ -269,6 +316,11 @@ private:
     }
     m_peer_columns.assign(m_worlds.size(), std::vector<std::optional<Columns>>(m_program.peer_set_count()));
     m_subject_columns.assign(m_program.selection_count(), std::nullopt);
+    // Few columns (a focused matrix's other rows): every peer set's columns
+    // from the peer sets of each column, not from each peer set's members.
+    if (m_columns.size() * 16 < m_partition.class_count()) {
+      peer_columns_from_columns();
+    }
     for (ClassId s : m_sources) {
       SourceInfo& info = m_source_info[s];
       std::sort(info.egress.begin(), info.egress.end());
@@ -617,6 +669,9 @@ private:
   // port classes filter admits there (named ports resolved on each column).
   void add(Word* masks, const Columns& targets, PortFilterId filter, const Scope& scope,
            const Lanes& lanes) const {
+    if (targets.list.empty()) {
+      return; // none of the columns computed (a focused matrix has few)
+    }
     const std::size_t W = lanes.width;
     auto fill = [&](std::size_t i) {
       Word* row = masks + i * W;
