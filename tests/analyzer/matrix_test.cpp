@@ -45,13 +45,14 @@ std::vector<FlowEndpoint> flow_endpoints(const MatrixEndpoint& endpoint) {
   return result;
 }
 
-// Checks every pair; returns the number of mismatches (reports the first few).
+// Checks every pair (or, with a stride, the rows of every stride-th source
+// from first); returns the number of mismatches (reports the first few).
 int compare_all(const model::Inventory& inventory, const Matrix& matrix, const std::string& what,
-                analyzer::ProgramOptions program_options = {}) {
+                analyzer::ProgramOptions program_options = {}, std::size_t stride = 1, std::size_t first = 0) {
   const analyzer::Program engine(inventory, program_options);
   const std::vector<MatrixEndpoint>& endpoints = matrix.endpoints();
   int mismatches = 0;
-  for (std::size_t a = 0; a < endpoints.size(); ++a) {
+  for (std::size_t a = first; a < endpoints.size(); a += stride) {
     for (std::size_t b = 0; b < endpoints.size(); ++b) {
       if (endpoints[a].kind == MatrixEndpointKind::external &&
           endpoints[b].kind == MatrixEndpointKind::external) {
@@ -137,7 +138,10 @@ TEST_CASE("Matrix::compute agrees with Program::evaluate on wider clusters") {
     const Matrix matrix = Matrix::compute(analyzer::Program(inventory));
     check_partition(matrix);
     classes += matrix.class_count();
-    mismatches += compare_all(inventory, matrix, "wide seed " + std::to_string(seed));
+    // Every 7th source's row (from a place that moves with the seed) against
+    // every destination: the scalar evaluator over all 400² pairs would take
+    // minutes under the sanitizers.
+    mismatches += compare_all(inventory, matrix, "wide seed " + std::to_string(seed), {}, 7, seed % 7);
   }
   CHECK(mismatches == 0);
   CHECK(classes > 22 * 100); // rows of two words and more
