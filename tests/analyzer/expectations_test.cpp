@@ -219,7 +219,7 @@ TEST_CASE("ExpectationChecker::bulk path agrees with pair by pair") {
   std::size_t pairs = 0;
   std::size_t causes = 0;
   std::size_t rule_causes = 0;
-  for (unsigned seed = 1; seed <= 600; ++seed) {
+  for (unsigned seed = 1; seed <= testing::property_seeds(600); ++seed) {
     testing::RandomCluster random(seed);
     const model::Inventory inventory = random.cluster();
     const analyzer::Program engine(inventory);

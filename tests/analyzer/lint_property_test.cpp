@@ -38,7 +38,7 @@ TEST_SUITE_BEGIN("analyzer");
 TEST_CASE("lint::redundancy removing what NP301 and NP302 report changes no connection") {
   std::size_t rules_removed = 0;
   std::size_t policies_removed = 0;
-  for (unsigned seed = 1; seed <= 1600; ++seed) {
+  for (unsigned seed = 1; seed <= testing::property_seeds(1600); ++seed) {
     testing::RandomCluster random(seed);
     const model::Inventory before = random.cluster();
     const analyzer::Program program(before);

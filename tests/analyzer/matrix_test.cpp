@@ -103,7 +103,7 @@ TEST_CASE("Matrix::compute agrees with Program::evaluate") {
   int mismatches = 0;
   std::size_t allowed_pairs = 0;
   std::size_t pairs = 0;
-  for (unsigned seed = 1; seed <= 1000; ++seed) {
+  for (unsigned seed = 1; seed <= testing::property_seeds(1000); ++seed) {
     RandomCluster random(seed);
     const model::Inventory inventory = random.cluster();
     analyzer::MatrixOptions options;
@@ -152,7 +152,7 @@ TEST_CASE("Matrix::compute agrees with Program::evaluate when ipBlocks do not ma
   analyzer::ProgramOptions program_options;
   program_options.ipblock_matches_pods = false;
   std::size_t differ = 0; // clusters where the choice changes some pair
-  for (unsigned seed = 1; seed <= 480; ++seed) {
+  for (unsigned seed = 1; seed <= testing::property_seeds(480); ++seed) {
     RandomCluster random(seed);
     const model::Inventory inventory = random.cluster();
     const Matrix matrix = Matrix::compute(analyzer::Program(inventory, program_options));
@@ -177,7 +177,7 @@ TEST_CASE("Matrix::compute with a focus agrees with the whole matrix on the focu
   using Direction = analyzer::MatrixOptions::FocusDirection;
   int mismatches = 0;
   std::size_t compared = 0;
-  for (unsigned seed = 1; seed <= 480; ++seed) {
+  for (unsigned seed = 1; seed <= testing::property_seeds(480); ++seed) {
     RandomCluster random(seed);
     const model::Inventory inventory = random.cluster();
     const analyzer::Program program(inventory);
@@ -213,7 +213,7 @@ TEST_CASE("Matrix::compute with a focus agrees with the whole matrix on the focu
 TEST_CASE("Matrix::compute with chosen sources and destinations") {
   // Rows and columns computed for a subset are the full matrix's entries.
   int mismatches = 0;
-  for (unsigned seed = 1; seed <= 320; ++seed) {
+  for (unsigned seed = 1; seed <= testing::property_seeds(320); ++seed) {
     RandomCluster random(seed);
     const model::Inventory inventory = random.cluster();
     const analyzer::Program program(inventory);

@@ -47,7 +47,7 @@ TEST_CASE("Program::evaluate agrees with the naive evaluator") {
   int mismatches = 0;
   int checks = 0;
   int allowed_somewhere = 0;
-  for (unsigned seed = 1; seed <= 1200; ++seed) {
+  for (unsigned seed = 1; seed <= testing::property_seeds(1200); ++seed) {
     testing::RandomCluster generate(seed);
     const model::Inventory inventory = generate.cluster();
     const analyzer::Program engine(inventory);

@@ -140,7 +140,7 @@ TEST_CASE("write_matrix_dot: merged edges stand for exactly the matrix's pairs")
   // How many pictures merged edges each way: the clusters must exercise them.
   std::map<std::string, int> merged;
   int compared = 0;
-  for (unsigned seed = 1; seed <= 160; ++seed) {
+  for (unsigned seed = 1; seed <= testing::property_seeds(160); ++seed) {
     CAPTURE(seed);
     testing::RandomCluster random(seed);
     const model::Inventory inventory = random.cluster();

@@ -21,6 +21,17 @@
 
 namespace npcheck::testing {
 
+// How many random clusters a property test draws: all of them, or a quarter
+// under the sanitizers (each check there costs several times as much, and
+// the point of that run is memory errors, not more clusters).
+constexpr unsigned property_seeds(unsigned count) {
+#if defined(__SANITIZE_ADDRESS__)
+  return count / 4;
+#else
+  return count;
+#endif
+}
+
 class RandomCluster {
 public:
   // admin: whether clusters may have admin policies as well.
