@@ -152,10 +152,8 @@ private:
           const auto resolved = m_partition.class_named(c);
           named.assign(resolved.begin(), resolved.end());
         }
-        const Families families = m_partition.families(c);
-        const unsigned family_code = (families.v4 ? 1u : 0u) | (families.v6 ? 2u : 0u);
-        const auto [it, inserted] =
-            ids.emplace(std::make_tuple(isolating[c], family_code, std::move(named)), m_groups.size());
+        const auto [it, inserted] = ids.emplace(
+            std::make_tuple(isolating[c], m_partition.families(c).code(), std::move(named)), m_groups.size());
         if (inserted) {
           m_groups.push_back(Group{direction, c, isolating[c]});
           for (PolicyId p : isolating[c]) {

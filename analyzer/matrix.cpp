@@ -162,7 +162,7 @@ private:
   // ---- preparation --------------------------------------------------------
 
   // Columns whose families fit a source's: per world, per family code of the
-  // source (bit 0: v4, bit 1: v6; 0: unknown).
+  // source (Families::code(): bit 0 v4, bit 1 v6; 0 unknown).
   void prepare_world_masks() {
     for (std::size_t code = 0; code < 4; ++code) {
       for (std::size_t w = 0; w < m_worlds.size(); ++w) {
@@ -186,10 +186,6 @@ private:
     }
   }
 
-  static std::size_t family_code(Families families) {
-    return (families.v4 ? 1u : 0u) | (families.v6 ? 2u : 0u);
-  }
-
   Columns make_columns(const std::vector<ClassId>& classes) const {
     Columns columns;
     for (ClassId c : classes) {
@@ -198,13 +194,30 @@ private:
       }
     }
     std::sort(columns.list.begin(), columns.list.end());
+    add_dense_copy(columns);
+    return columns;
+  }
+
+  // A dense copy of a column list wide enough that one OR over all words
+  // beats setting its bits one by one.
+  void add_dense_copy(Columns& columns) const {
     if (columns.list.size() * 4 >= m_words) {
       columns.dense.assign(m_words, 0);
       for (std::uint32_t d : columns.list) {
         set_bit(columns.dense.data(), d);
       }
     }
-    return columns;
+  }
+
+  // ORs a set of columns into a row of every column word.
+  void or_columns(Word* bits, const Columns& columns) const {
+    if (columns.dense.empty()) {
+      for (std::uint32_t d : columns.list) {
+        set_bit(bits, d);
+      }
+    } else {
+      or_into(bits, columns.dense.data(), m_words);
+    }
   }
 
   // The columns a peer set matches in a world (computed once).
@@ -263,12 +276,7 @@ private:
             columns[p].list[d] = d;
           }
         }
-        if (columns[p].list.size() * 4 >= m_words) {
-          columns[p].dense.assign(m_words, 0);
-          for (std::uint32_t d : columns[p].list) {
-            set_bit(columns[p].dense.data(), d);
-          }
-        }
+        add_dense_copy(columns[p]);
         m_peer_columns[w][p] = std::move(columns[p]);
       }
     }
@@ -328,7 +336,7 @@ private:
       if (!m_ordered) {
         std::size_t kept = 0;
         for (const EgressItem& item : info.egress) {
-          if (m_filter_covers[item.ports].size() == m_k) {
+          if (m_partition.covered_classes(item.ports).size() == m_k) {
             info.egress_everywhere.push_back(item.peers);
           } else {
             info.egress[kept++] = item;
@@ -594,7 +602,6 @@ private:
 
   void prepare_scopes() {
     m_filter_scope.resize(m_program.port_filter_count());
-    m_filter_covers.resize(m_program.port_filter_count());
     // Per named port, the port classes it resolves into on some pod (once,
     // not per filter: thousands of filters times thousands of classes).
     std::vector<std::vector<PortClassId>> named_scope(m_partition.named_port_count());
@@ -606,9 +613,8 @@ private:
       }
     }
     for (PortFilterId f = 0; f < m_program.port_filter_count(); ++f) {
-      m_filter_covers[f] = m_partition.covered_classes(f);
       std::vector<PortClassId>& scope = m_filter_scope[f];
-      scope = m_filter_covers[f];
+      scope = m_partition.covered_classes(f);
       for (std::uint32_t id : m_partition.filter_named(f)) {
         scope.insert(scope.end(), named_scope[id].begin(), named_scope[id].end());
       }
@@ -684,7 +690,7 @@ private:
       }
     };
     // The covered port classes in the scope: walk the shorter list.
-    const std::vector<PortClassId>& covered = m_filter_covers[filter];
+    const std::vector<PortClassId>& covered = m_partition.covered_classes(filter);
     if (covered.size() <= scope.classes.size()) {
       for (PortClassId k : covered) {
         if (scope.local[k] != k_absent) {
@@ -797,9 +803,7 @@ private:
       return targets.dense.data();
     }
     state.mask.assign(m_words, 0);
-    for (std::uint32_t d : targets.list) {
-      set_bit(state.mask.data(), d);
-    }
+    or_columns(state.mask.data(), targets);
     return state.mask.data();
   }
 
@@ -811,7 +815,7 @@ private:
                         const Scope& scope) const {
     const std::size_t W = m_words;
     if (m_partition.filter_named(ports).empty()) {
-      const std::vector<PortClassId>& covered = m_filter_covers[ports];
+      const std::vector<PortClassId>& covered = m_partition.covered_classes(ports);
       if (covered.empty()) {
         return;
       }
@@ -1197,7 +1201,7 @@ private:
         return;
       }
       for (const IngressItem& item : m_peer_items[p]) {
-        const std::vector<PortClassId>& covered = m_filter_covers[item.ports];
+        const std::vector<PortClassId>& covered = m_partition.covered_classes(item.ports);
         const std::span<const std::uint32_t> named = m_partition.filter_named(item.ports);
         for (std::uint32_t d : m_subject_columns[item.subject]->list) {
           if (test_bit(m_open.data(), d) || !test_bit(columns, d)) {
@@ -1261,7 +1265,7 @@ private:
       if (world.family && families.known() && !families.has(*world.family)) {
         continue; // s sends no traffic of this family
       }
-      const Word* fits = m_world_masks[w][family_code(families)].data();
+      const Word* fits = m_world_masks[w][families.code()].data();
       if (!info.egress_isolated) {
         // Not isolated for egress: every destination's ingress decides.
         admitted_by_ingress(s, world, fits, state);
@@ -1274,14 +1278,7 @@ private:
         Word* reach = state.reach.data();
         std::fill_n(reach, W, 0);
         for (PeerSetId p : info.egress_everywhere) {
-          const Columns& targets = *m_peer_columns[w][p];
-          if (targets.dense.empty()) {
-            for (std::uint32_t d : targets.list) {
-              set_bit(reach, d);
-            }
-          } else {
-            or_into(reach, targets.dense.data(), W);
-          }
+          or_columns(reach, *m_peer_columns[w][p]);
         }
         for (std::size_t i = 0; i < W; ++i) {
           reach[i] &= fits[i];
@@ -1357,7 +1354,7 @@ private:
       if (world.family && families.known() && !families.has(*world.family)) {
         continue; // s sends no traffic of this family
       }
-      const Word* fits = m_world_masks[w][family_code(families)].data();
+      const Word* fits = m_world_masks[w][families.code()].data();
       const bool egress_limited = egress(s, w, scope, m_all_lanes, state);
       ingress(s, w, scope, state);
       for (std::size_t k = 0; k < K; ++k) {
@@ -1449,7 +1446,6 @@ private:
   std::vector<std::vector<std::uint32_t>> m_always; // per source class: columns
   std::vector<std::size_t> m_named_class_count;     // per named port: classes it resolves on
   std::vector<std::vector<PortClassId>> m_filter_scope;  // per filter: port classes it can admit
-  std::vector<std::vector<PortClassId>> m_filter_covers; // per filter: those its numeric part covers
   Scope m_full_scope;
   Lanes m_all_lanes; // every column word
 };

@@ -204,7 +204,7 @@ void Partition::classify_workloads() {
       signature.push_back(value.second);
     }
     signature.push_back(k_signature_part_end);
-    signature.push_back((families.v4 ? 1u : 0u) | (families.v6 ? 2u : 0u));
+    signature.push_back(families.code());
     if (any_host_network) {
       signature.push_back(workload.host_network ? 1u : 0u);
       signature.push_back(string_id(workload.node_name));

@@ -64,6 +64,8 @@ struct Families {
   bool v6 = false;
   bool known() const { return v4 || v6; }
   bool has(model::IpFamily family) const { return family == model::IpFamily::v4 ? v4 : v6; }
+  // Bit 0: IPv4, bit 1: IPv6 (0: unknown).
+  unsigned code() const { return (v4 ? 1u : 0u) | (v6 ? 2u : 0u); }
 };
 
 // The known addresses of the inputs: pod IPs (status.podIPs), nodes
