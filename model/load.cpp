@@ -515,6 +515,18 @@ Inventory load_sources(Gathered& gathered, const LoadOptions& options) {
   };
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, chunks.size()));
+  if (options.threads == 0) {
+    // A thread per k_bytes_per_thread of text at most: starting one (and its
+    // malloc arena) costs about as much as reading a few kilobytes, and a
+    // small input (one probe of a conformance case, a pre-commit hook's one
+    // file) is read before a second thread would have started.
+    constexpr std::size_t k_bytes_per_thread = std::size_t{64} << 10;
+    std::size_t bytes = 0;
+    for (const detail::Chunk& chunk : chunks) {
+      bytes += chunk.text.size();
+    }
+    threads = static_cast<unsigned>(std::min<std::size_t>(threads, 1 + bytes / k_bytes_per_thread));
+  }
   if (threads <= 1) {
     worker();
   } else {
