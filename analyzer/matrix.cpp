@@ -24,6 +24,8 @@
 //    families have nothing in common never talk. When some workload is
 //    dual-stack, a row is computed once per family (address blocks then match
 //    a workload only through its address of that family) and the two united.
+// With ordered tiers a row is computed once per part of its port classes
+// that all the rules reaching it treat alike (ordered_scope), not per class.
 // Without ordered tiers a row is kept small: a source isolated for egress
 // lets the destinations' ingress decide, sparsely, where its rules allow
 // every port, and computes bitsets only for the port classes its other rules
@@ -433,6 +435,35 @@ private:
         }
       }
     }
+    // Port classes with equal base rows, numbered: where ordered rows start
+    // refining (ordered_scope).
+    m_base_part.assign(K, 0);
+    m_base_parts = 0;
+    {
+      std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> by_hash; // hash -> first classes
+      std::vector<PortClassId> first;                                      // per part, its first class
+      for (std::size_t k = 0; k < K; ++k) {
+        const Word* row = m_np_base.data() + k * W;
+        std::uint64_t hash = 0;
+        for (std::size_t i = 0; i < W; ++i) {
+          hash = std::rotl(hash, 7) ^ row[i];
+        }
+        std::vector<std::uint32_t>& candidates = by_hash[hash];
+        std::uint32_t part = k_absent;
+        for (std::uint32_t c : candidates) {
+          if (std::equal(row, row + W, m_np_base.data() + first[c] * W)) {
+            part = c;
+            break;
+          }
+        }
+        if (part == k_absent) {
+          part = m_base_parts++;
+          candidates.push_back(part);
+          first.push_back(static_cast<PortClassId>(k));
+        }
+        m_base_part[k] = part;
+      }
+    }
     for (PeerSetId p = 0; p < m_program.peer_set_count(); ++p) {
       for (const IngressItem& item : m_peer_items[p]) {
         subject_columns(item.subject);
@@ -564,11 +595,11 @@ private:
     std::vector<std::uint32_t> lane;   // !all: per column word, its place in a row, or k_absent
   };
 
-  // Port classes that the ordered rules seen so far treat alike share one
-  // state (allowed, decided, passed columns): a rule of every port folds
-  // into each group once instead of into every port class.
+  // Scope rows (port classes) that the ordered rules seen so far treat alike
+  // share one state (allowed, decided, passed columns): a rule of every port
+  // folds into each group once instead of into every row.
   struct Group {
-    std::vector<PortClassId> classes;
+    std::vector<std::uint32_t> classes; // scope rows
     Bits allowed, decided, passed;
     Bits admin_decided; // ingress: decided by the admin tier, before NetworkPolicy
   };
@@ -578,10 +609,18 @@ private:
     Lanes lanes;
     std::vector<Group> groups;
     std::size_t group_count = 0;
-    std::vector<std::uint32_t> group_of; // per port class
-    std::vector<std::uint8_t> marked;    // per port class
+    std::vector<std::uint32_t> group_of; // per scope row
+    std::vector<std::uint8_t> marked;    // per scope row
     std::vector<std::uint32_t> touched;  // per group: classes marked
     Bits mask;
+    // An ordered row's port classes refined into parts that every rule
+    // reaching the row treats alike (ordered_scope): part per port class,
+    // per part its new part in the current refinement step, and the key
+    // words of each part's classes (one row per representative).
+    std::vector<std::uint32_t> part_of, part_split, part_stamp, part_local;
+    std::uint32_t part_count = 0, stamp = 0;
+    std::vector<Word> part_keys;
+    Scope reps;
     // Distinct result rows of an ordered row: a representative class, the
     // classes (as key words), by hash.
     std::vector<std::size_t> row_reps;
@@ -751,22 +790,25 @@ private:
 
   // ---- grouped first-match folding (ordered tiers) -------------------------
 
-  void groups_reset(Scratch& state) const {
+  // One group holding every row of scope (groups hold scope rows, not
+  // global port classes).
+  void groups_reset(Scratch& state, const Scope& scope) const {
     const std::size_t W = m_words;
+    const std::size_t R = scope.classes.size();
     state.group_count = 1;
     if (state.groups.empty()) {
       state.groups.emplace_back();
     }
     Group& g = state.groups[0];
-    g.classes.resize(m_k);
-    for (PortClassId k = 0; k < m_k; ++k) {
-      g.classes[k] = k;
+    g.classes.resize(R);
+    for (std::uint32_t r = 0; r < R; ++r) {
+      g.classes[r] = r;
     }
     for (Bits* bits : {&g.allowed, &g.decided, &g.passed, &g.admin_decided}) {
       bits->assign(W, 0);
     }
-    state.group_of.assign(m_k, 0);
-    state.marked.assign(m_k, 0);
+    state.group_of.assign(R, 0);
+    state.marked.assign(R, 0);
   }
 
   // A new group holding a copy of group g's state (classes empty).
@@ -829,8 +871,11 @@ private:
       const std::size_t before = state.group_count;
       state.touched.assign(before, 0);
       for (PortClassId k : covered) {
-        state.marked[k] = 1;
-        ++state.touched[state.group_of[k]];
+        const std::uint32_t r = scope.local[k];
+        if (r != k_absent) {
+          state.marked[r] = 1;
+          ++state.touched[state.group_of[r]];
+        }
       }
       for (std::uint32_t g = 0; g < before; ++g) {
         const std::uint32_t in = state.touched[g];
@@ -842,10 +887,10 @@ private:
           continue;
         }
         const std::uint32_t h = groups_split(state, g);
-        std::vector<PortClassId>& from = state.groups[g].classes;
-        std::vector<PortClassId>& to = state.groups[h].classes;
+        std::vector<std::uint32_t>& from = state.groups[g].classes;
+        std::vector<std::uint32_t>& to = state.groups[h].classes;
         std::size_t kept = 0;
-        for (PortClassId k : from) {
+        for (std::uint32_t k : from) {
           if (state.marked[k] != 0) {
             to.push_back(k);
             state.group_of[k] = h;
@@ -857,20 +902,25 @@ private:
         groups_apply(state.groups[h], mask, action);
       }
       for (PortClassId k : covered) {
-        state.marked[k] = 0;
+        if (scope.local[k] != k_absent) {
+          state.marked[scope.local[k]] = 0;
+        }
       }
       return;
     }
+    // A filter with named ports: each class it can admit is a row of its own
+    // in the scope (ordered_scope).
     const std::vector<PortClassId>& rows = filter_scope(ports);
-    for (PortClassId k : rows) {
-      std::fill_n(state.rule.data() + k * W, W, 0);
+    for (PortClassId global : rows) {
+      std::fill_n(state.rule.data() + scope.local[global] * W, W, 0);
     }
     add(state.rule.data(), targets, ports, scope, m_all_lanes);
-    for (PortClassId k : rows) {
+    for (PortClassId global : rows) {
+      const std::uint32_t k = scope.local[global];
       std::uint32_t g = state.group_of[k];
       if (state.groups[g].classes.size() > 1) {
         const std::uint32_t h = groups_split(state, g);
-        std::vector<PortClassId>& from = state.groups[g].classes;
+        std::vector<std::uint32_t>& from = state.groups[g].classes;
         from.erase(std::find(from.begin(), from.end(), k));
         state.groups[h].classes.push_back(k);
         state.group_of[k] = h;
@@ -932,9 +982,9 @@ private:
       return true;
     }
     assert(lanes.all && "ordered rows hold every column word");
-    assert(scope.classes.size() == m_k && "ordered rows use the full scope");
     const std::size_t W = m_words;
-    groups_reset(state);
+    const std::size_t R = scope.classes.size();
+    groups_reset(state, scope);
     auto fold = [&](const std::vector<RuleId>& rules) {
       for (RuleId r : rules) {
         const CompiledRule& rule = m_program.rule(r);
@@ -949,7 +999,7 @@ private:
       for (const EgressItem& item : info.egress) {
         add(state.rule.data(), *m_peer_columns[world][item.peers], item.ports, scope, m_all_lanes);
       }
-      for (PortClassId k = 0; k < m_k; ++k) {
+      for (std::size_t k = 0; k < R; ++k) {
         const Group& g = state.groups[state.group_of[k]];
         for (std::size_t i = 0; i < W; ++i) {
           allowed[k * W + i] = g.allowed[i] | (state.rule[k * W + i] & ~g.decided[i]);
@@ -958,7 +1008,7 @@ private:
       return true;
     }
     fold(info.ordered[1]);
-    for (PortClassId k = 0; k < m_k; ++k) {
+    for (std::size_t k = 0; k < R; ++k) {
       const Group& g = state.groups[state.group_of[k]];
       for (std::size_t i = 0; i < W; ++i) {
         allowed[k * W + i] = g.allowed[i] | ~g.decided[i];
@@ -983,7 +1033,7 @@ private:
         }
       });
     };
-    assert(scope.classes.size() == m_k && "ordered rows use the full scope");
+    const std::size_t R = scope.classes.size();
     // The ordered rules whose peers contain s, per tier, in evaluation order.
     std::array<std::vector<RuleId>, 2> rules;
     for (std::size_t t = 0; t < 2; ++t) {
@@ -994,7 +1044,7 @@ private:
         rules[m_program.policy(m_program.rule(r).policy).tier == TierKind::admin ? 0 : 1].push_back(r);
       }
     });
-    groups_reset(state);
+    groups_reset(state, scope);
     auto fold = [&](std::vector<RuleId>& list) {
       std::sort(list.begin(), list.end(), [&](RuleId a, RuleId b) { return m_rank[a] < m_rank[b]; });
       for (RuleId r : list) {
@@ -1018,7 +1068,7 @@ private:
     std::fill_n(state.rule.begin(), n, 0);
     or_scoped(state.rule.data(), m_np_base, scope);
     add_network_policy(state.rule.data());
-    for (PortClassId k = 0; k < m_k; ++k) {
+    for (std::size_t k = 0; k < R; ++k) {
       const Group& g = state.groups[state.group_of[k]];
       for (std::size_t i = 0; i < W; ++i) {
         const std::size_t at = k * W + i;
@@ -1076,8 +1126,10 @@ private:
   // the rules treat alike have equal rows, so each distinct row ORs its
   // classes into the keys of its columns once: the cost is the distinct
   // rows' bits, not port classes times columns.
+  // With class_keys (key words per scope row), a row stands for the port
+  // classes it holds there, not only for its own.
   void fold_into_keys(const Word* rows, const Scope& scope, const Lanes& lanes, const Word* skip,
-                      Scratch& state) const {
+                      Scratch& state, const Word* class_keys = nullptr) const {
     const std::size_t L = lanes.width;
     const std::size_t key_words = (m_k + 63) / 64;
     auto bits_at = [&](const Word* row, std::size_t j) { return skip == nullptr ? row[j] : row[j] & ~skip[j]; };
@@ -1120,6 +1172,10 @@ private:
         candidates.push_back(static_cast<std::uint32_t>(u));
         state.row_reps.push_back(k);
         state.row_classes.resize(state.row_reps.size() * key_words, 0);
+      }
+      if (class_keys != nullptr) {
+        or_into(&state.row_classes[u * key_words], class_keys + k * key_words, key_words);
+        continue;
       }
       const PortClassId global = scope.classes[k];
       state.row_classes[u * key_words + global / 64] |= Word{1} << (global % 64);
@@ -1340,10 +1396,99 @@ private:
     }
   }
 
-  // A row with ordered tiers: every port class, dense.
+  // ---- the port classes of an ordered row --------------------------------
+
+  // Splits the parts of state's refinement that set (port classes, each
+  // once) cuts: its classes move to a new part per part they were in.
+  static void refine(Scratch& state, const std::vector<PortClassId>& set) {
+    ++state.stamp;
+    for (PortClassId k : set) {
+      const std::uint32_t p = state.part_of[k];
+      if (state.part_stamp[p] != state.stamp) {
+        state.part_stamp[p] = state.stamp;
+        state.part_split[p] = state.part_count++;
+        state.part_stamp.push_back(0);
+        state.part_split.push_back(0);
+      }
+      state.part_of[k] = state.part_split[p];
+    }
+  }
+
+  // A port filter's classes: one part when it has no named ports; else each
+  // class it can admit alone (a named port resolves per destination).
+  void refine_by_filter(Scratch& state, PortFilterId filter) const {
+    if (m_partition.filter_named(filter).empty()) {
+      refine(state, m_partition.covered_classes(filter));
+      return;
+    }
+    for (PortClassId k : filter_scope(filter)) {
+      state.part_of[k] = state.part_count++;
+      state.part_stamp.push_back(0);
+      state.part_split.push_back(0);
+    }
+  }
+
+  // The port classes of source s's ordered row, as parts that every rule
+  // reaching the row treats alike: the rules of its egress tiers, the
+  // ordered and NetworkPolicy ingress rules whose peers can hold it (in
+  // either family), and the rules admitting everyone (the base). Classes of
+  // one part get equal rows, so the row is computed once per part (its
+  // first class stands for it) and each part's classes go into the keys
+  // together (state.part_keys). On the benchmark's admin profiles the
+  // cluster has hundreds to thousands of port classes; a row's rules split
+  // them into a few dozen parts.
+  const Scope& ordered_scope(ClassId s, Scratch& state) const {
+    const SourceInfo& info = m_source_info[s];
+    state.part_of.assign(m_base_part.begin(), m_base_part.end());
+    state.part_count = m_base_parts;
+    state.part_stamp.assign(m_base_parts, 0);
+    state.part_split.assign(m_base_parts, 0);
+    state.stamp = 0;
+    for (const auto& rules : info.ordered) {
+      for (RuleId r : rules) {
+        refine_by_filter(state, m_program.rule(r).ports);
+      }
+    }
+    for (const EgressItem& item : info.egress) {
+      refine_by_filter(state, item.ports);
+    }
+    for (const auto& rules : m_everything_ordered) {
+      for (RuleId r : rules) {
+        refine_by_filter(state, m_program.rule(r).ports);
+      }
+    }
+    for_each_peer_set(s, World{}, [&](PeerSetId p) {
+      for (RuleId r : m_peer_ordered[p]) {
+        refine_by_filter(state, m_program.rule(r).ports);
+      }
+      for (const IngressItem& item : m_peer_items[p]) {
+        refine_by_filter(state, item.ports);
+      }
+    });
+    // One row per part, its first class standing for it.
+    const std::size_t key_words = (m_k + 63) / 64;
+    Scope& reps = state.reps;
+    reps.classes.clear();
+    reps.local.assign(m_k, k_absent);
+    state.part_local.assign(state.part_count, k_absent);
+    state.part_keys.clear();
+    for (PortClassId k = 0; k < m_k; ++k) {
+      std::uint32_t& local = state.part_local[state.part_of[k]];
+      if (local == k_absent) {
+        local = static_cast<std::uint32_t>(reps.classes.size());
+        reps.local[k] = local;
+        reps.classes.push_back(k);
+        state.part_keys.resize(state.part_keys.size() + key_words, 0);
+      }
+      state.part_keys[local * key_words + k / 64] |= Word{1} << (k % 64);
+    }
+    return reps;
+  }
+
+  // A row with ordered tiers: dense, one row per part of ordered_scope.
   void row_ordered(ClassId s, Scratch& state, std::vector<MatrixEntry>& out) const {
     const std::size_t W = m_words;
-    const Scope& scope = m_full_scope;
+    const Scope& scope = ordered_scope(s, state);
     const std::size_t K = scope.classes.size();
     const Families families = m_partition.families(s);
     std::fill(state.any.begin(), state.any.end(), 0);
@@ -1390,7 +1535,7 @@ private:
       set_bit(every, d);
     }
     // The other columns.
-    fold_into_keys(result, scope, m_all_lanes, every, state);
+    fold_into_keys(result, scope, m_all_lanes, every, state, state.part_keys.data());
     std::optional<std::uint32_t> everything_id;
     for (std::size_t i = 0; i < W; ++i) {
       Word bits = state.any[i];
@@ -1436,6 +1581,8 @@ private:
   Bits m_np_base;   // per port class: columns the rules admitting everyone open
   Bits m_base_any;  // columns with some bit in m_np_base
   std::vector<bool> m_base_classes; // port classes with some bit in m_np_base
+  std::vector<std::uint32_t> m_base_part; // per port class: its class of equal m_np_base rows
+  std::uint32_t m_base_parts = 0;
   std::vector<Word> m_base_key; // per column: m_np_base's port classes as key words
   std::vector<std::vector<PortClassId>> m_peer_scope; // per peer set: its ingress rules' port classes
   std::vector<std::vector<IngressItem>> m_peer_items; // NetworkPolicy ingress rules by peer set
