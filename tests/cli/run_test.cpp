@@ -105,6 +105,8 @@ TEST_CASE("run::commands") {
 
 TEST_CASE("run::help") {
   SUBCASE("help is --help") {
+    // `help COMMAND` sets up every command, `COMMAND --help` only its own
+    // (cli/run.cpp): the two texts must still be the same.
     Run help = run_npcheck({"help"});
     CHECK_EQ(help.rc, 0);
     CHECK_EQ(help.out, run_npcheck({"--help"}).out);
