@@ -59,6 +59,8 @@ public:
       cache.resize(m_program.peer_set_count());
     }
     m_slot.assign(m_partition.class_count(), -1);
+    m_specific.assign(m_partition.class_count(), 0);
+    m_word_seen.assign(m_words, 0);
     m_filter_bits.resize(m_program.port_filter_count());
     m_filter_words.resize(m_program.port_filter_count());
     m_rule_active.assign(m_program.rules().size(), true);
@@ -210,6 +212,7 @@ private:
     // port classes of thousands.
     for (const std::uint32_t i : m_filter_words[filter]) {
       out[i] |= base[i];
+      note_word(i);
     }
     const std::span<const std::uint32_t> named = m_partition.filter_named(filter);
     if (named.empty()) {
@@ -218,7 +221,16 @@ private:
     for (const auto& [id, k] : m_partition.class_named(destination)) {
       if (std::binary_search(named.begin(), named.end(), id)) {
         out[k / 64] |= std::uint64_t{1} << (k % 64);
+        note_word(static_cast<std::uint32_t>(k / 64));
       }
+    }
+  }
+
+  // Word i holds some bit add_admits set in the current covered() call.
+  void note_word(std::uint32_t i) {
+    if (m_word_seen[i] == 0) {
+      m_word_seen[i] = 1;
+      m_seen_words.push_back(i);
     }
   }
 
@@ -283,6 +295,10 @@ private:
     }
     m_need_classes.clear();
     m_need_bits.clear();
+    for (std::uint32_t i : m_seen_words) {
+      m_word_seen[i] = 0;
+    }
+    m_seen_words.clear();
     bool everything = false;
     for (RuleId r : checked) {
       if (m_program.peer_set(m_program.rule(r).peers).everything) {
@@ -299,12 +315,17 @@ private:
     // Peers an "everything" rule needs: every class. Those that no other
     // rule names specifically get only the other "everything" rules, alike
     // unless named ports resolve on them (egress): one stands for the rest.
-    std::set<ClassId> specific;
     if (everything) {
+      // m_specific marks them (a set cost a tree lookup per class of the cluster).
+      std::vector<ClassId> specific;
       for (RuleId r : others) {
         if (!m_program.peer_set(m_program.rule(r).peers).everything) {
-          const std::vector<ClassId>& classes = peer_classes(m_program.rule(r).peers, world);
-          specific.insert(classes.begin(), classes.end());
+          for (ClassId w : peer_classes(m_program.rule(r).peers, world)) {
+            if (m_specific[w] == 0) {
+              m_specific[w] = 1;
+              specific.push_back(w);
+            }
+          }
         }
       }
       bool per_class = false;
@@ -319,7 +340,7 @@ private:
         if (!meets(w, self, world)) {
           continue;
         }
-        if (specific.count(w) == 0 && !per_class) {
+        if (m_specific[w] == 0 && !per_class) {
           if (stand_in) {
             continue;
           }
@@ -332,46 +353,74 @@ private:
           add_admits(r, ingress ? self : w, need_bits(w));
         }
       }
+      for (ClassId w : specific) {
+        m_specific[w] = 0;
+      }
     }
     // Subtract what the other rules admit, word by word over only the words
     // the checked rules need (a rule usually needs a few port classes of
     // many: comparing whole rows would cost the port-class count per pair of
-    // rules).
-    std::sort(m_need_classes.begin(), m_need_classes.end());
-    std::vector<std::size_t> needed_words;
-    for (ClassId w : m_need_classes) {
-      std::uint64_t* bits = &m_need_bits[static_cast<std::size_t>(m_slot[w]) * m_words];
-      needed_words.clear();
-      for (std::size_t i = 0; i < m_words; ++i) {
+    // rules). Per needed peer class (by slot), the words it needs: among the
+    // few words add_admits set bits in, not all the port-class words.
+    const std::size_t needed = m_need_classes.size();
+    std::sort(m_seen_words.begin(), m_seen_words.end());
+    std::vector<std::uint32_t> word_start(needed + 1, 0);
+    std::vector<std::uint32_t> words;
+    for (std::size_t slot = 0; slot < needed; ++slot) {
+      const std::uint64_t* bits = &m_need_bits[slot * m_words];
+      for (std::uint32_t i : m_seen_words) {
         if (bits[i] != 0) {
-          needed_words.push_back(i);
+          words.push_back(static_cast<std::uint32_t>(i));
         }
       }
-      if (needed_words.empty()) {
+      word_start[slot + 1] = static_cast<std::uint32_t>(words.size());
+    }
+    admits_any = admits_any || !words.empty();
+    // Each other rule, in order, on the needed classes among its peers (so
+    // each class sees the rules in the same order, and the same rules count
+    // as contributors, whichever way the two lists are walked).
+    auto subtract = [&](RuleId r, std::size_t slot) {
+      std::uint64_t* bits = &m_need_bits[slot * m_words];
+      const ClassId destination = ingress ? self : m_need_classes[slot];
+      bool overlap = false;
+      for (std::uint32_t j = word_start[slot]; j < word_start[slot + 1]; ++j) {
+        const std::uint64_t got = admits_word(r, destination, words[j]);
+        overlap = overlap || (bits[words[j]] & got) != 0;
+        bits[words[j]] &= ~got;
+      }
+      if (overlap) {
+        contributors.insert(r);
+      }
+    };
+    for (RuleId r : others) {
+      const PeerSet& peers = m_program.peer_set(m_program.rule(r).peers);
+      if (peers.everything) {
+        for (std::size_t slot = 0; slot < needed; ++slot) {
+          subtract(r, slot);
+        }
         continue;
       }
-      admits_any = true;
-      const ClassId destination = ingress ? self : w;
-      for (RuleId r : others) {
-        const PeerSet& peers = m_program.peer_set(m_program.rule(r).peers);
-        if (!peers.everything) {
-          const std::vector<ClassId>& classes = peer_classes(m_program.rule(r).peers, world);
-          if (!std::binary_search(classes.begin(), classes.end(), w)) {
-            continue;
+      // Walk the shorter side: the rule's peer classes (each looked up in
+      // m_slot), or the needed classes (each searched among the peers).
+      const std::vector<ClassId>& classes = peer_classes(m_program.rule(r).peers, world);
+      if (classes.size() <= needed) {
+        for (ClassId w : classes) {
+          if (m_slot[w] >= 0) {
+            subtract(r, static_cast<std::size_t>(m_slot[w]));
           }
         }
-        bool overlap = false;
-        for (std::size_t i : needed_words) {
-          const std::uint64_t got = admits_word(r, destination, i);
-          overlap = overlap || (bits[i] & got) != 0;
-          bits[i] &= ~got;
-        }
-        if (overlap) {
-          contributors.insert(r);
+      } else {
+        for (std::size_t slot = 0; slot < needed; ++slot) {
+          if (std::binary_search(classes.begin(), classes.end(), m_need_classes[slot])) {
+            subtract(r, slot);
+          }
         }
       }
-      for (std::size_t i : needed_words) {
-        if (bits[i] != 0) {
+    }
+    for (std::size_t slot = 0; slot < needed; ++slot) {
+      const std::uint64_t* bits = &m_need_bits[slot * m_words];
+      for (std::uint32_t j = word_start[slot]; j < word_start[slot + 1]; ++j) {
+        if (bits[words[j]] != 0) {
           return false;
         }
       }
@@ -447,6 +496,9 @@ private:
   // Scratch of covered(): the slot of each peer class in m_need_bits (-1:
   // none), the classes that have one.
   std::vector<std::int32_t> m_slot;
+  std::vector<std::uint8_t> m_specific; // per class: named by a rule of covered()'s others
+  std::vector<std::uint8_t> m_word_seen; // per port-class word: in m_seen_words
+  std::vector<std::uint32_t> m_seen_words;
   std::vector<ClassId> m_need_classes;
   std::vector<std::uint64_t> m_need_bits;
   const std::size_t m_words;
