@@ -43,10 +43,28 @@ std::string program_name(int argc, const char* const* argv) {
   return base == "kubectl-npcheck" ? "kubectl npcheck" : "npcheck";
 }
 
-// The first word that is not an option names the command (npcheck has no
-// option before it that takes a value), and the word after `help` too. An
-// unknown one, or none, is reported here with the list of commands, since
-// CLI11 would only say that one is required.
+// The words that are not options, in order, up to a -h, --help or
+// --version (then `asks` is set): the first names the command, since npcheck
+// has no option before it that takes a value.
+std::vector<std::string> command_words(int argc, const char* const* argv, bool& asks) {
+  std::vector<std::string> words;
+  asks = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view word = argv[i];
+    if (word == "-h" || word == "--help" || word == "--version") {
+      asks = true;
+      break;
+    }
+    if (!word.empty() && word.front() != '-') {
+      words.emplace_back(word);
+    }
+  }
+  return words;
+}
+
+// The command word, and the word after `help` too: an unknown one, or none,
+// is reported here with the list of commands, since CLI11 would only say
+// that one is required.
 std::string command_error(int argc, const char* const* argv, const CLI::App& app) {
   std::vector<std::string> names;
   std::string list;
@@ -55,14 +73,8 @@ std::string command_error(int argc, const char* const* argv, const CLI::App& app
     list += (list.empty() ? "" : ", ") + sub->get_name();
   }
   bool after_help = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string word = argv[i];
-    if (word == "-h" || word == "--help" || word == "--version") {
-      return "";
-    }
-    if (word.empty() || word.front() == '-') {
-      continue;
-    }
+  bool asks = false;
+  for (const std::string& word : command_words(argc, argv, asks)) {
     if (std::find(names.begin(), names.end(), word) == names.end()) {
       const std::optional<std::string> near = model::nearest(word, names, 2);
       return "unknown command '" + word + "'" + (near ? ": did you mean '" + *near + "'?" : "") +
@@ -73,29 +85,26 @@ std::string command_error(int argc, const char* const* argv, const CLI::App& app
     }
     after_help = true;
   }
-  return after_help ? "" : "no command given (commands: " + list + ")";
+  return after_help || asks ? "" : "no command given (commands: " + list + ")";
 }
 
 // The command the arguments run when it is one of the analysis commands,
-// whose options are the only ones parsing needs: the first word that is not
-// an option (as command_error reads it). Empty for help and completion,
-// which read every command's options, and for anything command_error
-// reports.
+// whose options are the only ones parsing needs (the command word, as
+// command_error reads it). Empty for help and completion, which read every
+// command's options, and for anything command_error reports.
 std::string analysis_command(int argc, const char* const* argv) {
   static const std::vector<std::string> k_commands = {"validate", "can-reach", "matrix", "check",
                                                       "diff",     "lint",      "exposure"};
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view word = argv[i];
-    if (word == "-h" || word == "--help" || word == "--version") {
-      return "";
-    }
-    if (word.empty() || word.front() == '-') {
-      continue;
-    }
-    const auto it = std::find(k_commands.begin(), k_commands.end(), word);
-    return it == k_commands.end() ? "" : *it;
+  bool asks = false;
+  const std::vector<std::string> words = command_words(argc, argv, asks);
+  if (asks && words.empty()) {
+    return ""; // npcheck --help, --version
   }
-  return "";
+  if (words.empty() ||
+      std::find(k_commands.begin(), k_commands.end(), words.front()) == k_commands.end()) {
+    return "";
+  }
+  return words.front();
 }
 
 } // namespace
