@@ -254,22 +254,7 @@ private:
         if (m_partition.is_external(c) && family && !m_partition.families(c).has(*family)) {
           continue; // an outside range of the other family
         }
-        auto add = [&](PeerSetId p) {
-          if (columns[p].list.empty() || columns[p].list.back() != d) {
-            columns[p].list.push_back(d);
-          }
-        };
-        if (family) {
-          for (PeerSetId p : m_partition.peer_sets_of(c, *family)) {
-            add(p);
-          }
-        } else {
-          for (model::IpFamily f : {model::IpFamily::v4, model::IpFamily::v6}) {
-            for (PeerSetId p : m_partition.peer_sets_of(c, f)) {
-              add(p);
-            }
-          }
-        }
+        for_each_peer_set(c, m_worlds[w], [&](PeerSetId p) { columns[p].list.push_back(d); });
       }
       for (PeerSetId p = 0; p < P; ++p) {
         if (m_program.peer_set(p).everything) {
@@ -435,34 +420,11 @@ private:
         }
       }
     }
-    // Port classes with equal base rows, numbered: where ordered rows start
-    // refining (ordered_scope).
-    m_base_part.assign(K, 0);
-    m_base_parts = 0;
-    {
-      std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> by_hash; // hash -> first classes
-      std::vector<PortClassId> first;                                      // per part, its first class
-      for (std::size_t k = 0; k < K; ++k) {
-        const Word* row = m_np_base.data() + k * W;
-        std::uint64_t hash = 0;
-        for (std::size_t i = 0; i < W; ++i) {
-          hash = std::rotl(hash, 7) ^ row[i];
-        }
-        std::vector<std::uint32_t>& candidates = by_hash[hash];
-        std::uint32_t part = k_absent;
-        for (std::uint32_t c : candidates) {
-          if (std::equal(row, row + W, m_np_base.data() + first[c] * W)) {
-            part = c;
-            break;
-          }
-        }
-        if (part == k_absent) {
-          part = m_base_parts++;
-          candidates.push_back(part);
-          first.push_back(static_cast<PortClassId>(k));
-        }
-        m_base_part[k] = part;
-      }
+    // Port classes that the rules admitting everyone treat alike (equal
+    // m_np_base rows): where ordered rows start refining (ordered_scope).
+    m_base_parts.start(std::vector<std::uint32_t>(K, 0), 1);
+    for (const IngressItem& item : everything_items) {
+      refine_by_filter(m_base_parts, item.ports);
     }
     for (PeerSetId p = 0; p < m_program.peer_set_count(); ++p) {
       for (const IngressItem& item : m_peer_items[p]) {
@@ -604,6 +566,41 @@ private:
     Bits admin_decided; // ingress: decided by the admin tier, before NetworkPolicy
   };
 
+  // A refinement of the port classes into parts: each set it is refined by
+  // splits the parts it cuts (its classes move to a new part per part they
+  // were in), so that classes of one part are in the same sets.
+  struct Refinement {
+    std::vector<std::uint32_t> part_of;       // per port class
+    std::vector<std::uint32_t> split, stamp;  // per part: its new part in the current step, and that step
+    std::uint32_t count = 0, step = 0;
+
+    void start(std::vector<std::uint32_t> parts, std::uint32_t parts_count) {
+      part_of = std::move(parts);
+      count = parts_count;
+      split.assign(count, 0);
+      stamp.assign(count, 0);
+      step = 0;
+    }
+    std::uint32_t add_part() {
+      split.push_back(0);
+      stamp.push_back(0);
+      return count++;
+    }
+    // set: port classes, each once.
+    void refine(const std::vector<PortClassId>& set) {
+      ++step;
+      for (PortClassId k : set) {
+        const std::uint32_t p = part_of[k];
+        if (stamp[p] != step) {
+          stamp[p] = step;
+          split[p] = add_part();
+        }
+        part_of[k] = split[p];
+      }
+    }
+    void isolate(PortClassId k) { part_of[k] = add_part(); }
+  };
+
   struct Scratch {
     Bits egress, ingress, rule, result, any, reach;
     Lanes lanes;
@@ -613,12 +610,11 @@ private:
     std::vector<std::uint8_t> marked;    // per scope row
     std::vector<std::uint32_t> touched;  // per group: classes marked
     Bits mask;
-    // An ordered row's port classes refined into parts that every rule
-    // reaching the row treats alike (ordered_scope): part per port class,
-    // per part its new part in the current refinement step, and the key
-    // words of each part's classes (one row per representative).
-    std::vector<std::uint32_t> part_of, part_split, part_stamp, part_local;
-    std::uint32_t part_count = 0, stamp = 0;
+    // An ordered row's port classes in parts that every rule reaching the
+    // row treats alike (ordered_scope): the refinement, per part its row,
+    // and per row the key words of its part's classes.
+    Refinement parts;
+    std::vector<std::uint32_t> part_local;
     std::vector<Word> part_keys;
     Scope reps;
     // Distinct result rows of an ordered row: a representative class, the
@@ -1398,33 +1394,15 @@ private:
 
   // ---- the port classes of an ordered row --------------------------------
 
-  // Splits the parts of state's refinement that set (port classes, each
-  // once) cuts: its classes move to a new part per part they were in.
-  static void refine(Scratch& state, const std::vector<PortClassId>& set) {
-    ++state.stamp;
-    for (PortClassId k : set) {
-      const std::uint32_t p = state.part_of[k];
-      if (state.part_stamp[p] != state.stamp) {
-        state.part_stamp[p] = state.stamp;
-        state.part_split[p] = state.part_count++;
-        state.part_stamp.push_back(0);
-        state.part_split.push_back(0);
-      }
-      state.part_of[k] = state.part_split[p];
-    }
-  }
-
   // A port filter's classes: one part when it has no named ports; else each
   // class it can admit alone (a named port resolves per destination).
-  void refine_by_filter(Scratch& state, PortFilterId filter) const {
+  void refine_by_filter(Refinement& parts, PortFilterId filter) const {
     if (m_partition.filter_named(filter).empty()) {
-      refine(state, m_partition.covered_classes(filter));
+      parts.refine(m_partition.covered_classes(filter));
       return;
     }
     for (PortClassId k : filter_scope(filter)) {
-      state.part_of[k] = state.part_count++;
-      state.part_stamp.push_back(0);
-      state.part_split.push_back(0);
+      parts.isolate(k);
     }
   }
 
@@ -1439,30 +1417,27 @@ private:
   // them into a few dozen parts.
   const Scope& ordered_scope(ClassId s, Scratch& state) const {
     const SourceInfo& info = m_source_info[s];
-    state.part_of.assign(m_base_part.begin(), m_base_part.end());
-    state.part_count = m_base_parts;
-    state.part_stamp.assign(m_base_parts, 0);
-    state.part_split.assign(m_base_parts, 0);
-    state.stamp = 0;
+    Refinement& parts = state.parts;
+    parts.start(m_base_parts.part_of, m_base_parts.count);
     for (const auto& rules : info.ordered) {
       for (RuleId r : rules) {
-        refine_by_filter(state, m_program.rule(r).ports);
+        refine_by_filter(parts, m_program.rule(r).ports);
       }
     }
     for (const EgressItem& item : info.egress) {
-      refine_by_filter(state, item.ports);
+      refine_by_filter(parts, item.ports);
     }
     for (const auto& rules : m_everything_ordered) {
       for (RuleId r : rules) {
-        refine_by_filter(state, m_program.rule(r).ports);
+        refine_by_filter(parts, m_program.rule(r).ports);
       }
     }
     for_each_peer_set(s, World{}, [&](PeerSetId p) {
       for (RuleId r : m_peer_ordered[p]) {
-        refine_by_filter(state, m_program.rule(r).ports);
+        refine_by_filter(parts, m_program.rule(r).ports);
       }
       for (const IngressItem& item : m_peer_items[p]) {
-        refine_by_filter(state, item.ports);
+        refine_by_filter(parts, item.ports);
       }
     });
     // One row per part, its first class standing for it.
@@ -1470,10 +1445,10 @@ private:
     Scope& reps = state.reps;
     reps.classes.clear();
     reps.local.assign(m_k, k_absent);
-    state.part_local.assign(state.part_count, k_absent);
+    state.part_local.assign(parts.count, k_absent);
     state.part_keys.clear();
     for (PortClassId k = 0; k < m_k; ++k) {
-      std::uint32_t& local = state.part_local[state.part_of[k]];
+      std::uint32_t& local = state.part_local[parts.part_of[k]];
       if (local == k_absent) {
         local = static_cast<std::uint32_t>(reps.classes.size());
         reps.local[k] = local;
@@ -1581,8 +1556,7 @@ private:
   Bits m_np_base;   // per port class: columns the rules admitting everyone open
   Bits m_base_any;  // columns with some bit in m_np_base
   std::vector<bool> m_base_classes; // port classes with some bit in m_np_base
-  std::vector<std::uint32_t> m_base_part; // per port class: its class of equal m_np_base rows
-  std::uint32_t m_base_parts = 0;
+  Refinement m_base_parts; // port classes with equal m_np_base rows, by the filters making them
   std::vector<Word> m_base_key; // per column: m_np_base's port classes as key words
   std::vector<std::vector<PortClassId>> m_peer_scope; // per peer set: its ingress rules' port classes
   std::vector<std::vector<IngressItem>> m_peer_items; // NetworkPolicy ingress rules by peer set

@@ -513,9 +513,8 @@ Inventory load_sources(Gathered& gathered, const LoadOptions& options) {
       built.fetch_add(results[i]->objects_read.size(), std::memory_order_relaxed);
     }
   };
-  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, chunks.size()));
-  if (options.threads == 0) {
+  unsigned threads = options.threads;
+  if (threads == 0) {
     // A thread per k_bytes_per_thread of text at most: starting one (and its
     // malloc arena) costs about as much as reading a few kilobytes, and a
     // small input (one probe of a conformance case, a pre-commit hook's one
@@ -525,8 +524,10 @@ Inventory load_sources(Gathered& gathered, const LoadOptions& options) {
     for (const detail::Chunk& chunk : chunks) {
       bytes += chunk.text.size();
     }
-    threads = static_cast<unsigned>(std::min<std::size_t>(threads, 1 + bytes / k_bytes_per_thread));
+    threads = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()),
+                                                          1 + bytes / k_bytes_per_thread));
   }
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, chunks.size()));
   if (threads <= 1) {
     worker();
   } else {
