@@ -24,7 +24,7 @@ namespace npcheck::analyzer {
 
 namespace {
 
-constexpr std::uint32_t k_none = 0xffffffffu;
+constexpr std::uint32_t k_no_class = 0xffffffffu;
 
 struct TaggedRange {
   AddressRange range;
@@ -58,7 +58,7 @@ public:
       m_ids[c] = 0;
     }
     m_touched.clear();
-    if (cls == k_none) {
+    if (cls == k_no_class) {
       return;
     }
     for (const MatrixEntry& entry : m_matrix.row(cls)) {
@@ -66,7 +66,7 @@ public:
       m_touched.push_back(entry.to);
     }
   }
-  std::uint32_t to(std::uint32_t cls) const { return cls == k_none ? 0 : m_ids[cls]; }
+  std::uint32_t to(std::uint32_t cls) const { return cls == k_no_class ? 0 : m_ids[cls]; }
 
 private:
   const Matrix& m_matrix;
@@ -150,8 +150,8 @@ ConnectivityDiff diff_connectivity(const model::Inventory& base_inventory, const
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::size_t>> joint;
   for (std::size_t e = 0; e < diff.endpoints.size(); ++e) {
     const DiffEndpoint& d = diff.endpoints[e];
-    const std::uint32_t bc = d.base == DiffEndpoint::k_absent ? k_none : base.class_of(d.base);
-    const std::uint32_t hc = d.head == DiffEndpoint::k_absent ? k_none : head.class_of(d.head);
+    const std::uint32_t bc = d.base == DiffEndpoint::k_absent ? k_no_class : base.class_of(d.base);
+    const std::uint32_t hc = d.head == DiffEndpoint::k_absent ? k_no_class : head.class_of(d.head);
     joint[{bc, hc}].push_back(e);
   }
   auto record = [&diff](std::size_t from, std::size_t to, const ConnectionSet& before,

@@ -55,10 +55,6 @@ std::string list(const std::vector<std::string>& items, std::size_t shown) {
   return text;
 }
 
-std::string plural(std::size_t n, const std::string& word) {
-  return std::to_string(n) + ' ' + word + (n == 1 ? "" : "s");
-}
-
 // Levenshtein distance with adjacent transpositions ("wbe" is 1 from "web").
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));

@@ -9,6 +9,7 @@
 
 #include <npcheck/analyzer/lint.hpp>
 #include <npcheck/analyzer/program.hpp>
+#include <npcheck/model/error.hpp>
 #include <npcheck/model/inventory.hpp>
 
 #include <cstddef>
@@ -69,7 +70,7 @@ std::string lower(std::string_view text);
 std::string quoted(std::string_view text);
 // "a, b, c and 2 more"
 std::string list(const std::vector<std::string>& items, std::size_t shown = k_listed);
-std::string plural(std::size_t n, const std::string& word);
+using model::plural;
 // Levenshtein distance with adjacent transpositions ("wbe" is 1 from "web").
 std::size_t edit_distance(std::string_view a, std::string_view b);
 // The known word closest to word when it is close enough to be what was

@@ -39,7 +39,7 @@ namespace npcheck::analyzer {
 
 namespace {
 
-constexpr std::size_t k_none = std::numeric_limits<std::size_t>::max();
+constexpr std::size_t k_unset = std::numeric_limits<std::size_t>::max();
 
 std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
   return a > std::numeric_limits<std::uint64_t>::max() - b ? std::numeric_limits<std::uint64_t>::max() : a + b;
@@ -79,8 +79,8 @@ ChainResult shortest_chain(const Partition& partition, const ChainQuery& query) 
     target[t.workload] = &t;
   }
   std::vector<bool> visited(n, false);
-  std::vector<std::size_t> level_of(n, k_none);
-  std::vector<std::size_t> parent(n, k_none);
+  std::vector<std::size_t> level_of(n, k_unset);
+  std::vector<std::size_t> parent(n, k_unset);
   std::vector<std::uint64_t> count(n, 0);
   std::vector<ConnectionSet> hop_to(n); // from parent
 
@@ -113,12 +113,12 @@ ChainResult shortest_chain(const Partition& partition, const ChainQuery& query) 
     // The frontier by class, since the endpoints of a class share their row:
     // classes in order of their first position in the frontier, and the
     // chains that reach their members there.
-    std::vector<std::size_t> first_position(matrix.class_count(), k_none);
+    std::vector<std::size_t> first_position(matrix.class_count(), k_unset);
     std::vector<std::uint64_t> class_chains(matrix.class_count(), 0);
     std::vector<std::uint32_t> classes;
     for (std::size_t position = 0; position < frontier.size(); ++position) {
       const std::uint32_t c = matrix.class_of(frontier[position]);
-      if (first_position[c] == k_none) {
+      if (first_position[c] == k_unset) {
         first_position[c] = position;
         classes.push_back(c);
       }
@@ -127,8 +127,8 @@ ChainResult shortest_chain(const Partition& partition, const ChainQuery& query) 
 
     // The first chain's last hop (its source's position in the frontier,
     // its target), and the number of chains of this length.
-    std::size_t best_position = k_none;
-    std::size_t best_target = k_none;
+    std::size_t best_position = k_unset;
+    std::size_t best_target = k_unset;
     std::uint64_t chains = 0;
     auto arrive = [&](std::size_t position, std::uint64_t through, std::size_t v, const ConnectionSet& allowed) {
       if (!admits(*target[v], allowed)) {
@@ -199,10 +199,10 @@ ChainResult shortest_chain(const Partition& partition, const ChainQuery& query) 
       }
     }
 
-    if (best_target != k_none) {
+    if (best_target != k_unset) {
       const std::size_t last_from = frontier[best_position];
       result.hops.push_back(Hop{last_from, best_target, matrix.allowed(last_from, best_target)});
-      for (std::size_t w = last_from; parent[w] != k_none; w = parent[w]) {
+      for (std::size_t w = last_from; parent[w] != k_unset; w = parent[w]) {
         result.hops.push_back(Hop{parent[w], w, hop_to[w]});
       }
       std::reverse(result.hops.begin(), result.hops.end());

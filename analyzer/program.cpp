@@ -60,9 +60,11 @@ const char* to_string(Action action) {
   return "?";
 }
 
-namespace {
+// Named, not anonymous: Program::Selectors, a type of the header, holds
+// these (GCC's -Wsubobject-linkage outside the main file of a unity build).
+namespace compiled_selectors {
 
-constexpr std::uint32_t k_none = 0xffffffffu;
+constexpr std::uint32_t k_no_id = 0xffffffffu;
 
 using LabelIds = std::vector<std::pair<std::uint32_t, std::uint32_t>>; // (key, value), by key
 
@@ -70,15 +72,15 @@ using LabelIds = std::vector<std::pair<std::uint32_t, std::uint32_t>>; // (key, 
 struct CompiledSelector {
   struct Requirement {
     model::Operator op = model::Operator::exists;
-    std::uint32_t key = k_none;       // k_none: no object carries the key
+    std::uint32_t key = k_no_id;       // k_no_id: no object carries the key
     std::vector<std::uint32_t> values; // known values only, sorted
   };
   std::vector<Requirement> requirements;
 
   bool matches(const LabelIds& labels) const {
     for (const Requirement& r : requirements) {
-      std::uint32_t value = k_none;
-      if (r.key != k_none) {
+      std::uint32_t value = k_no_id;
+      if (r.key != k_no_id) {
         const auto it = std::lower_bound(
             labels.begin(), labels.end(), r.key,
             [](const std::pair<std::uint32_t, std::uint32_t>& e, std::uint32_t k) { return e.first < k; });
@@ -86,7 +88,7 @@ struct CompiledSelector {
           value = it->second;
         }
       }
-      const bool present = value != k_none;
+      const bool present = value != k_no_id;
       const bool listed = present && std::binary_search(r.values.begin(), r.values.end(), value);
       switch (r.op) {
       case model::Operator::in:
@@ -115,7 +117,11 @@ struct CompiledSelector {
   }
 };
 
-} // namespace
+} // namespace compiled_selectors
+
+using compiled_selectors::CompiledSelector;
+using compiled_selectors::k_no_id;
+using compiled_selectors::LabelIds;
 
 // Interned labels, selectors and selections.
 struct Program::Selectors {
@@ -130,10 +136,10 @@ struct Program::Selectors {
 
   struct Entry {
     Selection selection;
-    std::uint32_t namespace_index = k_none; // one namespace: its index (k_none: not in the inputs)
+    std::uint32_t namespace_index = k_no_id; // one namespace: its index (k_no_id: not in the inputs)
     bool one_namespace = false;
-    std::uint32_t namespace_selector = k_none; // k_none: every namespace
-    std::uint32_t pod_selector = k_none;       // k_none: every pod
+    std::uint32_t namespace_selector = k_no_id; // k_no_id: every namespace
+    std::uint32_t pod_selector = k_no_id;       // k_no_id: every pod
   };
   std::unordered_map<std::string, SelectionId> selection_ids;
   std::vector<Entry> selections;
@@ -144,7 +150,7 @@ struct Program::Selectors {
   static std::uint32_t find(const std::unordered_map<std::string, std::uint32_t>& table,
                             const std::string& text) {
     const auto it = table.find(text);
-    return it == table.end() ? k_none : it->second;
+    return it == table.end() ? k_no_id : it->second;
   }
 
   LabelIds label_ids(const model::Labels& labels) {
@@ -158,10 +164,10 @@ struct Program::Selectors {
   }
 
   // The id of a non-empty selector (empty selectors match everything and
-  // are represented by k_none).
+  // are represented by k_no_id).
   std::uint32_t selector(const model::LabelSelector* selector) {
     if (selector == nullptr || selector->empty()) {
-      return k_none;
+      return k_no_id;
     }
     const auto [it, inserted] =
         selector_ids.emplace(selector->to_string(), static_cast<std::uint32_t>(selectors.size()));
@@ -173,7 +179,7 @@ struct Program::Selectors {
       CompiledSelector::Requirement r;
       r.op = model::Operator::in;
       r.key = find(keys, key);
-      if (const std::uint32_t v = find(values, value); v != k_none) {
+      if (const std::uint32_t v = find(values, value); v != k_no_id) {
         r.values.push_back(v);
       }
       compiled.requirements.push_back(std::move(r));
@@ -183,7 +189,7 @@ struct Program::Selectors {
       r.op = requirement.op;
       r.key = find(keys, requirement.key);
       for (const std::string& value : requirement.values) {
-        if (const std::uint32_t v = find(values, value); v != k_none) {
+        if (const std::uint32_t v = find(values, value); v != k_no_id) {
           r.values.push_back(v);
         }
       }
@@ -199,12 +205,12 @@ struct Program::Selectors {
     if (entry.one_namespace) {
       return entry.namespace_index == ns;
     }
-    return entry.namespace_selector == k_none ||
+    return entry.namespace_selector == k_no_id ||
            selectors[entry.namespace_selector].matches(namespace_labels[ns]);
   }
 
   bool pod_matches(const Entry& entry, std::size_t workload) const {
-    return entry.pod_selector == k_none ||
+    return entry.pod_selector == k_no_id ||
            selectors[entry.pod_selector].matches(workload_labels[workload]);
   }
 };
@@ -231,7 +237,7 @@ struct Program::Compiler {
     if (entry.one_namespace) {
       const EndpointIndex::NamespaceEntry* ns = program.m_index.find_namespace(*namespace_name);
       entry.namespace_index = ns == nullptr
-                                  ? k_none
+                                  ? k_no_id
                                   : static_cast<std::uint32_t>(ns - program.m_index.namespaces().data());
     } else {
       entry.namespace_selector = s.selector(namespace_selector);
@@ -245,8 +251,8 @@ struct Program::Compiler {
     if (inserted) {
       entry.selection.namespace_name = std::move(namespace_name);
       entry.selection.namespace_selector =
-          entry.namespace_selector == k_none ? nullptr : namespace_selector;
-      entry.selection.pod_selector = entry.pod_selector == k_none ? nullptr : pod_selector;
+          entry.namespace_selector == k_no_id ? nullptr : namespace_selector;
+      entry.selection.pod_selector = entry.pod_selector == k_no_id ? nullptr : pod_selector;
       s.selections.push_back(std::move(entry));
     }
     return it->second;
@@ -688,7 +694,7 @@ const Program::Materialized& Program::materialized() const {
     for (std::size_t id = 0; id < s.selections.size(); ++id) {
       const Selectors::Entry& entry = s.selections[id];
       const std::vector<bool>* chosen =
-          !entry.one_namespace && entry.namespace_selector != k_none
+          !entry.one_namespace && entry.namespace_selector != k_no_id
               ? &namespace_set(entry.namespace_selector)
               : nullptr;
       auto in_namespace = [&](std::size_t ns) {
@@ -699,7 +705,7 @@ const Program::Materialized& Program::materialized() const {
       };
       std::size_t scan_cost = selectable;
       if (entry.one_namespace) {
-        scan_cost = entry.namespace_index == k_none
+        scan_cost = entry.namespace_index == k_no_id
                         ? 0
                         : m_index.namespaces()[entry.namespace_index].workloads.size();
       } else if (chosen != nullptr) {
@@ -710,13 +716,13 @@ const Program::Materialized& Program::materialized() const {
       }
       // The shortest posting list of a requirement every member satisfies.
       const std::vector<std::uint32_t>* candidates = nullptr;
-      if (entry.pod_selector != k_none) {
+      if (entry.pod_selector != k_no_id) {
         for (const CompiledSelector::Requirement& r : s.selectors[entry.pod_selector].requirements) {
           const std::vector<std::uint32_t>* list = nullptr;
           static const std::vector<std::uint32_t> k_empty;
           if (r.op == model::Operator::in) {
             if (r.values.size() != 1) {
-              if (r.values.empty() || r.key == k_none) {
+              if (r.values.empty() || r.key == k_no_id) {
                 list = &k_empty;
               }
             } else {
@@ -724,7 +730,7 @@ const Program::Materialized& Program::materialized() const {
               list = it == postings.end() ? &k_empty : &it->second;
             }
           } else if (r.op == model::Operator::exists) {
-            const auto it = r.key == k_none ? key_postings.end() : key_postings.find(r.key);
+            const auto it = r.key == k_no_id ? key_postings.end() : key_postings.find(r.key);
             list = it == key_postings.end() ? &k_empty : &it->second;
           }
           if (list != nullptr && (candidates == nullptr || list->size() < candidates->size())) {
@@ -740,7 +746,7 @@ const Program::Materialized& Program::materialized() const {
           }
         }
       } else {
-        const bool nowhere = entry.one_namespace && entry.namespace_index == k_none;
+        const bool nowhere = entry.one_namespace && entry.namespace_index == k_no_id;
         const std::size_t first = entry.one_namespace ? entry.namespace_index : 0;
         const std::size_t last = nowhere ? first : entry.one_namespace ? first + 1 : namespace_count;
         for (std::size_t ns = first; ns < last; ++ns) {

@@ -29,10 +29,6 @@ using analyzer::ExpectationResult;
 using analyzer::ExpectationStatus;
 using analyzer::Violation;
 
-std::string plural(std::size_t n, const char* word) {
-  return std::to_string(n) + ' ' + word + (n == 1 ? "" : "s");
-}
-
 std::string endpoint_text(const CheckEndpoint& e, const model::Inventory& inventory) {
   switch (e.endpoint.kind) {
   case EndpointKind::workload:
@@ -63,7 +59,7 @@ std::string status_text(const CheckedExpectation& c) {
     break;
   }
   const bool one = r.failed_pairs == 1;
-  return std::to_string(r.failed_pairs) + " of " + plural(r.pairs, "pair") +
+  return std::to_string(r.failed_pairs) + " of " + model::plural(r.pairs, "pair") +
          (c.expectation->expect == model::Verdict::deny
               ? (one ? " allows a listed port" : " allow a listed port")
               : (one ? " does not allow every listed port" : " do not allow every listed port"));
@@ -177,7 +173,7 @@ void write_details(std::ostream& out, const CheckedExpectation& c, const analyze
   }
   std::size_t more = c.result.failed_pairs - c.result.violations.size();
   if (more > 0) {
-    out << indent << "  ... and " << plural(more, "more pair") << '\n';
+    out << indent << "  ... and " << model::plural(more, "more pair") << '\n';
   }
 }
 
@@ -257,7 +253,7 @@ void write_check_text(std::ostream& out, const CheckReport& report) {
   for (const CheckedExpectation& c : report.checked) {
     const ExpectationResult& r = c.result;
     if (r.passed()) {
-      out << "PASS " << model::escape_control(c.expectation->name) << " (" << plural(r.pairs, "pair")
+      out << "PASS " << model::escape_control(c.expectation->name) << " (" << model::plural(r.pairs, "pair")
           << ")\n";
       continue;
     }

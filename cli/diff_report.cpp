@@ -21,15 +21,11 @@ using analyzer::ConnectionSet;
 using analyzer::ConnectivityDiff;
 using analyzer::DiffEndpoint;
 
-std::string plural(std::size_t n, const char* word) {
-  return std::to_string(n) + ' ' + word + (n == 1 ? "" : "s");
-}
-
 std::string summary(const ConnectivityDiff& diff) {
-  return plural(diff.count(ChangeKind::added), "connection") + " added, " +
+  return model::plural(diff.count(ChangeKind::added), "connection") + " added, " +
          std::to_string(diff.count(ChangeKind::removed)) + " removed, " +
          std::to_string(diff.count(ChangeKind::changed)) + " changed; " +
-         plural(diff.added_endpoints.size(), "endpoint") + " added, " +
+         model::plural(diff.added_endpoints.size(), "endpoint") + " added, " +
          std::to_string(diff.removed_endpoints.size()) + " removed";
 }
 

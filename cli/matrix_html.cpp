@@ -49,7 +49,7 @@ using analyzer::MatrixEndpointKind;
 // each side.
 constexpr std::size_t k_max_explained = 1000000;
 // Members named in a group's label; its hover names them all.
-constexpr std::size_t k_label_members = 3;
+constexpr std::size_t k_html_label_members = 3;
 
 // What isolates a node's first member in a direction, for the hover text:
 // "egress: isolated by shop/a, shop/b" or "egress: not isolated", and the
@@ -119,12 +119,12 @@ Placement place(const MatrixView& view, const MatrixView::Node& node, const Matr
     const std::string services = services_suffix(view, node.members[k]);
     const std::string shown = (ns.empty() ? endpoint.id : endpoint.id.substr(ns.size() + 1)) + services;
     name += (k == 0 ? "" : ", ") + endpoint.id + services;
-    if (k < k_label_members) {
+    if (k < k_html_label_members) {
       label += (k == 0 ? "" : ", ") + shown;
     }
   }
-  if (node.members.size() > k_label_members) {
-    label += " +" + std::to_string(node.members.size() - k_label_members);
+  if (node.members.size() > k_html_label_members) {
+    label += " +" + std::to_string(node.members.size() - k_html_label_members);
   }
   placement.label = label;
   placement.name = name;

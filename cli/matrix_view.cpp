@@ -37,12 +37,13 @@ bool is_external(const Matrix& matrix, std::size_t endpoint) {
   return matrix.endpoints()[endpoint].kind == MatrixEndpointKind::external;
 }
 
-
 std::string json_string(const std::string& text) {
   return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string connections_json(const ConnectionSet& set) {
+// json_format's connections_json as compact text, written directly: a matrix
+// view holds one per distinct set of connections.
+std::string connections_json_text(const ConnectionSet& set) {
   std::string text = "{";
   bool first = true;
   for (model::Protocol protocol : model::k_all_protocols) {
@@ -655,7 +656,7 @@ void write_matrix_json(const MatrixView& view, const Matrix& matrix,
   }
   std::vector<std::string> allowed;
   for (const ConnectionSet& set : view.connections) {
-    allowed.push_back(connections_json(set));
+    allowed.push_back(connections_json_text(set));
   }
   for (std::size_t i = 0; i < view.edges.size(); ++i) {
     const MatrixView::Edge& edge = view.edges[i];

@@ -45,7 +45,4 @@ std::optional<std::string> misspelt_kind(std::string_view kind);
 // Whether text can be a kind: a letter, then letters and digits.
 bool is_kind_name(std::string_view text);
 
-// Levenshtein distance, ignoring case; for "did you mean" hints.
-std::size_t edit_distance(std::string_view a, std::string_view b);
-
 } // namespace npcheck::model::detail

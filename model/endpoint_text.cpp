@@ -6,6 +6,7 @@
 // FIRST/NAME names a namespace or a kind can depend on the manifests (a
 // namespace called "jobs"): the caller decides.
 #include <npcheck/model/endpoint_text.hpp>
+#include <npcheck/model/suggest.hpp>
 
 #include <algorithm>
 #include <array>
@@ -34,13 +35,6 @@ constexpr KindSpelling k_kind_spellings[] = {
     {WorkloadKind::cron_job, {"cronjob", "cronjobs", "cj"}},
     {WorkloadKind::replication_controller, {"replicationcontroller", "replicationcontrollers", "rc"}},
 };
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool all_digits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });

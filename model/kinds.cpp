@@ -2,6 +2,7 @@
 #include <npcheck/model/inventory.hpp>
 #include <npcheck/model/network_policy.hpp>
 #include <npcheck/model/service.hpp>
+#include <npcheck/model/suggest.hpp>
 #include <npcheck/model/workload.hpp>
 
 #include <algorithm>
@@ -91,13 +92,6 @@ constexpr KindName k_kind_names[] = {
     {WorkloadKind::replication_controller, "ReplicationController"},
     {WorkloadKind::custom, "custom"},
 };
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 } // namespace
 

@@ -142,6 +142,10 @@ std::string escape_control(std::string_view text) {
   return shown;
 }
 
+std::string plural(std::size_t n, std::string_view word) {
+  return std::to_string(n) + ' ' + std::string(word) + (n == 1 ? "" : "s");
+}
+
 std::string quote(std::string_view value) {
   constexpr std::size_t k_max_shown = 80;
   if (value.size() <= k_max_shown) {

@@ -19,6 +19,10 @@ bool same_letter(char a, char b) {
 
 } // namespace
 
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), same_letter);
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   // Three rows of the table: i-2, i-1 and i.
   std::vector<std::size_t> before(b.size() + 1);

@@ -13,6 +13,7 @@
 // loaded once per scenario; one allowed and one denied flow of each also go
 // through the real command line, which must agree.
 #include "endpoint_arg.hpp"
+#include "support/scratch_dir.hpp"
 
 #include <npcheck/analyzer/program.hpp>
 #include <npcheck/cli/run.hpp>
@@ -33,7 +34,9 @@
 
 namespace {
 
-const std::string k_world = std::string(NPCHECK_TESTDATA_DIR) + "/admin-world/";
+using npcheck::testing::read_file;
+
+const std::string k_admin_world = std::string(NPCHECK_TESTDATA_DIR) + "/admin-world/";
 
 const std::vector<std::string> k_endpoints = {
     "x/a", "x/b", "x/c", "y/a", "y/b", "y/c", "z/a", "z/b", "z/c", "z/h",
@@ -62,9 +65,9 @@ struct Probe {
   bool allowed = false;
 };
 
-int cli_can_reach(const std::string& scenario, const Probe& probe) {
-  std::string world = k_world + "world.yaml";
-  std::string policies = k_world + "scenarios/" + scenario + ".yaml";
+int admin_cli_can_reach(const std::string& scenario, const Probe& probe) {
+  std::string world = k_admin_world + "world.yaml";
+  std::string policies = k_admin_world + "scenarios/" + scenario + ".yaml";
   std::string port_text = std::to_string(probe.port);
   std::vector<const char*> argv = {"npcheck", "can-reach", "-q", "-f", world.c_str(), "-f",
                                    policies.c_str(), "--from", probe.from.c_str(), "--to",
@@ -81,10 +84,10 @@ int cli_can_reach(const std::string& scenario, const Probe& probe) {
 
 // The truth table of a scenario, and one allowed flow that no rule of thumb
 // (self, own node) decides and one denied flow, to ask the command line.
-std::string truth_table(const std::string& scenario, std::optional<Probe>& allowed_probe,
+std::string admin_truth_table(const std::string& scenario, std::optional<Probe>& allowed_probe,
                         std::optional<Probe>& denied_probe) {
   const npcheck::model::Inventory inventory = npcheck::model::load_paths(
-      {k_world + "world.yaml", k_world + "scenarios/" + scenario + ".yaml"});
+      {k_admin_world + "world.yaml", k_admin_world + "scenarios/" + scenario + ".yaml"});
   REQUIRE(inventory.ok());
   const npcheck::analyzer::Program program(inventory);
   std::vector<npcheck::analyzer::FlowEndpoint> endpoints;
@@ -144,13 +147,6 @@ std::string truth_table(const std::string& scenario, std::optional<Probe>& allow
   return text;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream buffer;
-  buffer << file.rdbuf();
-  return buffer.str();
-}
-
 } // namespace
 
 TEST_SUITE_BEGIN("cli");
@@ -158,15 +154,15 @@ TEST_SUITE_BEGIN("cli");
 TEST_CASE("can-reach::admin_truth_tables") {
   for (const std::string& scenario : k_scenarios) {
     SUBCASE(scenario.c_str()) {
-      std::string expected = read_file(k_world + "scenarios/" + scenario + ".expected");
+      std::string expected = read_file(k_admin_world + "scenarios/" + scenario + ".expected");
       REQUIRE(!expected.empty());
       std::optional<Probe> allowed;
       std::optional<Probe> denied;
-      CHECK_EQ(truth_table(scenario, allowed, denied), expected);
+      CHECK_EQ(admin_truth_table(scenario, allowed, denied), expected);
       for (const std::optional<Probe>& probe : {allowed, denied}) {
         if (probe) {
           INFO(scenario, ": ", probe->from, " -> ", probe->to, " ", probe->protocol, "/", probe->port);
-          CHECK_EQ(cli_can_reach(scenario, *probe) == 0, probe->allowed);
+          CHECK_EQ(admin_cli_can_reach(scenario, *probe) == 0, probe->allowed);
         }
       }
     }
@@ -175,7 +171,7 @@ TEST_CASE("can-reach::admin_truth_tables") {
 
 TEST_CASE("can-reach::admin_truth_tables_list_every_scenario") {
   // A scenario file left out of k_scenarios would go untested.
-  for (const auto& entry : std::filesystem::directory_iterator(k_world + "scenarios")) {
+  for (const auto& entry : std::filesystem::directory_iterator(k_admin_world + "scenarios")) {
     if (entry.path().extension() == ".yaml") {
       const std::string name = entry.path().stem().string();
       INFO(name);

@@ -23,7 +23,7 @@ using npcheck::cli::ValueKind;
 
 namespace {
 
-std::string run_npcheck(const std::vector<std::string>& args) {
+std::string npcheck_out(const std::vector<std::string>& args) {
   return npcheck::testing::run_npcheck(args).out;
 }
 
@@ -89,7 +89,7 @@ TEST_CASE("write_completion") {
   SUBCASE("every command of npcheck is in every script") {
     for (const std::string shell : {"bash", "zsh", "fish"}) {
       CAPTURE(shell);
-      const std::string script = run_npcheck({"completion", shell});
+      const std::string script = npcheck_out({"completion", shell});
       for (const std::string name : {"validate", "can-reach", "matrix", "check", "diff", "lint", "completion",
                                "help", "kubectl-npcheck", "max-alias-nodes", "junit", "sarif"}) {
         CAPTURE(name);

@@ -26,7 +26,7 @@ using npcheck::testing::run_npcheck;
 
 
 
-void write(const fs::path& path, const std::string& text) {
+void write_file(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path) << text;
 }
@@ -97,8 +97,8 @@ TEST_CASE("diff::base_ref") {
   }
   TempRepo repo;
   const fs::path manifests = repo.root() / "deploy";
-  write(manifests / "workloads.yaml", k_workloads);
-  write(manifests / "policies.yaml", k_policy);
+  write_file(manifests / "workloads.yaml", k_workloads);
+  write_file(manifests / "policies.yaml", k_policy);
   REQUIRE_EQ(repo.git("init -q"), 0);
   REQUIRE_EQ(repo.git("add ."), 0);
   REQUIRE_EQ(repo.git("commit -q -m v1"), 0);
@@ -139,10 +139,10 @@ TEST_CASE("diff::base_ref") {
     CHECK_EQ(r.rc, 0);
   }
   SUBCASE("an error in the base version names it REV:path") {
-    write(manifests / "policies.yaml", "kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\n"
+    write_file(manifests / "policies.yaml", "kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\n"
                                        "metadata: {name: bad, namespace: shop}\nspec: {podSelector: 7}\n");
     REQUIRE_EQ(repo.git("commit -q -a -m broken"), 0);
-    write(manifests / "policies.yaml", k_policy);
+    write_file(manifests / "policies.yaml", k_policy);
     // As git names the file (`git show HEAD:deploy/policies.yaml`), however
     // the path was spelled.
     for (const std::string& head :
@@ -158,8 +158,8 @@ TEST_CASE("diff::base_ref") {
     }
   }
   SUBCASE("a folder the pull request adds was empty at the base") {
-    write(repo.root() / "apps" / "workloads.yaml", k_workloads);
-    write(repo.root() / "apps" / "db.yaml", k_policy);
+    write_file(repo.root() / "apps" / "workloads.yaml", k_workloads);
+    write_file(repo.root() / "apps" / "db.yaml", k_policy);
     for (const fs::path& head : {repo.root() / "apps", repo.root() / "apps" / "db.yaml"}) {
       CAPTURE(head.string());
       Run r = run_npcheck({"diff", "--base-ref", "HEAD", "--head", head.string(), "--fail-on", "added"});

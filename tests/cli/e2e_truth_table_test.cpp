@@ -8,6 +8,7 @@
 // hand-written rules. The manifests are loaded once per scenario; the first
 // probe of each also goes through the real command line, which must agree.
 #include "endpoint_arg.hpp"
+#include "support/scratch_dir.hpp"
 
 #include <npcheck/analyzer/program.hpp>
 #include <npcheck/cli/run.hpp>
@@ -21,6 +22,8 @@
 #include <vector>
 
 namespace {
+
+using npcheck::testing::read_file;
 
 const std::string k_world = std::string(NPCHECK_TESTDATA_DIR) + "/e2e-world/";
 
@@ -77,13 +80,6 @@ std::string truth_table(const std::string& scenario) {
     text += '\n';
   }
   return text;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream buffer;
-  buffer << file.rdbuf();
-  return buffer.str();
 }
 
 } // namespace

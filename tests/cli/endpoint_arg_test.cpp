@@ -91,7 +91,7 @@ std::string resolved(std::string_view text, std::string_view ns = "shop") {
   return arg.endpoint.ip.to_string();
 }
 
-std::string error_of(std::string_view text, std::string_view ns = "shop") {
+std::string endpoint_error(std::string_view text, std::string_view ns = "shop") {
   try {
     resolved(text, ns);
   } catch (const model::Error& e) {
@@ -132,37 +132,37 @@ TEST_CASE("parse_endpoint_arg") {
   }
   SUBCASE("a namespace called like a kind") {
     // jobs/migrate: the Job migrate of namespace shop, or the Pod of namespace jobs.
-    CHECK_EQ(error_of("jobs/migrate"),
+    CHECK_EQ(endpoint_error("jobs/migrate"),
              "--from: 'jobs/migrate' is ambiguous: Job 'migrate' in namespace 'shop' (KIND/NAME) or "
              "'migrate' in namespace 'jobs' (NAMESPACE/NAME) (name one as NAMESPACE/KIND/NAME)");
     // With -n jobs only the namespace reading names something.
     CHECK_EQ(resolved("jobs/migrate", "jobs"), "jobs/migrate");
   }
   SUBCASE("errors") {
-    CHECK_EQ(error_of("deploy/frontnd"),
+    CHECK_EQ(endpoint_error("deploy/frontnd"),
              "--from: no Deployment 'shop/deploy/frontnd' in the manifests (did you mean "
              "shop/frontend[Deployment]?)");
-    CHECK_EQ(error_of("shop/frontnd"),
+    CHECK_EQ(endpoint_error("shop/frontnd"),
              "--from: no Pod or workload 'shop/frontnd' in the manifests (did you mean "
              "shop/frontend[Deployment]?)");
-    CHECK_EQ(error_of("shp/zzzzzzzzzzzzz"),
+    CHECK_EQ(endpoint_error("shp/zzzzzzzzzzzzz"),
              "--from: no Pod or workload 'shp/zzzzzzzzzzzzz' in the manifests (namespace 'shp' has none; "
              "did you mean namespace 'shop'?)");
-    CHECK_EQ(error_of("svc/frontend"), "--from: no Service 'shop/frontend' in the manifests (namespace 'shop' "
+    CHECK_EQ(endpoint_error("svc/frontend"), "--from: no Service 'shop/frontend' in the manifests (namespace 'shop' "
                                        "has ext, manual, orphan, pay)");
-    CHECK_EQ(error_of("shop/service/pya"), "--from: no Service 'shop/pya' in the manifests (did you mean shop/pay?)");
-    CHECK_EQ(error_of("svc/manual"),
+    CHECK_EQ(endpoint_error("shop/service/pya"), "--from: no Service 'shop/pya' in the manifests (did you mean shop/pay?)");
+    CHECK_EQ(endpoint_error("svc/manual"),
              "--from: Service shop/manual has no selector: its endpoints are managed by hand or by another "
              "controller, so the manifests do not say which pods stand behind it (name them instead)");
-    CHECK_EQ(error_of("svc/ext"), "--from: Service shop/ext is of type ExternalName (an alias for "
+    CHECK_EQ(endpoint_error("svc/ext"), "--from: Service shop/ext is of type ExternalName (an alias for "
                                   "'db.example.com'): no pods stand behind it");
-    CHECK_EQ(error_of("svc/orphan"), "--from: Service shop/orphan selects no Pod or workload (selector app=pai); "
+    CHECK_EQ(endpoint_error("svc/orphan"), "--from: Service shop/orphan selects no Pod or workload (selector app=pai); "
                                      "nearest: shop/pay[Rollout] with app=pay");
-    CHECK_EQ(error_of("shop/widget/frontend"),
+    CHECK_EQ(endpoint_error("shop/widget/frontend"),
              "--from: unknown kind 'widget' (expected Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, "
              "Job, CronJob, ReplicationController, as kubectl spells them (po, deploy, rs, sts, ds, job, cj, "
              "rc, or plural), or the kind of a custom workload)");
-    CHECK_EQ(error_of("10.0.0.1/8"), "--from: '10.0.0.1/8' has host bits set (did you mean 10.0.0.0/8?)");
+    CHECK_EQ(endpoint_error("10.0.0.1/8"), "--from: '10.0.0.1/8' has host bits set (did you mean 10.0.0.0/8?)");
   }
 }
 

@@ -22,12 +22,14 @@
 
 namespace {
 
+using npcheck::testing::read_file;
+
 using npcheck::cli::find_program;
 using npcheck::cli::run_dot;
 using npcheck::testing::run_npcheck;
 using npcheck::testing::ScratchDir;
 
-const std::string k_shop = std::string(NPCHECK_TESTDATA_DIR) + "/example-shop/manifests";
+const std::string k_shop_manifests = std::string(NPCHECK_TESTDATA_DIR) + "/example-shop/manifests";
 const std::string k_missing =
     "-o svg: Graphviz's 'dot' is not on PATH (install Graphviz, or write -o dot and lay it out where it is "
     "installed)";
@@ -59,13 +61,6 @@ std::string executable(const ScratchDir& dir, const std::string& below, const st
   const std::string path = dir.write(below, script);
   ::chmod(path.c_str(), 0755);
   return path;
-}
-
-std::string read(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
 }
 
 bool dot_installed() {
@@ -138,7 +133,7 @@ TEST_CASE("matrix -o svg") {
   SUBCASE("without dot: exit 2, naming it") {
     ScratchDir dir;
     PathFor path(dir.path());
-    const npcheck::testing::Run run = run_npcheck({"matrix", "-f", k_shop, "-o", "svg"});
+    const npcheck::testing::Run run = run_npcheck({"matrix", "-f", k_shop_manifests, "-o", "svg"});
     CHECK(run.rc == 2);
     CHECK(run.out.empty());
     CHECK(run.err == "npcheck: error: " + k_missing + "\n");
@@ -147,7 +142,7 @@ TEST_CASE("matrix -o svg") {
     ScratchDir dir;
     PathFor path(dir.path());
     executable(dir, "dot", "#!/bin/sh\n/bin/cat >/dev/null\necho 'Warning: too wide' >&2\necho '<svg/>'\n");
-    const npcheck::testing::Run run = run_npcheck({"matrix", "-f", k_shop, "-o", "svg"});
+    const npcheck::testing::Run run = run_npcheck({"matrix", "-f", k_shop_manifests, "-o", "svg"});
     CHECK(run.rc == 0);
     CHECK(run.out == "<svg/>\n");
     CHECK(run.err == "npcheck: warning: dot: Warning: too wide\n");
@@ -159,10 +154,10 @@ TEST_CASE("matrix -o svg") {
     }
     ScratchDir dir;
     const npcheck::testing::Run run =
-        run_npcheck({"matrix", "-f", k_shop, "--group", "-o", "svg", "--output-file", dir.path("matrix.svg")});
+        run_npcheck({"matrix", "-f", k_shop_manifests, "--group", "-o", "svg", "--output-file", dir.path("matrix.svg")});
     CHECK(run.rc == 0);
     CHECK(run.err.empty());
-    const std::string svg = read(dir.path("matrix.svg"));
+    const std::string svg = read_file(dir.path("matrix.svg"));
     CHECK(svg.rfind("<?xml", 0) == 0);
     CHECK(svg.find("<title>npcheck</title>") != std::string::npos);
     CHECK(svg.find("</svg>") != std::string::npos);

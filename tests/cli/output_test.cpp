@@ -18,6 +18,8 @@
 
 namespace {
 
+using npcheck::testing::read_file;
+
 namespace fs = std::filesystem;
 using TempDir = npcheck::testing::ScratchDir;
 
@@ -32,13 +34,6 @@ std::string escaped(const std::string& text, std::size_t chunk) {
     CHECK(buffer.finish());
   }
   return sink.str();
-}
-
-std::string read(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
 }
 
 
@@ -85,7 +80,7 @@ TEST_CASE("OutputFile: the target appears whole at commit(), not before") {
     CHECK_FALSE(fs::exists(target));
     file.commit();
   }
-  CHECK(read(target) == "whole report\n");
+  CHECK(read_file(target) == "whole report\n");
   CHECK(dir.entries().size() == 1);
 }
 
@@ -98,7 +93,7 @@ TEST_CASE("OutputFile: without commit() the target stays as it was and nothing i
     file.stream() << "half a rep";
     CHECK(dir.entries().size() == 2); // the target and the temporary file beside it
   }
-  CHECK(read(target) == "old\n");
+  CHECK(read_file(target) == "old\n");
   CHECK(dir.entries().size() == 1);
 }
 

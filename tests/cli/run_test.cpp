@@ -22,6 +22,8 @@
 
 namespace {
 
+using npcheck::testing::read_file;
+
 namespace fs = std::filesystem;
 using TempDir = npcheck::testing::ScratchDir;
 using npcheck::testing::Run;
@@ -53,13 +55,6 @@ std::vector<std::string> closing_examples(const std::string& help) {
     }
   }
   return lines;
-}
-
-std::string read(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
 }
 
 void write(const fs::path& path, const std::string& text) {
@@ -181,7 +176,7 @@ TEST_CASE("run: --output-file holds what standard output would, on every command
     CHECK(to_file.rc == plain.rc);
     CHECK(to_file.out.empty());
     CHECK(to_file.err == plain.err);
-    CHECK(read(target) == plain.out);
+    CHECK(read_file(target) == plain.out);
     CHECK(dir.entries() == std::vector<std::string>{"report"});
   }
 }
@@ -207,7 +202,7 @@ TEST_CASE("run: a failed run leaves the --output-file target as it was, with no 
                                  "shop/frontend", "--output-file", target.string()});
     CHECK(run.rc == 2);
   }
-  CHECK(read(target) == "previous report\n");
+  CHECK(read_file(target) == "previous report\n");
   CHECK(dir.entries() == std::vector<std::string>{"report.json"});
 }
 
@@ -219,9 +214,9 @@ TEST_CASE("run: --output-file replaces a symlink instead of writing through it")
   fs::create_symlink(elsewhere, target);
   const Run run = run_npcheck({"validate", "-f", k_shop, "--output-file", target.string()});
   CHECK(run.rc == 0);
-  CHECK(read(elsewhere) == "not npcheck's\n");
+  CHECK(read_file(elsewhere) == "not npcheck's\n");
   CHECK(!fs::is_symlink(target));
-  CHECK(read(target) == run_npcheck({"validate", "-f", k_shop}).out);
+  CHECK(read_file(target) == run_npcheck({"validate", "-f", k_shop}).out);
 }
 
 TEST_CASE("run: --output-file into a directory that cannot hold it is an input error") {

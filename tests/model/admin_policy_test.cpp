@@ -37,7 +37,7 @@ std::string cnp(const std::string& spec) {
          spec;
 }
 
-std::string messages(const Inventory& inv) {
+std::string inventory_messages(const Inventory& inv) {
   std::string out;
   for (const auto& d : inv.errors) {
     out += d.to_string() + '\n';
@@ -50,7 +50,7 @@ std::string messages(const Inventory& inv) {
 
 // The errors and warnings of loading text.
 std::string problems(const std::string& text) {
-  return messages(load_string(text, "admin.yaml"));
+  return inventory_messages(load_string(text, "admin.yaml"));
 }
 
 const char* const k_subject = "  subject: {namespaces: {}}\n";
@@ -82,7 +82,7 @@ TEST_CASE("admin::v1alpha1_fields") {
     to: [{pods: {namespaceSelector: {}, podSelector: {}}}]
 )"),
                                     "anp.yaml");
-  REQUIRE_MESSAGE(inv.ok(), messages(inv));
+  REQUIRE_MESSAGE(inv.ok(), inventory_messages(inv));
   REQUIRE_EQ(inv.admin_policies.size(), 1);
   const AdminPolicy& p = inv.admin_policies[0];
   CHECK(p.kind == AdminKind::admin_network_policy);
@@ -113,7 +113,7 @@ TEST_CASE("admin::v1alpha1_fields") {
   CHECK(p.egress[1].action == AdminAction::pass);
   CHECK_EQ(inv.loaded_kinds.at("AdminNetworkPolicy"), 1);
   // nodes peers without Node objects in the input: a warning.
-  CHECK_EQ(messages(inv), "anp.yaml:1:1: warning: AdminNetworkPolicy anp: nodes peers match the addresses of "
+  CHECK_EQ(inventory_messages(inv), "anp.yaml:1:1: warning: AdminNetworkPolicy anp: nodes peers match the addresses of "
                           "Node objects, and the inputs have none: they match nothing here (add the nodes, "
                           "e.g. kubectl get nodes -o yaml)\n");
   // The experimental-channel fields are said as facts.
@@ -140,7 +140,7 @@ TEST_CASE("admin::v1alpha2_fields") {
     - destinationNamedPort: dns
 )"),
                                     "cnp.yaml");
-  REQUIRE_MESSAGE(inv.ok(), messages(inv));
+  REQUIRE_MESSAGE(inv.ok(), inventory_messages(inv));
   REQUIRE_EQ(inv.admin_policies.size(), 1);
   const AdminPolicy& p = inv.admin_policies[0];
   CHECK(p.tier == AdminTier::baseline);
@@ -279,7 +279,7 @@ TEST_CASE("admin::peers") {
                                     "admin.yaml");
   REQUIRE(inv.ok());
   CHECK(inv.admin_policies.at(0).egress.at(0).peers.at(0).type == AdminPeer::Type::unknown);
-  CHECK_EQ(messages(inv), "admin.yaml:10:7: warning: AdminNetworkPolicy anp: spec.egress[0].to[0]: unknown peer "
+  CHECK_EQ(inventory_messages(inv), "admin.yaml:10:7: warning: AdminNetworkPolicy anp: spec.egress[0].to[0]: unknown peer "
                           "field 'services' (from a newer CRD?): read as failing closed, an allow rule matches "
                           "nothing and a deny or pass rule matches everything\n");
 }

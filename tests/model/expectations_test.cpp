@@ -22,7 +22,7 @@ using npcheck::model::load_string;
 
 namespace {
 
-std::string messages(const std::vector<Diagnostic>& diagnostics) {
+std::string diagnostic_text(const std::vector<Diagnostic>& diagnostics) {
   std::string out;
   for (const Diagnostic& d : diagnostics) {
     out += d.to_string() + '\n';
@@ -34,7 +34,7 @@ std::string messages(const std::vector<Diagnostic>& diagnostics) {
 std::string errors_of(const std::string& body) {
   ExpectationFile file = load_expectations_string("expectations:\n  - name: e\n" + body, "e.yaml");
   CHECK(file.expectations.empty());
-  return messages(file.errors);
+  return diagnostic_text(file.errors);
 }
 
 } // namespace
@@ -61,7 +61,7 @@ TEST_CASE("load_expectations::schema") {
     expect: deny
 )",
                                                     "e.yaml");
-    REQUIRE_MESSAGE(file.ok(), messages(file.errors));
+    REQUIRE_MESSAGE(file.ok(), diagnostic_text(file.errors));
     CHECK(file.warnings.empty());
     REQUIRE_EQ(file.expectations.size(), 2u);
     const Expectation& pods = file.expectations[0];
@@ -110,7 +110,7 @@ expectations:
                                                     "e.yaml");
     CHECK(file.ok());
     CHECK_EQ(file.expectations.size(), 2u);
-    CHECK_EQ(messages(file.warnings),
+    CHECK_EQ(diagnostic_text(file.warnings),
              "e.yaml:2:45: warning: expectation 'a': expectations[0].to.cidr: '10.0.0.1/8' has host "
              "bits set; read as '10.0.0.0/8'\n");
   }
@@ -134,7 +134,7 @@ TEST_CASE("load_expectations::endpoint_strings") {
     expect: deny
 )",
                                                     "e.yaml");
-    REQUIRE_MESSAGE(file.ok(), messages(file.errors));
+    REQUIRE_MESSAGE(file.ok(), diagnostic_text(file.errors));
     REQUIRE_EQ(file.expectations.size(), 3u);
     const Expectation& strings = file.expectations[0];
     CHECK_EQ(strings.from.to_string(), "namespace shop, kind Deployment, name frontend");
@@ -190,7 +190,7 @@ TEST_CASE("load_expectations::service_mapping") {
     expect: deny
 )",
                                                     "e.yaml");
-    REQUIRE_MESSAGE(file.ok(), messages(file.errors));
+    REQUIRE_MESSAGE(file.ok(), diagnostic_text(file.errors));
     REQUIRE_EQ(file.expectations.size(), 1u);
     const Expectation& e = file.expectations[0];
     CHECK_EQ(e.to.to_string(), e.from.to_string());
@@ -217,21 +217,21 @@ TEST_CASE("load_expectations::service_mapping") {
 
 TEST_CASE("load_expectations::errors") {
   SUBCASE("file shape") {
-    CHECK_EQ(messages(load_expectations_string("", "e.yaml").errors),
+    CHECK_EQ(diagnostic_text(load_expectations_string("", "e.yaml").errors),
              "e.yaml: error: no expectations (expected a mapping with 'expectations')\n");
-    CHECK_EQ(messages(load_expectations_string("- a\n", "e.yaml").errors),
+    CHECK_EQ(diagnostic_text(load_expectations_string("- a\n", "e.yaml").errors),
              "e.yaml:1:1: error: expected a mapping with 'expectations', found a list\n");
-    CHECK_EQ(messages(load_expectations_string("expectation: []\n", "e.yaml").errors),
+    CHECK_EQ(diagnostic_text(load_expectations_string("expectation: []\n", "e.yaml").errors),
              "e.yaml:1:1: error: expectation: unknown field (did you mean 'expectations'?)\n"
              "e.yaml:1:1: error: expectations: required field is missing\n");
-    CHECK_EQ(messages(load_expectations_string("expectations: []\n", "e.yaml").errors),
+    CHECK_EQ(diagnostic_text(load_expectations_string("expectations: []\n", "e.yaml").errors),
              "e.yaml:1:15: error: expectations: must list at least one expectation\n");
-    CHECK_EQ(messages(load_expectations_string("expectations: [a: b: c]\n", "e.yaml").errors),
+    CHECK_EQ(diagnostic_text(load_expectations_string("expectations: [a: b: c]\n", "e.yaml").errors),
              "e.yaml:1:20: error: invalid YAML: end of sequence flow not found\n");
   }
 
   SUBCASE("expectation fields") {
-    CHECK_EQ(messages(load_expectations_string(
+    CHECK_EQ(diagnostic_text(load_expectations_string(
                  "expectations:\n  - {from: {all: true}, to: {namespace: a}, expect: deny}\n", "e.yaml")
                           .errors),
              "e.yaml:2:5: error: expectations[0].name: required field is missing\n");
@@ -260,7 +260,7 @@ TEST_CASE("load_expectations::errors") {
   - {name: same, from: {all: true}, to: {namespace: b}, expect: deny}
 )",
                                                      "e.yaml");
-    CHECK_EQ(messages(twice.errors), "e.yaml:3:12: error: expectation 'same': expectations[1].name: "
+    CHECK_EQ(diagnostic_text(twice.errors), "e.yaml:3:12: error: expectation 'same': expectations[1].name: "
                                      "duplicate expectation name (first used at e.yaml:2:12)\n");
   }
 
@@ -392,7 +392,7 @@ TEST_CASE("load_expectations::errors") {
 )",
                                                     "e.yaml");
     CHECK(file.expectations.empty());
-    CHECK_EQ(messages(file.errors),
+    CHECK_EQ(diagnostic_text(file.errors),
              "e.yaml:3:13: error: expectation 'one': expectations[0].expect: unknown verdict 'nope' "
              "(expected allow or deny)\n"
              "e.yaml:4:18: error: expectation 'one': expectations[0].from.kind: unknown kind 'Nope' "
@@ -434,7 +434,7 @@ spec: {containers: [{name: c, image: i}]}
         "expectations:\n  - name: e\n    from: " + from + "\n    to: {all: true}\n    expect: deny\n",
         "e.yaml");
     REQUIRE(file.errors.empty());
-    return messages(check_names(file.expectations.front(), inventory));
+    return diagnostic_text(check_names(file.expectations.front(), inventory));
   };
 
   SUBCASE("names that exist") {

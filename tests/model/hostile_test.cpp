@@ -17,7 +17,7 @@ using npcheck::model::load_string;
 
 namespace {
 
-std::string repeat(std::string_view piece, std::size_t n) {
+std::string repeated(std::string_view piece, std::size_t n) {
   std::string out;
   out.reserve(piece.size() * n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -33,7 +33,7 @@ TEST_SUITE_BEGIN("model");
 TEST_CASE("hostile::deep_nesting") {
   const std::string message_tail = "nesting deeper than 200 levels (raise the limit with --max-depth)";
   SUBCASE("YAML flow sequences") {
-    Inventory inv = load_string(repeat("[", 100000), "deep.yaml");
+    Inventory inv = load_string(repeated("[", 100000), "deep.yaml");
     REQUIRE_EQ(inv.errors.size(), 1);
     CHECK_EQ(inv.errors[0].to_string(), "deep.yaml:1:201: error: " + message_tail);
   }
@@ -47,12 +47,12 @@ TEST_CASE("hostile::deep_nesting") {
     CHECK_EQ(inv.errors[0].to_string(), "deep.yaml:205:202: error: " + message_tail);
   }
   SUBCASE("JSON arrays") {
-    Inventory inv = load_string(repeat("[", 100000) + repeat("]", 100000), "deep.json");
+    Inventory inv = load_string(repeated("[", 100000) + repeated("]", 100000), "deep.json");
     REQUIRE_EQ(inv.errors.size(), 1);
     CHECK_EQ(inv.errors[0].to_string(), "deep.json:1:201: error: " + message_tail);
   }
   SUBCASE("JSON objects") {
-    Inventory inv = load_string(repeat("{\"a\":", 100000) + "1" + repeat("}", 100000), "deep.json");
+    Inventory inv = load_string(repeated("{\"a\":", 100000) + "1" + repeated("}", 100000), "deep.json");
     REQUIRE_EQ(inv.errors.size(), 1);
     CHECK_EQ(inv.errors[0].to_string(), "deep.json:1:1001: error: " + message_tail);
   }
@@ -77,7 +77,7 @@ TEST_CASE("hostile::alias_bomb") {
   for (int level = 1; level < 10; ++level) {
     std::string prev = "*a" + std::to_string(level - 1);
     text += "    a" + std::to_string(level) + ": &a" + std::to_string(level) + " [" +
-            repeat(prev + ", ", 9) + prev + "]\n";
+            repeated(prev + ", ", 9) + prev + "]\n";
   }
   text += "spec:\n  containers: *a9\n";
   auto start = std::chrono::steady_clock::now();
@@ -97,7 +97,7 @@ TEST_CASE("hostile::alias_bomb_of_lists") {
   std::string text = "kind: List\nitems:\n- &l0 {kind: Pod, apiVersion: v1, metadata: {name: p}}\n";
   for (int level = 1; level < 10; ++level) {
     std::string prev = "*l" + std::to_string(level - 1);
-    text += "- &l" + std::to_string(level) + " {kind: List, items: [" + repeat(prev + ", ", 9) + prev + "]}\n";
+    text += "- &l" + std::to_string(level) + " {kind: List, items: [" + repeated(prev + ", ", 9) + prev + "]}\n";
   }
   auto start = std::chrono::steady_clock::now();
   Inventory inv = load_string(text, "bomb.yaml");

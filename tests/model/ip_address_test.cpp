@@ -16,7 +16,7 @@ std::string text_of(std::string_view s) {
   return ip ? ip->to_string() : "<invalid>";
 }
 
-Cidr cidr(std::string_view s) {
+Cidr parsed_cidr(std::string_view s) {
   std::optional<Cidr> c = Cidr::parse(s);
   REQUIRE(c);
   return *c;
@@ -62,11 +62,11 @@ TEST_CASE("IpAddress::parse") {
 
 TEST_CASE("Cidr::parse") {
   SUBCASE("valid") {
-    CHECK_EQ(cidr("10.0.0.0/8").to_string(), "10.0.0.0/8");
-    CHECK_EQ(cidr("0.0.0.0/0").prefix, 0);
-    CHECK_EQ(cidr("10.0.0.1/32").prefix, 32);
-    CHECK_EQ(cidr("FD00::/8").to_string(), "fd00::/8");
-    CHECK_EQ(cidr("::/128").prefix, 128);
+    CHECK_EQ(parsed_cidr("10.0.0.0/8").to_string(), "10.0.0.0/8");
+    CHECK_EQ(parsed_cidr("0.0.0.0/0").prefix, 0);
+    CHECK_EQ(parsed_cidr("10.0.0.1/32").prefix, 32);
+    CHECK_EQ(parsed_cidr("FD00::/8").to_string(), "fd00::/8");
+    CHECK_EQ(parsed_cidr("::/128").prefix, 128);
   }
   SUBCASE("invalid") {
     for (const char* bad : {"10.0.0.0", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/+8",
@@ -80,49 +80,49 @@ TEST_CASE("Cidr::parse") {
 
 TEST_CASE("Cidr::first_last") {
   SUBCASE("IPv4") {
-    Cidr c = cidr("10.1.2.3/16");
+    Cidr c = parsed_cidr("10.1.2.3/16");
     CHECK_EQ(c.first().to_string(), "10.1.0.0");
     CHECK_EQ(c.last().to_string(), "10.1.255.255");
-    CHECK_EQ(cidr("10.1.2.3/32").first(), cidr("10.1.2.3/32").last());
-    CHECK_EQ(cidr("0.0.0.0/0").last().to_string(), "255.255.255.255");
-    CHECK_EQ(cidr("10.0.0.0/9").last().to_string(), "10.127.255.255");
+    CHECK_EQ(parsed_cidr("10.1.2.3/32").first(), parsed_cidr("10.1.2.3/32").last());
+    CHECK_EQ(parsed_cidr("0.0.0.0/0").last().to_string(), "255.255.255.255");
+    CHECK_EQ(parsed_cidr("10.0.0.0/9").last().to_string(), "10.127.255.255");
   }
   SUBCASE("IPv6") {
-    Cidr c = cidr("fd00:1::5/33");
+    Cidr c = parsed_cidr("fd00:1::5/33");
     CHECK_EQ(c.first().to_string(), "fd00:1::");
     CHECK_EQ(c.last().to_string(), "fd00:1:7fff:ffff:ffff:ffff:ffff:ffff");
-    CHECK_EQ(cidr("::/0").last().to_string(), "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+    CHECK_EQ(parsed_cidr("::/0").last().to_string(), "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
   }
 }
 
 TEST_CASE("Cidr::has_host_bits") {
-  CHECK(cidr("10.244.1.10/4").has_host_bits());
-  CHECK_EQ(cidr("10.244.1.10/4").first().to_string(), "0.0.0.0");
-  CHECK_EQ(cidr("10.244.1.10/4").last().to_string(), "15.255.255.255");
-  CHECK_FALSE(cidr("10.0.0.0/8").has_host_bits());
-  CHECK_FALSE(cidr("10.0.0.1/32").has_host_bits());
-  CHECK(cidr("fd00::1/64").has_host_bits());
-  CHECK_FALSE(cidr("fd00::/64").has_host_bits());
+  CHECK(parsed_cidr("10.244.1.10/4").has_host_bits());
+  CHECK_EQ(parsed_cidr("10.244.1.10/4").first().to_string(), "0.0.0.0");
+  CHECK_EQ(parsed_cidr("10.244.1.10/4").last().to_string(), "15.255.255.255");
+  CHECK_FALSE(parsed_cidr("10.0.0.0/8").has_host_bits());
+  CHECK_FALSE(parsed_cidr("10.0.0.1/32").has_host_bits());
+  CHECK(parsed_cidr("fd00::1/64").has_host_bits());
+  CHECK_FALSE(parsed_cidr("fd00::/64").has_host_bits());
 }
 
 TEST_CASE("Cidr::contains") {
-  Cidr c = cidr("10.0.0.0/8");
+  Cidr c = parsed_cidr("10.0.0.0/8");
   SUBCASE("addresses") {
     CHECK(c.contains(*IpAddress::parse("10.0.0.0")));
     CHECK(c.contains(*IpAddress::parse("10.255.255.255")));
     CHECK_FALSE(c.contains(*IpAddress::parse("11.0.0.0")));
     CHECK_FALSE(c.contains(*IpAddress::parse("9.255.255.255")));
     CHECK_FALSE(c.contains(*IpAddress::parse("::a00:1")));
-    CHECK(cidr("::/0").contains(*IpAddress::parse("fd00::1")));
-    CHECK_FALSE(cidr("::/0").contains(*IpAddress::parse("10.0.0.1")));
+    CHECK(parsed_cidr("::/0").contains(*IpAddress::parse("fd00::1")));
+    CHECK_FALSE(parsed_cidr("::/0").contains(*IpAddress::parse("10.0.0.1")));
   }
   SUBCASE("blocks") {
-    CHECK(c.contains(cidr("10.1.0.0/16")));
-    CHECK(c.contains(cidr("10.0.0.0/8")));
-    CHECK(c.contains(cidr("10.255.255.255/32")));
-    CHECK_FALSE(c.contains(cidr("10.0.0.0/7")));
-    CHECK_FALSE(c.contains(cidr("11.0.0.0/16")));
-    CHECK_FALSE(c.contains(cidr("fd00::/16")));
-    CHECK(cidr("10.244.1.10/4").contains(cidr("12.0.0.0/8")));
+    CHECK(c.contains(parsed_cidr("10.1.0.0/16")));
+    CHECK(c.contains(parsed_cidr("10.0.0.0/8")));
+    CHECK(c.contains(parsed_cidr("10.255.255.255/32")));
+    CHECK_FALSE(c.contains(parsed_cidr("10.0.0.0/7")));
+    CHECK_FALSE(c.contains(parsed_cidr("11.0.0.0/16")));
+    CHECK_FALSE(c.contains(parsed_cidr("fd00::/16")));
+    CHECK(parsed_cidr("10.244.1.10/4").contains(parsed_cidr("12.0.0.0/8")));
   }
 }

@@ -17,7 +17,7 @@ using npcheck::model::read_lint_config;
 namespace {
 
 // The message of the Error reading text throws, or "" when it reads.
-std::string error_of(const std::string& text) {
+std::string config_error(const std::string& text) {
   try {
     read_lint_config(text, ".npcheck.yaml");
   } catch (const Error& e) {
@@ -55,19 +55,19 @@ TEST_CASE("lint_config::read") {
     CHECK(config.disable[0].text == "NP602, NP601");
   }
   SUBCASE("an empty file or section is no configuration") {
-    CHECK(error_of("") == "");
-    CHECK(error_of("lint:\n") == "");
+    CHECK(config_error("") == "");
+    CHECK(config_error("lint:\n") == "");
   }
   SUBCASE("mistakes are located") {
-    CHECK(error_of("lnit: {}\n") == ".npcheck.yaml:1:1: lnit: unknown field (did you mean 'lint'?)");
-    CHECK(error_of("lint:\n  disabled: [NP101]\n") ==
+    CHECK(config_error("lnit: {}\n") == ".npcheck.yaml:1:1: lnit: unknown field (did you mean 'lint'?)");
+    CHECK(config_error("lint:\n  disabled: [NP101]\n") ==
           ".npcheck.yaml:2:3: lint.disabled: unknown field (did you mean 'disable'?)");
-    CHECK(error_of("lint:\n  severity: [NP101]\n") ==
+    CHECK(config_error("lint:\n  severity: [NP101]\n") ==
           ".npcheck.yaml:2:13: lint.severity: expected a mapping of check to severity, found a list");
-    CHECK(error_of("lint:\n  ignore-paths: [[a]]\n") ==
+    CHECK(config_error("lint:\n  ignore-paths: [[a]]\n") ==
           ".npcheck.yaml:2:18: lint.ignore-paths[0]: expected a string, found a list");
-    CHECK(error_of("- lint\n") == ".npcheck.yaml:1:1: the file: expected a mapping with 'lint', found a list");
-    CHECK(error_of("lint: {}\n---\nlint: {}\n") == ".npcheck.yaml:3:1: a configuration file holds one document");
+    CHECK(config_error("- lint\n") == ".npcheck.yaml:1:1: the file: expected a mapping with 'lint', found a list");
+    CHECK(config_error("lint: {}\n---\nlint: {}\n") == ".npcheck.yaml:3:1: a configuration file holds one document");
   }
 }
 

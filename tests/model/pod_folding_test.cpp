@@ -56,7 +56,7 @@ std::string infos(const Inventory& inv) {
   return out;
 }
 
-const Workload& only(const Inventory& inv, const std::string& display) {
+const Workload& only_workload(const Inventory& inv, const std::string& display) {
   auto it = std::find_if(inv.workloads.begin(), inv.workloads.end(),
                          [&](const Workload& w) { return w.display_name() == display; });
   REQUIRE(it != inv.workloads.end());
@@ -77,7 +77,7 @@ TEST_CASE("pod_folding::owner_chain") {
   SUBCASE("a ReplicaSet missing from the input is its Deployment when the names match") {
     Inventory inv = load_string(k_two_web_pods, "pods.yaml");
     CHECK_EQ(names(inv), std::vector<std::string>{"shop/web[Deployment]"});
-    const Workload& web = only(inv, "shop/web[Deployment]");
+    const Workload& web = only_workload(inv, "shop/web[Deployment]");
     CHECK_EQ(web.kind, WorkloadKind::deployment);
     CHECK_EQ(web.labels.to_string(), "app=web,pod-template-hash=7d9f8c6b5");
     REQUIRE_EQ(web.pods.size(), 2);
@@ -99,8 +99,8 @@ TEST_CASE("pod_folding::owner_chain") {
         pod("w-1", "StatefulSet", "w", "{app: w}", "node-a", "10.244.0.7") +
             pod("w-2", "StatefulSet", "w", "{app: w}", "node-a", "10.244.0.8"),
         "pods.yaml");
-    CHECK_EQ(only(inv, "shop/w[StatefulSet]").node_name, "node-a");
-    CHECK_EQ(only(inv, "shop/w[StatefulSet]").host_ip, IpAddress::parse("172.18.0.2"));
+    CHECK_EQ(only_workload(inv, "shop/w[StatefulSet]").node_name, "node-a");
+    CHECK_EQ(only_workload(inv, "shop/w[StatefulSet]").host_ip, IpAddress::parse("172.18.0.2"));
     CHECK_EQ(infos(inv), "");
   }
   SUBCASE("a ReplicaSet whose name does not match stays the owner") {
@@ -132,9 +132,9 @@ TEST_CASE("pod_folding::owner_chain") {
     CHECK(inv.ok());
     CHECK_EQ(names(inv), std::vector<std::string>{"shop/pay[Rollout]", "shop/report[CronJob]",
                                                   "shop/web[Deployment]"});
-    CHECK_EQ(only(inv, "shop/web[Deployment]").where.line, 2); // the Deployment's
-    CHECK_EQ(only(inv, "shop/web[Deployment]").uid, "u-web");
-    CHECK_EQ(only(inv, "shop/pay[Rollout]").custom_kind, "Rollout");
+    CHECK_EQ(only_workload(inv, "shop/web[Deployment]").where.line, 2); // the Deployment's
+    CHECK_EQ(only_workload(inv, "shop/web[Deployment]").uid, "u-web");
+    CHECK_EQ(only_workload(inv, "shop/pay[Rollout]").custom_kind, "Rollout");
     CHECK_EQ(inv.folded_kinds, std::map<std::string, int>{{"Job", 1}, {"Pod", 4}, {"ReplicaSet", 2}});
     CHECK_EQ(inv.replaced_kinds,
              std::map<std::string, int>{{"CronJob", 1}, {"Deployment", 1}, {"Rollout", 1}});
@@ -170,7 +170,7 @@ TEST_CASE("pod_folding::agreement") {
             "10.244.0.8");
     Inventory folded = load_string(pods, "pods.yaml");
     CHECK_EQ(names(folded), std::vector<std::string>{"shop/db[StatefulSet]"});
-    CHECK_EQ(only(folded, "shop/db[StatefulSet]").labels.to_string(), "app=db");
+    CHECK_EQ(only_workload(folded, "shop/db[StatefulSet]").labels.to_string(), "app=db");
     Inventory apart = load_string(
         pods + "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\n"
                "spec: {podSelector: {matchLabels: {statefulset.kubernetes.io/pod-name: db-0}}}\n",
@@ -205,7 +205,7 @@ TEST_CASE("pod_folding::kept_apart") {
     options.kept_apart.names = {{"shop", "web-7d9f8c6b5-abcde"}};
     Inventory inv = load_string(k_two_web_pods, "pods.yaml", options);
     CHECK_EQ(names(inv), std::vector<std::string>{"shop/web[Deployment]", "shop/web-7d9f8c6b5-abcde"});
-    CHECK_EQ(only(inv, "shop/web[Deployment]").node_name, "node-b");
+    CHECK_EQ(only_workload(inv, "shop/web[Deployment]").node_name, "node-b");
     options.kept_apart.names = {{"", "web-7d9f8c6b5-fghij"}};
     CHECK_EQ(names(load_string(k_two_web_pods, "pods.yaml", options)),
              std::vector<std::string>{"shop/web[Deployment]", "shop/web-7d9f8c6b5-fghij"});

@@ -15,6 +15,9 @@ namespace npcheck::model {
 // so that a 10 MB name does not make a 20 MB message: 'aaa...' (10485760 bytes).
 std::string quote(std::string_view value);
 
+// "1 pair", "3 pairs": n and word, with an s when n is not 1.
+std::string plural(std::size_t n, std::string_view word);
+
 // text with control characters (C0, DEL and C1) and bytes that are not
 // UTF-8 escaped as \t, \n, \r or \xNN (each byte), the way diagnostics print
 // them, so that input never drives a terminal or breaks a report's encoding.

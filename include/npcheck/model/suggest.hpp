@@ -16,6 +16,9 @@ namespace npcheck::model {
 // "podSelector").
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+// Whether a and b are the same word with ASCII letters compared without case.
+bool iequals(std::string_view a, std::string_view b);
+
 // The candidate nearest to word within max_distance (the first of equally
 // near ones), or nullopt. A candidate equal to word is not a suggestion.
 template <typename Range>
