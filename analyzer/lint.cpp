@@ -215,6 +215,13 @@ Context::Context(const Program& program, const LintOptions& options)
       }
     }
   }
+  for (const model::Workload& w : workloads()) {
+    m_pod_namespaces.insert(w.namespace_name);
+  }
+}
+
+bool Context::has_pods(std::string_view namespace_name) const {
+  return m_pod_namespaces.find(namespace_name) != m_pod_namespaces.end();
 }
 
 bool Context::enabled(std::string_view id) const {

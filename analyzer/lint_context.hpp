@@ -46,6 +46,8 @@ public:
   const std::vector<std::size_t>& selecting(std::size_t w, Direction direction) const;
   // Whether some policy isolating w in direction has rules there.
   bool has_rules(std::size_t w, Direction direction) const;
+  // Whether the inputs hold a pod of the namespace, hostNetwork ones too.
+  bool has_pods(std::string_view namespace_name) const;
 
   // The model rule of a compiled NetworkPolicy rule.
   const model::Rule& rule_of(RuleId rule) const;
@@ -59,6 +61,7 @@ private:
   const LintOptions& m_options;
   std::vector<Finding> m_findings;
   std::vector<std::vector<std::size_t>> m_selecting[2]; // [direction][workload]
+  std::set<std::string, std::less<>> m_pod_namespaces;  // of the workloads
 };
 
 // ---- wording ---------------------------------------------------------------

@@ -65,12 +65,6 @@ bool namespace_has_workloads(const Context& context, std::string_view name) {
   return entry != nullptr && !entry->workloads.empty();
 }
 
-// Whether the inputs hold any pod of namespace name, hostNetwork ones too.
-bool any_pods(const Context& context, std::string_view name) {
-  return std::any_of(context.workloads().begin(), context.workloads().end(),
-                     [name](const model::Workload& w) { return w.namespace_name == name; });
-}
-
 // The hostNetwork workloads of namespace name that selector matches: pods
 // that no NetworkPolicy selects and no pod selector of a peer matches.
 std::vector<std::size_t> host_network_matches(const Context& context, std::string_view name,
@@ -407,7 +401,7 @@ UnknownLabels check_unknown_labels(Context& context) {
     // So are the pods of the own namespace when the inputs hold none of it,
     // or when an operator may make them from a custom resource there.
     if (target == Target::pods && (peer == nullptr || !peer->namespace_selector) &&
-        (!any_pods(context, pol.namespace_name) ||
+        (!context.has_pods(pol.namespace_name) ||
          context.inventory().custom_resources.count(pol.namespace_name) != 0)) {
       return;
     }

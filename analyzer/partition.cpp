@@ -499,6 +499,22 @@ std::vector<ClassId> Partition::peer_classes(PeerSetId peers, model::IpFamily fa
       result.push_back(it->second);
     }
   }
+  // Members are many and classes repeat among them: when the list is long
+  // next to the classes, marking each class and reading the marks in order
+  // is cheaper than sorting the list.
+  if (result.size() > class_count() / 8) {
+    std::vector<bool> present(class_count());
+    for (ClassId c : result) {
+      present[c] = true;
+    }
+    result.clear();
+    for (ClassId c = 0; c < class_count(); ++c) {
+      if (present[c]) {
+        result.push_back(c);
+      }
+    }
+    return result;
+  }
   std::sort(result.begin(), result.end());
   result.erase(std::unique(result.begin(), result.end()), result.end());
   return result;
