@@ -107,6 +107,30 @@ EndpointMatch parse_match(const std::string& text, const char* option, const mod
   return match;
 }
 
+// The error of a filter that keeps no endpoint, with the nearest workload id
+// (a workload's endpoint id is its display name).
+model::Error no_match_error(const std::string& text, const char* option, const model::Inventory& inventory) {
+  std::string bare = text;
+  bare.erase(std::remove_if(bare.begin(), bare.end(), [](char c) { return c == '*' || c == '?'; }), bare.end());
+  const std::size_t limit = std::max<std::size_t>(3, bare.size() / 3);
+  std::optional<std::string> best;
+  std::size_t best_distance = limit + 1;
+  for (const model::Workload& w : inventory.workloads) {
+    const std::string id = w.display_name();
+    std::size_t d = std::min(model::edit_distance(bare, id), model::edit_distance(bare, w.namespace_name + '/' + w.name));
+    if (bare.size() != text.size()) {
+      // A pattern: its fixed text against the start of the id.
+      d = std::min(d, model::edit_distance(bare, id.substr(0, bare.size())));
+    }
+    if (d < best_distance) {
+      best_distance = d;
+      best = id;
+    }
+  }
+  return model::Error({}, std::string(option) + ": '" + text + "' matches no endpoint" +
+                              (best ? " (did you mean " + *best + "?)" : std::string()));
+}
+
 // Exit 2 when a filter keeps no endpoint, with the nearest id.
 void require_match(const std::optional<EndpointMatch>& match, const std::string& text, const char* option,
                    const analyzer::Matrix& matrix, const model::Inventory& inventory) {
@@ -118,29 +142,33 @@ void require_match(const std::optional<EndpointMatch>& match, const std::string&
                   [&](const analyzer::MatrixEndpoint& e) { return match->matches(e, inventory); })) {
     return;
   }
-  std::string bare = text;
-  bare.erase(std::remove_if(bare.begin(), bare.end(), [](char c) { return c == '*' || c == '?'; }), bare.end());
-  const std::size_t limit = std::max<std::size_t>(3, bare.size() / 3);
-  std::optional<std::string> best;
-  std::size_t best_distance = limit + 1;
-  for (const analyzer::MatrixEndpoint& e : endpoints) {
-    if (e.kind != analyzer::MatrixEndpointKind::workload) {
-      continue;
-    }
-    const model::Workload& w = inventory.workloads[e.workload];
-    std::size_t d = std::min(model::edit_distance(bare, e.id),
-                             model::edit_distance(bare, w.namespace_name + '/' + w.name));
-    if (bare.size() != text.size()) {
-      // A pattern: its fixed text against the start of the id.
-      d = std::min(d, model::edit_distance(bare, e.id.substr(0, bare.size())));
-    }
-    if (d < best_distance) {
-      best_distance = d;
-      best = e.id;
-    }
+  throw no_match_error(text, option, inventory);
+}
+
+// Whether a glob can match the id of an outside endpoint: those are address
+// texts (analyzer::addresses_to_string: "10.0.0.0/8, 192.168.0.0/16",
+// "0.0.0.0/0 except 10.0.0.0/8", "fd00::/8"), whose only letters are hex
+// digits and those of "except".
+bool may_match_addresses(std::string_view pattern) {
+  return std::all_of(pattern.begin(), pattern.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == 'x' || c == 'p' || c == 't' ||
+           c == '.' || c == ':' || c == '/' || c == ',' || c == ';' || c == ' ' || c == '*' || c == '?';
+  });
+}
+
+// Exit 2 at once, before any policy is compiled, when a pattern matches no
+// workload and cannot match an outside endpoint (whose ids need the policies'
+// addresses); require_match decides the others once the matrix is computed.
+void require_early_match(const std::optional<EndpointMatch>& match, const std::string& text, const char* option,
+                         const model::Inventory& inventory) {
+  if (!match || match->pattern.empty() || may_match_addresses(match->pattern)) {
+    return;
   }
-  throw model::Error({}, std::string(option) + ": '" + text + "' matches no endpoint" +
-                             (best ? " (did you mean " + *best + "?)" : std::string()));
+  if (std::none_of(inventory.workloads.begin(), inventory.workloads.end(), [&](const model::Workload& w) {
+        return glob_match(match->pattern, w.display_name());
+      })) {
+    throw no_match_error(text, option, inventory);
+  }
 }
 
 // Exit 2 when --namespace names a namespace without workloads.
@@ -231,6 +259,9 @@ int run_matrix(const MatrixOptions& options, Output& io) {
       filter.focus_ingress = options.direction != "egress";
     }
   }
+  require_early_match(filter.from, options.from, "--from", *inventory);
+  require_early_match(filter.to, options.to, "--to", *inventory);
+  require_early_match(filter.focus, options.focus, "--focus", *inventory);
   if (progress) {
     io.err << "\r\033[Knpcheck: computing the matrix of " << inventory->workloads.size()
            << " workloads..." << std::flush;
