@@ -226,32 +226,47 @@ void Partition::classify_workloads() {
   for (const std::vector<std::uint32_t>& members : m_class_workloads) {
     first[members.front()] = true;
   }
-  m_class_peer_sets.resize(m_workload_classes);
-  for (PeerSetId p = 0; p < program.peer_set_count(); ++p) {
-    if (program.peer_set(p).everything) {
-      continue;
-    }
-    auto add = [&](std::uint32_t w, std::size_t f) {
-      std::vector<PeerSetId>& list = m_class_peer_sets[m_workload_class[w]][f];
-      if (list.empty() || list.back() != p) {
-        list.push_back(p);
+  // Two passes over the members, each calling emit(slot, p) once per slot
+  // and peer set: one counts the lists' lengths, the other fills them.
+  const std::size_t slots = 2 * m_workload_classes;
+  std::vector<PeerSetId> last(slots, static_cast<PeerSetId>(-1));
+  auto each_entry = [&](auto&& emit) {
+    std::fill(last.begin(), last.end(), static_cast<PeerSetId>(-1));
+    for (PeerSetId p = 0; p < program.peer_set_count(); ++p) {
+      if (program.peer_set(p).everything) {
+        continue;
       }
-    };
-    // Selector members in both families, address members in theirs, each once.
-    for (std::uint32_t w : program.selector_members(p)) {
-      if (first[w]) {
-        add(w, 0);
-        add(w, 1);
-      }
-    }
-    for (std::size_t f = 0; f < 2; ++f) {
-      for (std::uint32_t w : program.address_members(p, f == 0 ? model::IpFamily::v4 : model::IpFamily::v6)) {
+      auto add = [&](std::uint32_t w, std::size_t f) {
+        const std::size_t slot = 2 * m_workload_class[w] + f;
+        if (last[slot] != p) {
+          last[slot] = p;
+          emit(slot, p);
+        }
+      };
+      // Selector members in both families, address members in theirs, each once.
+      for (std::uint32_t w : program.selector_members(p)) {
         if (first[w]) {
-          add(w, f);
+          add(w, 0);
+          add(w, 1);
+        }
+      }
+      for (std::size_t f = 0; f < 2; ++f) {
+        for (std::uint32_t w : program.address_members(p, f == 0 ? model::IpFamily::v4 : model::IpFamily::v6)) {
+          if (first[w]) {
+            add(w, f);
+          }
         }
       }
     }
+  };
+  m_peer_set_starts.assign(slots + 1, 0);
+  each_entry([&](std::size_t slot, PeerSetId) { ++m_peer_set_starts[slot + 1]; });
+  for (std::size_t slot = 0; slot < slots; ++slot) {
+    m_peer_set_starts[slot + 1] += m_peer_set_starts[slot];
   }
+  m_class_peer_sets.resize(m_peer_set_starts[slots]);
+  std::vector<std::size_t> next(m_peer_set_starts.begin(), m_peer_set_starts.end() - 1);
+  each_entry([&](std::size_t slot, PeerSetId p) { m_class_peer_sets[next[slot]++] = p; });
 
   m_selection_classes.resize(program.selection_count());
   for (SelectionId s : subjects) {
@@ -314,7 +329,10 @@ void Partition::classify_addresses() {
       m_external_ranges.push_back({range});
       m_class_families.emplace_back();
       std::vector<PeerSetId> peers(signatures[a].begin() + 1, signatures[a].end());
-      m_class_peer_sets.push_back({peers, peers});
+      for (int family = 0; family < 2; ++family) {
+        m_class_peer_sets.insert(m_class_peer_sets.end(), peers.begin(), peers.end());
+        m_peer_set_starts.push_back(m_class_peer_sets.size());
+      }
       m_class_workloads.emplace_back();
       m_class_named_values.emplace_back();
     } else {
@@ -468,7 +486,8 @@ ClassId Partition::class_of_address(const model::IpAddress& ip) const {
 }
 
 std::span<const PeerSetId> Partition::peer_sets_of(ClassId cls, model::IpFamily family) const {
-  return m_class_peer_sets[cls][family_index(family)];
+  const std::size_t slot = 2 * static_cast<std::size_t>(cls) + family_index(family);
+  return {m_class_peer_sets.data() + m_peer_set_starts[slot], m_class_peer_sets.data() + m_peer_set_starts[slot + 1]};
 }
 
 std::vector<ClassId> Partition::peer_classes(PeerSetId peers, model::IpFamily family) const {

@@ -111,8 +111,12 @@ private:
   std::vector<std::pair<AddressRange, ClassId>> m_atoms;
   std::vector<Families> m_class_families;
   bool m_dual_stack = false;
-  // Per class and family (v4, v6): peer sets containing it.
-  std::vector<std::array<std::vector<PeerSetId>, 2>> m_class_peer_sets;
+  // Per class and family (v4, v6): the peer sets containing it, one list
+  // after another: those of slot cls * 2 + family are m_class_peer_sets
+  // [m_peer_set_starts[slot], m_peer_set_starts[slot + 1]). One array, not
+  // a vector per slot: the lists hold millions of entries on a big cluster.
+  std::vector<PeerSetId> m_class_peer_sets;
+  std::vector<std::size_t> m_peer_set_starts{0};
   std::vector<std::vector<ClassId>> m_selection_classes;
   // Distinct named ports of all filters, and per class what they resolve to.
   std::vector<NamedPort> m_named_ports;
