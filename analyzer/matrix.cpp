@@ -939,27 +939,7 @@ private:
 
   template <typename Visit>
   void for_each_peer_set(ClassId s, const World& world, Visit visit) const {
-    if (world.family) {
-      for (PeerSetId p : m_partition.peer_sets_of(s, *world.family)) {
-        visit(p);
-      }
-      return;
-    }
-    // Any family: the union of both lists (merged, each once).
-    const std::span<const PeerSetId> v4 = m_partition.peer_sets_of(s, model::IpFamily::v4);
-    const std::span<const PeerSetId> v6 = m_partition.peer_sets_of(s, model::IpFamily::v6);
-    std::size_t i = 0;
-    std::size_t j = 0;
-    while (i < v4.size() || j < v6.size()) {
-      if (j == v6.size() || (i < v4.size() && v4[i] < v6[j])) {
-        visit(v4[i++]);
-      } else if (i == v4.size() || v6[j] < v4[i]) {
-        visit(v6[j++]);
-      } else {
-        visit(v4[i++]);
-        ++j;
-      }
-    }
+    m_partition.for_each_peer_set(s, world.family, visit);
   }
 
   // Which columns s's egress allows, per scope class (false: everything).

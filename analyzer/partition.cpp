@@ -42,10 +42,6 @@ std::uint32_t intern(Interner& table, const std::vector<std::uint32_t>& key) {
   return table.emplace(key, static_cast<std::uint32_t>(table.size())).first->second;
 }
 
-std::size_t family_index(model::IpFamily family) {
-  return family == model::IpFamily::v4 ? 0 : 1;
-}
-
 // An address as (family, value), ordered IPv4 first.
 struct Point {
   int family = 0; // 0: v4, 1: v6
@@ -228,7 +224,7 @@ void Partition::classify_workloads() {
   }
   // Two passes over the members, each calling emit(slot, p) once per slot
   // and peer set: one counts the lists' lengths, the other fills them.
-  const std::size_t slots = 2 * m_workload_classes;
+  const std::size_t slots = 3 * m_workload_classes;
   std::vector<PeerSetId> last(slots, static_cast<PeerSetId>(-1));
   auto each_entry = [&](auto&& emit) {
     std::fill(last.begin(), last.end(), static_cast<PeerSetId>(-1));
@@ -236,24 +232,23 @@ void Partition::classify_workloads() {
       if (program.peer_set(p).everything) {
         continue;
       }
-      auto add = [&](std::uint32_t w, std::size_t f) {
-        const std::size_t slot = 2 * m_workload_class[w] + f;
+      auto add = [&](std::uint32_t w, std::size_t list) {
+        const std::size_t slot = 3 * m_workload_class[w] + list;
         if (last[slot] != p) {
           last[slot] = p;
           emit(slot, p);
         }
       };
-      // Selector members in both families, address members in theirs, each once.
+      // Selector members once, address members in their family's list.
       for (std::uint32_t w : program.selector_members(p)) {
         if (first[w]) {
           add(w, 0);
-          add(w, 1);
         }
       }
       for (std::size_t f = 0; f < 2; ++f) {
         for (std::uint32_t w : program.address_members(p, f == 0 ? model::IpFamily::v4 : model::IpFamily::v6)) {
           if (first[w]) {
-            add(w, f);
+            add(w, 1 + f);
           }
         }
       }
@@ -329,10 +324,10 @@ void Partition::classify_addresses() {
       m_external_ranges.push_back({range});
       m_class_families.emplace_back();
       std::vector<PeerSetId> peers(signatures[a].begin() + 1, signatures[a].end());
-      for (int family = 0; family < 2; ++family) {
-        m_class_peer_sets.insert(m_class_peer_sets.end(), peers.begin(), peers.end());
-        m_peer_set_starts.push_back(m_class_peer_sets.size());
-      }
+      m_class_peer_sets.insert(m_class_peer_sets.end(), peers.begin(), peers.end());
+      m_peer_set_starts.push_back(m_class_peer_sets.size());
+      m_peer_set_starts.push_back(m_class_peer_sets.size()); // no address lists
+      m_peer_set_starts.push_back(m_class_peer_sets.size());
       m_class_workloads.emplace_back();
       m_class_named_values.emplace_back();
     } else {
@@ -483,11 +478,6 @@ ClassId Partition::class_of_address(const model::IpAddress& ip) const {
                                    });
   assert(it != m_atoms.begin());
   return std::prev(it)->second;
-}
-
-std::span<const PeerSetId> Partition::peer_sets_of(ClassId cls, model::IpFamily family) const {
-  const std::size_t slot = 2 * static_cast<std::size_t>(cls) + family_index(family);
-  return {m_class_peer_sets.data() + m_peer_set_starts[slot], m_class_peer_sets.data() + m_peer_set_starts[slot + 1]};
 }
 
 std::vector<ClassId> Partition::peer_classes(PeerSetId peers, model::IpFamily family) const {

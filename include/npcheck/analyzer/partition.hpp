@@ -20,9 +20,11 @@
 #include <npcheck/analyzer/port_set.hpp>
 #include <npcheck/analyzer/program.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -58,10 +60,18 @@ public:
   // before atoms are merged into classes), with their class, ascending.
   const std::vector<std::pair<AddressRange, ClassId>>& atoms() const { return m_atoms; }
 
-  // Peer sets containing a class (by selector, or by an address of family;
-  // an external class by its addresses), ascending. "Everything" peer sets
-  // are not listed.
-  std::span<const PeerSetId> peer_sets_of(ClassId cls, model::IpFamily family) const;
+  // Calls visit(p) for each peer set p containing a class, ascending and
+  // once: by selector, or by an address of family (of either family when
+  // family is nullopt); an external class by its addresses. "Everything"
+  // peer sets are not visited.
+  template <typename Visit>
+  void for_each_peer_set(ClassId cls, std::optional<model::IpFamily> family, Visit visit) const {
+    const std::size_t slot = 3 * static_cast<std::size_t>(cls);
+    const std::span<const PeerSetId> none;
+    visit_union(peer_list(slot),
+                !family || *family == model::IpFamily::v4 ? peer_list(slot + 1) : none,
+                !family || *family == model::IpFamily::v6 ? peer_list(slot + 2) : none, visit);
+  }
   // The classes of a peer set's members for a flow of family (an external
   // class only for its own family), ascending; every class for everything.
   std::vector<ClassId> peer_classes(PeerSetId peers, model::IpFamily family) const;
@@ -99,6 +109,32 @@ public:
   bool admits(PortFilterId filter, PortClassId k, ClassId cls) const;
 
 private:
+  std::span<const PeerSetId> peer_list(std::size_t slot) const {
+    return {m_class_peer_sets.data() + m_peer_set_starts[slot], m_class_peer_sets.data() + m_peer_set_starts[slot + 1]};
+  }
+  // The union of three ascending lists, each id visited once, ascending.
+  template <typename Visit>
+  static void visit_union(std::span<const PeerSetId> a, std::span<const PeerSetId> b, std::span<const PeerSetId> c,
+                          Visit visit) {
+    constexpr PeerSetId k_end = ~PeerSetId{0}; // no peer set has this id
+    std::size_t i = 0;
+    std::size_t j = 0;
+    std::size_t k = 0;
+    while (true) {
+      const PeerSetId x = i < a.size() ? a[i] : k_end;
+      const PeerSetId y = j < b.size() ? b[j] : k_end;
+      const PeerSetId z = k < c.size() ? c[k] : k_end;
+      const PeerSetId least = std::min({x, y, z});
+      if (least == k_end) {
+        return;
+      }
+      visit(least);
+      i += x == least ? 1 : 0;
+      j += y == least ? 1 : 0;
+      k += z == least ? 1 : 0;
+    }
+  }
+
   void classify_workloads();
   void classify_addresses();
   void split_ports();
@@ -111,10 +147,12 @@ private:
   std::vector<std::pair<AddressRange, ClassId>> m_atoms;
   std::vector<Families> m_class_families;
   bool m_dual_stack = false;
-  // Per class and family (v4, v6): the peer sets containing it, one list
-  // after another: those of slot cls * 2 + family are m_class_peer_sets
+  // Per class, three ascending lists of the peer sets containing it: by
+  // selector (of any family; an external class's by its addresses), by a v4
+  // address, by a v6 address. Slot cls * 3 + list is m_class_peer_sets
   // [m_peer_set_starts[slot], m_peer_set_starts[slot + 1]). One array, not
-  // a vector per slot: the lists hold millions of entries on a big cluster.
+  // a vector per slot, and selector members listed once, not per family:
+  // the lists hold millions of entries on a big cluster.
   std::vector<PeerSetId> m_class_peer_sets;
   std::vector<std::size_t> m_peer_set_starts{0};
   std::vector<std::vector<ClassId>> m_selection_classes;
