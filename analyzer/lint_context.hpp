@@ -11,6 +11,7 @@
 #include <npcheck/analyzer/program.hpp>
 #include <npcheck/model/error.hpp>
 #include <npcheck/model/inventory.hpp>
+#include <npcheck/model/suggest.hpp>
 
 #include <cstddef>
 #include <set>
@@ -74,8 +75,11 @@ std::string quoted(std::string_view text);
 // "a, b, c and 2 more"
 std::string list(const std::vector<std::string>& items, std::size_t shown = k_listed);
 using model::plural;
-// Levenshtein distance with adjacent transpositions ("wbe" is 1 from "web").
-std::size_t edit_distance(std::string_view a, std::string_view b);
+// Levenshtein distance with adjacent transpositions ("wbe" is 1 from "web"),
+// case counting: label keys and values differ by case.
+inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+  return model::edit_distance(a, b, model::LetterCase::significant);
+}
 // The known word closest to word when it is close enough to be what was
 // meant (a typo), else nullptr.
 const std::string* near_miss(std::string_view word, const std::set<std::string>& known);

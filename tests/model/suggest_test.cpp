@@ -26,6 +26,13 @@ TEST_CASE("suggest::edit_distance") {
   SUBCASE("case does not count") {
     CHECK_EQ(edit_distance("PodSelector", "podSelector"), 0);
   }
+  SUBCASE("case counts when asked (label keys and values)") {
+    using npcheck::model::LetterCase;
+    CHECK_EQ(edit_distance("Web", "web", LetterCase::significant), 1);
+    CHECK_EQ(edit_distance("wbe", "web", LetterCase::significant), 1);
+    CHECK_EQ(edit_distance("wBe", "web", LetterCase::significant), 2);
+    CHECK_EQ(edit_distance("web", "web", LetterCase::significant), 0);
+  }
   CHECK_EQ(edit_distance("kitten", "sitting"), 3);
 }
 

@@ -10,11 +10,16 @@
 
 namespace npcheck::model {
 
+// Whether edit_distance tells upper from lower case: not for names of
+// fields and kinds, which users mistype in case; yes for label keys and
+// values, where case is the difference.
+enum class LetterCase { ignored, significant };
+
 // Edit distance between two words: insertions, deletions, substitutions and
 // transpositions of adjacent letters each count 1 ("lables" is 1 from
-// "labels"); letters are compared without case ("PodSelector" is 0 from
-// "podSelector").
-std::size_t edit_distance(std::string_view a, std::string_view b);
+// "labels"); by default letters are compared without case ("PodSelector" is
+// 0 from "podSelector").
+std::size_t edit_distance(std::string_view a, std::string_view b, LetterCase letters = LetterCase::ignored);
 
 // Whether a and b are the same word with ASCII letters compared without case.
 bool iequals(std::string_view a, std::string_view b);
