@@ -169,18 +169,7 @@ private:
   const std::vector<ClassId>& peer_classes(PeerSetId peers, std::size_t world) {
     std::optional<std::vector<ClassId>>& cached = m_peer_classes[world][peers];
     if (!cached) {
-      if (m_worlds[world]) {
-        cached = m_partition.peer_classes(peers, *m_worlds[world]);
-      } else {
-        std::vector<ClassId> v4 = m_partition.peer_classes(peers, model::IpFamily::v4);
-        const std::vector<ClassId> v6 = m_partition.peer_classes(peers, model::IpFamily::v6);
-        // Both sorted: merged, not sorted again.
-        const auto middle = static_cast<std::ptrdiff_t>(v4.size());
-        v4.insert(v4.end(), v6.begin(), v6.end());
-        std::inplace_merge(v4.begin(), v4.begin() + middle, v4.end());
-        v4.erase(std::unique(v4.begin(), v4.end()), v4.end());
-        cached = std::move(v4);
-      }
+      cached = m_partition.peer_classes(peers, m_worlds[world]);
     }
     return *cached;
   }

@@ -226,18 +226,7 @@ private:
   const Columns& peer_columns(PeerSetId peers, std::size_t world) {
     std::optional<Columns>& cached = m_peer_columns[world][peers];
     if (!cached) {
-      const World& w = m_worlds[world];
-      std::vector<ClassId> classes;
-      if (w.family) {
-        classes = m_partition.peer_classes(peers, *w.family);
-      } else {
-        classes = m_partition.peer_classes(peers, model::IpFamily::v4);
-        std::vector<ClassId> v6 = m_partition.peer_classes(peers, model::IpFamily::v6);
-        classes.insert(classes.end(), v6.begin(), v6.end());
-        std::sort(classes.begin(), classes.end());
-        classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
-      }
-      cached = make_columns(classes);
+      cached = make_columns(m_partition.peer_classes(peers, m_worlds[world].family));
     }
     return *cached;
   }

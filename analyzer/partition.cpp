@@ -480,7 +480,7 @@ ClassId Partition::class_of_address(const model::IpAddress& ip) const {
   return std::prev(it)->second;
 }
 
-std::vector<ClassId> Partition::peer_classes(PeerSetId peers, model::IpFamily family) const {
+std::vector<ClassId> Partition::peer_classes(PeerSetId peers, std::optional<model::IpFamily> family) const {
   std::vector<ClassId> result;
   const PeerSet& set = m_program.peer_set(peers);
   if (set.everything) {
@@ -493,11 +493,15 @@ std::vector<ClassId> Partition::peer_classes(PeerSetId peers, model::IpFamily fa
   for (std::uint32_t w : m_program.selector_members(peers)) {
     result.push_back(m_workload_class[w]);
   }
-  for (std::uint32_t w : m_program.address_members(peers, family)) {
-    result.push_back(m_workload_class[w]);
+  for (model::IpFamily f : {model::IpFamily::v4, model::IpFamily::v6}) {
+    if (!family || *family == f) {
+      for (std::uint32_t w : m_program.address_members(peers, f)) {
+        result.push_back(m_workload_class[w]);
+      }
+    }
   }
   for (const AddressRange& range : set.addresses.ranges()) {
-    if (range.first.family != family) {
+    if (family && range.first.family != *family) {
       continue;
     }
     auto it = std::lower_bound(m_atoms.begin(), m_atoms.end(), range.first,

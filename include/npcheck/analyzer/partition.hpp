@@ -73,8 +73,9 @@ public:
                 !family || *family == model::IpFamily::v6 ? peer_list(slot + 2) : none, visit);
   }
   // The classes of a peer set's members for a flow of family (an external
-  // class only for its own family), ascending; every class for everything.
-  std::vector<ClassId> peer_classes(PeerSetId peers, model::IpFamily family) const;
+  // class only for its own family; nullopt: a flow of either family),
+  // ascending; every class for everything.
+  std::vector<ClassId> peer_classes(PeerSetId peers, std::optional<model::IpFamily> family) const;
   // The workload classes of a selection's members, ascending.
   const std::vector<ClassId>& selection_classes(SelectionId selection) const;
 
