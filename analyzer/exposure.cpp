@@ -254,6 +254,7 @@ void expose_to_outside(const Program& program, const ExposureOptions& options,
   matrix_options.focus_direction = !options.egress    ? MatrixOptions::FocusDirection::ingress
                                    : !options.ingress ? MatrixOptions::FocusDirection::egress
                                                       : MatrixOptions::FocusDirection::both;
+  matrix_options.classes = MatrixOptions::Classes::scoped; // only the chosen pairs are read
   const Matrix matrix = Matrix::compute(program, matrix_options);
   const std::vector<MatrixEndpoint>& endpoints = matrix.endpoints();
 

@@ -435,13 +435,22 @@ private:
     Scope scope;
     scope.local.assign(K, k_absent);
     for (PeerSetId p = 0; p < m_program.peer_set_count(); ++p) {
+      if (sources_in[p] < k_peer_mask_min_rows || m_peer_items[p].empty()) {
+        continue;
+      }
       std::vector<PortClassId>& classes = m_peer_scope[p];
       for (const IngressItem& item : m_peer_items[p]) {
-        const std::vector<PortClassId>& more = filter_scope(item.ports);
-        classes.insert(classes.end(), more.begin(), more.end());
+        for (PortClassId k : filter_scope(item.ports)) {
+          if (scope.local[k] == k_absent) {
+            scope.local[k] = 0;
+            classes.push_back(k);
+          }
+        }
       }
-      std::sort(classes.begin(), classes.end());
-      classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+      in_order(classes, scope.local);
+      for (PortClassId k : classes) {
+        scope.local[k] = k_absent;
+      }
       // A mask holds one row per port class the peer set's rules can admit.
       // Worth it when several rows would otherwise walk the same items again.
       // Dense when a row would OR fewer words than it sets bits item by item.
@@ -450,8 +459,7 @@ private:
       for (const IngressItem& item : m_peer_items[p]) {
         sparse += m_subject_columns[item.subject]->list.size() * filter_scope(item.ports).size();
       }
-      if (sources_in[p] < k_peer_mask_min_rows || m_peer_items[p].empty() || bytes > budget ||
-          classes.size() * W >= sparse) {
+      if (bytes > budget || classes.size() * W >= sparse) {
         continue;
       }
       budget -= bytes;
@@ -658,18 +666,41 @@ private:
     if (m_ordered || !info.egress_isolated) {
       return m_full_scope;
     }
+    // The last row's classes are unmarked; local marks the union's classes
+    // while it is gathered.
+    scope.local.resize(m_k, k_absent);
+    for (PortClassId k : scope.classes) {
+      scope.local[k] = k_absent;
+    }
     scope.classes.clear();
     for (const EgressItem& item : info.egress) {
-      const std::vector<PortClassId>& more = filter_scope(item.ports);
-      scope.classes.insert(scope.classes.end(), more.begin(), more.end());
+      for (PortClassId k : filter_scope(item.ports)) {
+        if (scope.local[k] == k_absent) {
+          scope.local[k] = 0;
+          scope.classes.push_back(k);
+        }
+      }
     }
-    std::sort(scope.classes.begin(), scope.classes.end());
-    scope.classes.erase(std::unique(scope.classes.begin(), scope.classes.end()), scope.classes.end());
-    scope.local.assign(m_k, k_absent);
+    in_order(scope.classes, scope.local);
     for (std::uint32_t i = 0; i < scope.classes.size(); ++i) {
       scope.local[scope.classes[i]] = i;
     }
     return scope;
+  }
+
+  // Sorts distinct port classes, which marks holds as not k_absent: by
+  // reading the marks in order when they are many next to the classes.
+  void in_order(std::vector<PortClassId>& classes, const std::vector<std::uint32_t>& marks) const {
+    if (classes.size() * 8 < m_k) {
+      std::sort(classes.begin(), classes.end());
+      return;
+    }
+    classes.clear();
+    for (PortClassId k = 0; k < m_k; ++k) {
+      if (marks[k] != k_absent) {
+        classes.push_back(k);
+      }
+    }
   }
 
   // Column d in a mask row of lanes (nothing when its word is not held).
@@ -1527,7 +1558,8 @@ private:
   std::vector<bool> m_base_classes; // port classes with some bit in m_np_base
   Refinement m_base_parts; // port classes with equal m_np_base rows, by the filters making them
   std::vector<Word> m_base_key; // per column: m_np_base's port classes as key words
-  std::vector<std::vector<PortClassId>> m_peer_scope; // per peer set: its ingress rules' port classes
+  // Per peer set with a mask: its ingress rules' port classes.
+  std::vector<std::vector<PortClassId>> m_peer_scope;
   std::vector<std::vector<IngressItem>> m_peer_items; // NetworkPolicy ingress rules by peer set
   std::vector<Bits> m_peer_masks;                     // their precomputed masks, when worth it
   std::vector<std::vector<RuleId>> m_peer_ordered;    // ordered-tier ingress rules by peer set
@@ -1623,8 +1655,63 @@ void Bulk::run(std::vector<std::vector<MatrixEntry>>& rows,
 
 } // namespace
 
+namespace {
+
+// The pairs of workloads a matrix computes, as blocks of a partition scope:
+// the focused (or all) sources against the chosen destinations, and for an
+// ingress focus the other sources against the focused destinations.
+PartitionScope matrix_scope(const Program& program, const MatrixOptions& options) {
+  PartitionScope scope;
+  scope.whole_source_classes = options.classes == MatrixOptions::Classes::whole_sources;
+  if (options.classes == MatrixOptions::Classes::whole ||
+      (!options.sources && !options.destinations && !options.focus)) {
+    return scope;
+  }
+  const std::vector<model::Workload>& workloads = program.inventory().workloads;
+  using FocusDirection = MatrixOptions::FocusDirection;
+  const bool egress = !options.focus || options.focus_direction != FocusDirection::ingress;
+  const bool ingress = options.focus && options.focus_direction != FocusDirection::egress;
+  std::vector<std::uint32_t> focused_sources;
+  std::vector<std::uint32_t> other_sources;
+  std::vector<std::uint32_t> destinations;
+  std::vector<std::uint32_t> focused_destinations;
+  MatrixEndpoint endpoint;
+  for (std::size_t w = 0; w < workloads.size(); ++w) {
+    endpoint.workload = w;
+    endpoint.id = workloads[w].display_name();
+    const bool focused = !options.focus || options.focus(endpoint);
+    const auto id = static_cast<std::uint32_t>(w);
+    if (!options.sources || options.sources(endpoint)) {
+      (egress && focused ? focused_sources : other_sources).push_back(id);
+    }
+    if (!options.destinations || options.destinations(endpoint)) {
+      destinations.push_back(id);
+      if (focused) {
+        focused_destinations.push_back(id);
+      }
+    }
+  }
+  // nullopt for every workload.
+  auto set = [&](std::vector<std::uint32_t>&& list) -> std::optional<std::vector<std::uint32_t>> {
+    if (list.size() == workloads.size()) {
+      return std::nullopt;
+    }
+    return std::move(list);
+  };
+  scope.blocks.clear();
+  if (egress) {
+    scope.blocks.push_back({set(std::move(focused_sources)), set(std::move(destinations))});
+  }
+  if (ingress) {
+    scope.blocks.push_back({set(std::move(other_sources)), set(std::move(focused_destinations))});
+  }
+  return scope;
+}
+
+} // namespace
+
 Matrix Matrix::compute(const Program& program, const MatrixOptions& options) {
-  const Partition partition(program);
+  const Partition partition(program, matrix_scope(program, options));
   return compute(partition, options);
 }
 

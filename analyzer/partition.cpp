@@ -22,6 +22,8 @@
 #include <algorithm>
 #include <cassert>
 #include <map>
+#include <memory>
+#include <stdexcept>
 #include <unordered_map>
 
 namespace npcheck::analyzer {
@@ -72,12 +74,321 @@ U128 family_max(int family) {
   return family == 0 ? U128{0xffffffffu} : ~U128{0};
 }
 
+// Partition refinement of the workloads: every workload starts in one part,
+// and each set splits every part it cuts. The cost is the sets' sizes, with
+// no per-workload signature to build.
+class Refinement {
+public:
+  explicit Refinement(std::size_t n) : m_part(n, 0), m_size(n + 1, 0), m_hits(n + 1, 0), m_split_to(n + 1, 0) {
+    m_parts = n > 0 ? 1 : 0;
+    m_size[0] = static_cast<std::uint32_t>(n);
+  }
+
+  void refine(const std::vector<std::uint32_t>& members) {
+    m_touched.clear();
+    for (std::uint32_t w : members) {
+      if (m_hits[m_part[w]]++ == 0) {
+        m_touched.push_back(m_part[w]);
+      }
+    }
+    for (std::uint32_t from : m_touched) {
+      // A part wholly in the set stays as it is; another splits in two.
+      if (m_hits[from] == m_size[from]) {
+        m_split_to[from] = from;
+      } else {
+        m_split_to[from] = m_parts;
+        m_size[m_parts++] = m_hits[from];
+        m_size[from] -= m_hits[from];
+      }
+      m_hits[from] = 0;
+    }
+    for (std::uint32_t w : members) {
+      m_part[w] = m_split_to[m_part[w]];
+    }
+  }
+
+  std::uint32_t part(std::size_t w) const { return m_part[w]; }
+  std::size_t part_count() const { return m_parts; }
+
+private:
+  std::vector<std::uint32_t> m_part;     // per workload
+  std::vector<std::uint32_t> m_size;     // per part: its workloads
+  std::vector<std::uint32_t> m_hits;     // per part: its workloads in the set
+  std::vector<std::uint32_t> m_split_to; // per part: where those go
+  std::vector<std::uint32_t> m_touched;
+  std::uint32_t m_parts = 0;
+};
+
+// The subject selections of all policies, ascending.
+std::vector<SelectionId> subject_selections(const Program& program) {
+  std::vector<SelectionId> subjects;
+  for (const CompiledPolicy& policy : program.policies()) {
+    subjects.push_back(policy.subject);
+  }
+  std::sort(subjects.begin(), subjects.end());
+  subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
+  return subjects;
+}
+
+// Refines by every set the classes come from: subject selections, and each
+// peer set's members through selectors and through addresses per family.
+void refine_by_members(Refinement& refinement, const Program& program, const Membership& members,
+                       const std::vector<SelectionId>& subjects) {
+  for (SelectionId s : subjects) {
+    refinement.refine(members.selections[s]);
+  }
+  for (PeerSetId p = 0; p < program.peer_set_count(); ++p) {
+    if (program.peer_set(p).everything) {
+      continue;
+    }
+    refinement.refine(members.peer_selectors[p]);
+    for (const std::vector<std::uint32_t>& list : members.peer_addresses[p]) {
+      refinement.refine(list);
+    }
+  }
+}
+
 } // namespace
 
-Partition::Partition(const Program& program) : m_program(program) {
+bool PartitionScope::everything() const {
+  return std::any_of(blocks.begin(), blocks.end(),
+                     [](const PairBlock& block) { return !block.sources && !block.destinations; });
+}
+
+Partition::Partition(const Program& program, const PartitionScope& scope)
+    : m_program(program), m_scoped(scoped_membership(scope)) {
   classify_workloads();
   classify_addresses();
   split_ports();
+}
+
+std::optional<Membership> Partition::scoped_membership(const PartitionScope& scope) const {
+  if (scope.everything()) {
+    return std::nullopt;
+  }
+  const Program& program = m_program;
+  const std::size_t n = program.inventory().workloads.size();
+  // Base sets: bit 2b is block b's sources, bit 2b + 1 its destinations.
+  using Mask = std::uint32_t;
+  const std::size_t bases = 2 * scope.blocks.size();
+  if (bases > 32) {
+    throw std::invalid_argument("a partition scope holds at most 16 blocks");
+  }
+  auto base = [&](std::size_t bit) -> const std::optional<std::vector<std::uint32_t>>& {
+    const PairBlock& block = scope.blocks[bit / 2];
+    return bit % 2 == 0 ? block.sources : block.destinations;
+  };
+  Mask source_bits = 0;
+  Mask destination_bits = 0;
+  for (std::size_t bit = 0; bit < bases; ++bit) {
+    (bit % 2 == 0 ? source_bits : destination_bits) |= Mask{1} << bit;
+  }
+
+  // Per base set, the policies that select one of its workloads in the
+  // direction it plays (sources: egress; destinations: ingress). A policy
+  // that selects none of them has no rule that decides a pair in scope.
+  const std::size_t policies = program.policies().size();
+  std::vector<std::vector<bool>> selects_some(bases);
+  for (std::size_t bit = 0; bit < bases; ++bit) {
+    const std::optional<std::vector<std::uint32_t>>& set = base(bit);
+    std::vector<bool>& hit = selects_some[bit];
+    hit.assign(policies, !set.has_value());
+    if (!set) {
+      continue;
+    }
+    const Direction direction = bit % 2 == 0 ? Direction::egress : Direction::ingress;
+    for (TierKind tier : k_tiers) {
+      // An ordered tier's policies are tested against every workload of the
+      // set; past this many tests they all count as selecting some (a
+      // larger scope is still exact, only slower).
+      constexpr std::size_t k_test_budget = std::size_t{1} << 22;
+      if (tier != TierKind::network_policy &&
+          set->size() * program.tier(tier, direction).size() > k_test_budget) {
+        for (PolicyId p : program.tier(tier, direction)) {
+          hit[p] = true;
+        }
+        continue;
+      }
+      for (std::uint32_t w : *set) {
+        for (PolicyId p : program.selecting(w, direction, tier)) {
+          hit[p] = true;
+        }
+      }
+    }
+  }
+
+  // Which base sets each selection and peer set must be exact on: a subject
+  // on the workloads at its end of the pairs; the peers of a rule on the
+  // other end of the pairs whose subject end the policy selects.
+  std::vector<Mask> selection_mask(program.selection_count(), 0);
+  std::vector<Mask> peer_mask(program.peer_set_count(), 0);
+  for (PolicyId p = 0; p < policies; ++p) {
+    const CompiledPolicy& policy = program.policy(p);
+    for (Direction direction : k_directions) {
+      const std::size_t d = index_of(direction);
+      if (!policy.isolates[d] && policy.rules[d].empty()) {
+        continue;
+      }
+      const bool egress = direction == Direction::egress;
+      selection_mask[policy.subject] |= egress ? source_bits : destination_bits;
+      Mask peers = 0;
+      for (std::size_t bit = egress ? 0 : 1; bit < bases; bit += 2) {
+        if (selects_some[bit][p]) {
+          peers |= Mask{1} << (egress ? bit + 1 : bit - 1);
+        }
+      }
+      for (RuleId r : policy.rules[d]) {
+        peer_mask[program.rule(r).peers] |= peers;
+      }
+    }
+  }
+  if (scope.whole_source_classes) {
+    // Sources are told apart by everything, as in the whole partition.
+    for (Mask& mask : selection_mask) {
+      mask |= source_bits;
+    }
+    for (Mask& mask : peer_mask) {
+      mask |= source_bits;
+    }
+  }
+  for (PeerSetId p = 0; p < program.peer_set_count(); ++p) {
+    for (SelectionId s : program.peer_set(p).selections) {
+      selection_mask[s] |= peer_mask[p];
+    }
+  }
+
+  // One candidate list per distinct mask (nullptr: every workload).
+  std::map<Mask, std::unique_ptr<std::vector<std::uint32_t>>> lists;
+  auto candidates = [&](Mask mask) -> const std::vector<std::uint32_t>* {
+    auto [it, inserted] = lists.try_emplace(mask);
+    if (inserted) {
+      std::vector<bool> marked(n, false);
+      bool everywhere = false;
+      for (std::size_t bit = 0; bit < bases; ++bit) {
+        if ((mask >> bit) & 1u) {
+          if (!base(bit)) {
+            everywhere = true;
+            break;
+          }
+          for (std::uint32_t w : *base(bit)) {
+            marked[w] = true;
+          }
+        }
+      }
+      if (!everywhere) {
+        auto list = std::make_unique<std::vector<std::uint32_t>>();
+        for (std::uint32_t w = 0; w < n; ++w) {
+          if (marked[w]) {
+            list->push_back(w);
+          }
+        }
+        if (list->size() < n) { // else every workload after all
+          it->second = std::move(list);
+        }
+      }
+    }
+    return it->second.get();
+  };
+  MembershipScope membership_scope;
+  for (Mask mask : selection_mask) {
+    membership_scope.selections.push_back(candidates(mask));
+  }
+  for (Mask mask : peer_mask) {
+    membership_scope.peer_sets.push_back(candidates(mask));
+  }
+  Membership result = program.membership(membership_scope);
+  if (!scope.whole_source_classes) {
+    return result;
+  }
+
+  // A workload outside the sources may still share a source's class in the
+  // whole partition, unless a set matched against every workload tells them
+  // apart. Those it does not are matched against every other set too.
+  std::vector<bool> is_source(n, false);
+  for (std::size_t bit = 0; bit < bases; bit += 2) {
+    if (!base(bit)) {
+      return result; // every workload is a source: every set was matched everywhere
+    }
+    for (std::uint32_t w : *base(bit)) {
+      is_source[w] = true;
+    }
+  }
+  Refinement everywhere(n);
+  for (const std::vector<SelectionId> subjects = subject_selections(program); SelectionId s : subjects) {
+    if (membership_scope.selections[s] == nullptr) {
+      everywhere.refine(result.selections[s]);
+    }
+  }
+  for (PeerSetId p = 0; p < program.peer_set_count(); ++p) {
+    if (membership_scope.peer_sets[p] == nullptr && !program.peer_set(p).everything) {
+      everywhere.refine(result.peer_selectors[p]);
+      for (const std::vector<std::uint32_t>& list : result.peer_addresses[p]) {
+        everywhere.refine(list);
+      }
+    }
+  }
+  std::vector<bool> part_has_source(everywhere.part_count(), false);
+  for (std::size_t w = 0; w < n; ++w) {
+    part_has_source[everywhere.part(w)] = part_has_source[everywhere.part(w)] || is_source[w];
+  }
+  std::vector<std::uint32_t> suspects;
+  for (std::uint32_t w = 0; w < n; ++w) {
+    if (!is_source[w] && part_has_source[everywhere.part(w)]) {
+      suspects.push_back(w);
+    }
+  }
+  if (suspects.empty()) {
+    return result;
+  }
+  // The restricted sets again, among their candidates and the suspects; the
+  // others keep what they have (an empty list: nothing to find again).
+  std::map<const std::vector<std::uint32_t>*, std::vector<std::uint32_t>> widened;
+  const std::vector<std::uint32_t> nothing;
+  auto widen = [&](const std::vector<std::uint32_t>*& list) {
+    if (list == nullptr) {
+      list = &nothing;
+      return;
+    }
+    auto [it, inserted] = widened.try_emplace(list);
+    if (inserted) {
+      std::set_union(list->begin(), list->end(), suspects.begin(), suspects.end(), std::back_inserter(it->second));
+    }
+    list = &it->second;
+  };
+  MembershipScope again = membership_scope;
+  for (const std::vector<std::uint32_t>*& list : again.selections) {
+    widen(list);
+  }
+  for (const std::vector<std::uint32_t>*& list : again.peer_sets) {
+    widen(list);
+  }
+  Membership more = program.membership(again);
+  for (PeerSetId p = 0; p < program.peer_set_count(); ++p) {
+    if (membership_scope.peer_sets[p] == nullptr) {
+      more.peer_selectors[p] = std::move(result.peer_selectors[p]);
+      more.peer_addresses[p] = std::move(result.peer_addresses[p]);
+      continue;
+    }
+    // Its selections found everywhere were not found again: their members
+    // among its candidates join it here.
+    std::vector<std::uint32_t>& members = more.peer_selectors[p];
+    const std::vector<std::uint32_t>& wanted = *again.peer_sets[p];
+    for (SelectionId s : program.peer_set(p).selections) {
+      if (membership_scope.selections[s] == nullptr) {
+        const std::size_t before = members.size();
+        std::set_intersection(result.selections[s].begin(), result.selections[s].end(), wanted.begin(),
+                              wanted.end(), std::back_inserter(members));
+        std::inplace_merge(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(before), members.end());
+      }
+    }
+    members.erase(std::unique(members.begin(), members.end()), members.end());
+  }
+  for (SelectionId s = 0; s < program.selection_count(); ++s) {
+    if (membership_scope.selections[s] == nullptr) {
+      more.selections[s] = std::move(result.selections[s]);
+    }
+  }
+  return more;
 }
 
 void Partition::classify_workloads() {
@@ -85,59 +396,10 @@ void Partition::classify_workloads() {
   const std::vector<model::Workload>& workloads = program.inventory().workloads;
   const std::size_t n = workloads.size();
 
-  // The subject selections of all policies.
-  std::vector<SelectionId> subjects;
-  for (const CompiledPolicy& policy : program.policies()) {
-    subjects.push_back(policy.subject);
-  }
-  std::sort(subjects.begin(), subjects.end());
-  subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
-
-  // Partition refinement: every workload starts in one part, and each set
-  // (a subject selection; a peer set's members through selectors, and
-  // through addresses per family) splits every part it cuts. The cost is the
-  // sets' sizes, with no per-workload signature to build.
-  std::vector<std::uint32_t> part(n, 0);
-  std::vector<std::uint32_t> size(n + 1, 0);        // per part: its workloads
-  std::vector<std::uint32_t> hits(n + 1, 0);        // per part: its workloads in the set
-  std::vector<std::uint32_t> split_to(n + 1, 0);    // per part: where those go
-  std::vector<std::uint32_t> touched;
-  std::uint32_t parts = n > 0 ? 1 : 0;
-  size[0] = static_cast<std::uint32_t>(n);
-  auto refine = [&](const std::vector<std::uint32_t>& members) {
-    touched.clear();
-    for (std::uint32_t w : members) {
-      if (hits[part[w]]++ == 0) {
-        touched.push_back(part[w]);
-      }
-    }
-    for (std::uint32_t from : touched) {
-      // A part wholly in the set stays as it is; another splits in two.
-      if (hits[from] == size[from]) {
-        split_to[from] = from;
-      } else {
-        split_to[from] = parts;
-        size[parts++] = hits[from];
-        size[from] -= hits[from];
-      }
-      hits[from] = 0;
-    }
-    for (std::uint32_t w : members) {
-      part[w] = split_to[part[w]];
-    }
-  };
-  for (SelectionId s : subjects) {
-    refine(program.members(s));
-  }
-  for (PeerSetId p = 0; p < program.peer_set_count(); ++p) {
-    if (program.peer_set(p).everything) {
-      continue;
-    }
-    refine(program.selector_members(p));
-    for (model::IpFamily family : {model::IpFamily::v4, model::IpFamily::v6}) {
-      refine(program.address_members(p, family));
-    }
-  }
+  const std::vector<SelectionId> subjects = subject_selections(program);
+  const Membership& membership = members();
+  Refinement refinement(n);
+  refine_by_members(refinement, program, membership, subjects);
 
   // Named ports: every distinct one of every filter.
   std::map<std::pair<std::string, std::optional<model::Protocol>>, std::uint32_t> named_ids;
@@ -193,7 +455,7 @@ void Partition::classify_workloads() {
     const Families families = program.addresses().families(FlowEndpoint::of_workload(w));
     m_dual_stack = m_dual_stack || (families.v4 && families.v6);
 
-    signature.assign(1, part[w]);
+    signature.assign(1, refinement.part(w));
     for (const auto& [id, value] : named) {
       signature.push_back(id);
       signature.push_back(static_cast<std::uint32_t>(value.first));
@@ -240,13 +502,13 @@ void Partition::classify_workloads() {
         }
       };
       // Selector members once, address members in their family's list.
-      for (std::uint32_t w : program.selector_members(p)) {
+      for (std::uint32_t w : membership.peer_selectors[p]) {
         if (first[w]) {
           add(w, 0);
         }
       }
       for (std::size_t f = 0; f < 2; ++f) {
-        for (std::uint32_t w : program.address_members(p, f == 0 ? model::IpFamily::v4 : model::IpFamily::v6)) {
+        for (std::uint32_t w : membership.peer_addresses[p][f]) {
           if (first[w]) {
             add(w, 1 + f);
           }
@@ -266,7 +528,7 @@ void Partition::classify_workloads() {
   m_selection_classes.resize(program.selection_count());
   for (SelectionId s : subjects) {
     std::vector<ClassId>& list = m_selection_classes[s];
-    for (std::uint32_t w : program.members(s)) {
+    for (std::uint32_t w : membership.selections[s]) {
       list.push_back(m_workload_class[w]);
     }
     std::sort(list.begin(), list.end());
@@ -490,12 +752,12 @@ std::vector<ClassId> Partition::peer_classes(PeerSetId peers, std::optional<mode
     }
     return result;
   }
-  for (std::uint32_t w : m_program.selector_members(peers)) {
+  for (std::uint32_t w : members().peer_selectors[peers]) {
     result.push_back(m_workload_class[w]);
   }
   for (model::IpFamily f : {model::IpFamily::v4, model::IpFamily::v6}) {
     if (!family || *family == f) {
-      for (std::uint32_t w : m_program.address_members(peers, f)) {
+      for (std::uint32_t w : members().peer_addresses[peers][f == model::IpFamily::v4 ? 0 : 1]) {
         result.push_back(m_workload_class[w]);
       }
     }

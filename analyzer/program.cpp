@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <iterator>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -213,12 +214,6 @@ struct Program::Selectors {
     return entry.pod_selector == k_no_id ||
            selectors[entry.pod_selector].matches(workload_labels[workload]);
   }
-};
-
-struct Program::Materialized {
-  std::vector<std::vector<std::uint32_t>> selection_members;
-  std::vector<std::vector<std::uint32_t>> peer_selector_members;
-  std::vector<std::array<std::vector<std::uint32_t>, 2>> peer_address_members;
 };
 
 // Turns the Inventory's policies into compiled policies, rules, peer sets
@@ -654,16 +649,36 @@ ConnectionSet Program::admitted(PortFilterId ports, const FlowEndpoint& destinat
 
 // ---- materialization ------------------------------------------------------
 
-const Program::Materialized& Program::materialized() const {
-  std::call_once(m_materialize_once, [this] {
-    const Selectors& s = *m_selectors;
-    const std::vector<model::Workload>& workloads = m_inventory.workloads;
-    const std::size_t namespace_count = m_index.namespaces().size();
-    auto result = std::make_unique<Materialized>();
+const Membership& Program::membership() const {
+  std::call_once(m_materialize_once,
+                 [this] { m_membership = std::make_unique<Membership>(find_members(nullptr)); });
+  return *m_membership;
+}
 
-    // Posting lists: (key, value) -> selectable workloads, ascending.
-    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> postings;
-    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> key_postings;
+Membership Program::membership(const MembershipScope& scope) const {
+  assert(scope.selections.size() == selection_count() && scope.peer_sets.size() == m_peer_sets.size());
+  return find_members(&scope);
+}
+
+Membership Program::find_members(const MembershipScope* scope) const {
+  const Selectors& s = *m_selectors;
+  const std::vector<model::Workload>& workloads = m_inventory.workloads;
+  const std::size_t namespace_count = m_index.namespaces().size();
+  Membership result;
+  auto selection_candidates = [&](SelectionId id) {
+    return scope == nullptr ? nullptr : scope->selections[id];
+  };
+
+  // Posting lists: (key, value) -> selectable workloads, ascending; built
+  // when a selection is first looked for among every workload.
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> postings;
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> key_postings;
+  bool posted = false;
+  auto post = [&] {
+    if (posted) {
+      return;
+    }
+    posted = true;
     for (std::size_t w = 0; w < workloads.size(); ++w) {
       if (workloads[w].host_network) {
         continue;
@@ -673,142 +688,206 @@ const Program::Materialized& Program::materialized() const {
         key_postings[key].push_back(static_cast<std::uint32_t>(w));
       }
     }
-    // The namespaces each namespace selector matches, computed once.
-    std::unordered_map<std::uint32_t, std::vector<bool>> namespace_sets;
-    auto namespace_set = [&](std::uint32_t selector) -> const std::vector<bool>& {
-      auto [it, inserted] = namespace_sets.try_emplace(selector);
-      if (inserted) {
-        it->second.assign(namespace_count, false);
-        for (std::size_t ns = 0; ns < namespace_count; ++ns) {
-          it->second[ns] = s.selectors[selector].matches(s.namespace_labels[ns]);
+  };
+  // The namespaces each namespace selector matches and their selectable
+  // workloads, computed once.
+  struct NamespaceSet {
+    std::vector<bool> matched;
+    std::size_t workloads = 0;
+  };
+  std::unordered_map<std::uint32_t, NamespaceSet> namespace_sets;
+  auto namespace_set = [&](std::uint32_t selector) -> const NamespaceSet& {
+    auto [it, inserted] = namespace_sets.try_emplace(selector);
+    if (inserted) {
+      it->second.matched.assign(namespace_count, false);
+      for (std::size_t ns = 0; ns < namespace_count; ++ns) {
+        if (s.selectors[selector].matches(s.namespace_labels[ns])) {
+          it->second.matched[ns] = true;
+          it->second.workloads += m_index.namespaces()[ns].workloads.size();
         }
       }
-      return it->second;
-    };
-    std::size_t selectable = 0;
-    for (const EndpointIndex::NamespaceEntry& ns : m_index.namespaces()) {
-      selectable += ns.workloads.size();
     }
+    return it->second;
+  };
+  std::size_t selectable = 0;
+  for (const EndpointIndex::NamespaceEntry& ns : m_index.namespaces()) {
+    selectable += ns.workloads.size();
+  }
 
-    result->selection_members.resize(s.selections.size());
-    for (std::size_t id = 0; id < s.selections.size(); ++id) {
-      const Selectors::Entry& entry = s.selections[id];
-      const std::vector<bool>* chosen =
-          !entry.one_namespace && entry.namespace_selector != k_no_id
-              ? &namespace_set(entry.namespace_selector)
-              : nullptr;
-      auto in_namespace = [&](std::size_t ns) {
-        if (entry.one_namespace) {
-          return ns == entry.namespace_index;
-        }
-        return chosen == nullptr || (*chosen)[ns];
-      };
-      std::size_t scan_cost = selectable;
+  result.selections.resize(s.selections.size());
+  for (std::size_t id = 0; id < s.selections.size(); ++id) {
+    const Selectors::Entry& entry = s.selections[id];
+    std::vector<std::uint32_t>& members = result.selections[id];
+    const NamespaceSet* chosen =
+        !entry.one_namespace && entry.namespace_selector != k_no_id
+            ? &namespace_set(entry.namespace_selector)
+            : nullptr;
+    auto in_namespace = [&](std::size_t ns) {
       if (entry.one_namespace) {
-        scan_cost = entry.namespace_index == k_no_id
-                        ? 0
-                        : m_index.namespaces()[entry.namespace_index].workloads.size();
-      } else if (chosen != nullptr) {
-        scan_cost = 0;
-        for (std::size_t ns = 0; ns < namespace_count; ++ns) {
-          scan_cost += (*chosen)[ns] ? m_index.namespaces()[ns].workloads.size() : 0;
+        return ns == entry.namespace_index;
+      }
+      return chosen == nullptr || chosen->matched[ns];
+    };
+    std::size_t scan_cost = selectable;
+    if (entry.one_namespace) {
+      scan_cost = entry.namespace_index == k_no_id
+                      ? 0
+                      : m_index.namespaces()[entry.namespace_index].workloads.size();
+    } else if (chosen != nullptr) {
+      scan_cost = chosen->workloads;
+    }
+    // Among the candidates when they are fewer than the workloads a scan
+    // reads; otherwise every member (more than asked for, and exact).
+    const std::vector<std::uint32_t>* wanted = selection_candidates(static_cast<SelectionId>(id));
+    if (wanted != nullptr && wanted->size() < scan_cost) {
+      for (std::uint32_t w : *wanted) {
+        if (!workloads[w].host_network && in_namespace(s.workload_namespace[w]) && s.pod_matches(entry, w)) {
+          members.push_back(w);
         }
       }
-      // The shortest posting list of a requirement every member satisfies.
-      const std::vector<std::uint32_t>* candidates = nullptr;
-      if (entry.pod_selector != k_no_id) {
-        for (const CompiledSelector::Requirement& r : s.selectors[entry.pod_selector].requirements) {
-          const std::vector<std::uint32_t>* list = nullptr;
-          static const std::vector<std::uint32_t> k_empty;
-          if (r.op == model::Operator::in) {
-            if (r.values.size() != 1) {
-              if (r.values.empty() || r.key == k_no_id) {
-                list = &k_empty;
-              }
-            } else {
-              const auto it = postings.find((std::uint64_t{r.key} << 32) | r.values.front());
-              list = it == postings.end() ? &k_empty : &it->second;
+      continue;
+    }
+    // The shortest posting list of a requirement every member satisfies.
+    const std::vector<std::uint32_t>* candidates = nullptr;
+    if (entry.pod_selector != k_no_id && scan_cost > 0) {
+      post();
+      for (const CompiledSelector::Requirement& r : s.selectors[entry.pod_selector].requirements) {
+        const std::vector<std::uint32_t>* list = nullptr;
+        static const std::vector<std::uint32_t> k_empty;
+        if (r.op == model::Operator::in) {
+          if (r.values.size() != 1) {
+            if (r.values.empty() || r.key == k_no_id) {
+              list = &k_empty;
             }
-          } else if (r.op == model::Operator::exists) {
-            const auto it = r.key == k_no_id ? key_postings.end() : key_postings.find(r.key);
-            list = it == key_postings.end() ? &k_empty : &it->second;
+          } else {
+            const auto it = postings.find((std::uint64_t{r.key} << 32) | r.values.front());
+            list = it == postings.end() ? &k_empty : &it->second;
           }
-          if (list != nullptr && (candidates == nullptr || list->size() < candidates->size())) {
-            candidates = list;
-          }
+        } else if (r.op == model::Operator::exists) {
+          const auto it = r.key == k_no_id ? key_postings.end() : key_postings.find(r.key);
+          list = it == key_postings.end() ? &k_empty : &it->second;
         }
-      }
-      std::vector<std::uint32_t>& members = result->selection_members[id];
-      if (candidates != nullptr && candidates->size() < scan_cost) {
-        for (std::uint32_t w : *candidates) {
-          if (in_namespace(s.workload_namespace[w]) && s.pod_matches(entry, w)) {
-            members.push_back(w);
-          }
-        }
-      } else {
-        const bool nowhere = entry.one_namespace && entry.namespace_index == k_no_id;
-        const std::size_t first = entry.one_namespace ? entry.namespace_index : 0;
-        const std::size_t last = nowhere ? first : entry.one_namespace ? first + 1 : namespace_count;
-        for (std::size_t ns = first; ns < last; ++ns) {
-          if (!in_namespace(ns)) {
-            continue;
-          }
-          for (std::size_t w : m_index.namespaces()[ns].workloads) {
-            if (s.pod_matches(entry, w)) {
-              members.push_back(static_cast<std::uint32_t>(w));
-            }
-          }
-        }
-        // Namespaces mostly hold runs of workloads in order: then no sort.
-        if (!std::is_sorted(members.begin(), members.end())) {
-          std::sort(members.begin(), members.end());
+        if (list != nullptr && (candidates == nullptr || list->size() < candidates->size())) {
+          candidates = list;
         }
       }
     }
+    if (candidates != nullptr && candidates->size() < scan_cost) {
+      for (std::uint32_t w : *candidates) {
+        if (in_namespace(s.workload_namespace[w]) && s.pod_matches(entry, w)) {
+          members.push_back(w);
+        }
+      }
+    } else {
+      const bool nowhere = entry.one_namespace && entry.namespace_index == k_no_id;
+      const std::size_t first = entry.one_namespace ? entry.namespace_index : 0;
+      const std::size_t last = nowhere ? first : entry.one_namespace ? first + 1 : namespace_count;
+      for (std::size_t ns = first; ns < last; ++ns) {
+        if (!in_namespace(ns)) {
+          continue;
+        }
+        for (std::size_t w : m_index.namespaces()[ns].workloads) {
+          if (s.pod_matches(entry, w)) {
+            members.push_back(static_cast<std::uint32_t>(w));
+          }
+        }
+      }
+      // Namespaces mostly hold runs of workloads in order: then no sort.
+      if (!std::is_sorted(members.begin(), members.end())) {
+        std::sort(members.begin(), members.end());
+      }
+    }
+  }
 
-    // Every workload's addresses, per family, sorted, for address members.
-    std::array<std::vector<std::pair<model::IpAddress, std::uint32_t>>, 2> addresses;
-    for (std::size_t w = 0; w < workloads.size(); ++w) {
-      for_each_address(workloads[w], [&](const model::IpAddress& ip) {
-        addresses[ip.family == model::IpFamily::v4 ? 0 : 1].emplace_back(ip, static_cast<std::uint32_t>(w));
-      });
+  // The candidates of each peer set, marked (one bitmap per distinct list).
+  std::unordered_map<const std::vector<std::uint32_t>*, std::vector<bool>> marks;
+  auto peer_candidates = [&](PeerSetId p) -> std::pair<const std::vector<std::uint32_t>*, const std::vector<bool>*> {
+    const std::vector<std::uint32_t>* list = scope == nullptr ? nullptr : scope->peer_sets[p];
+    if (list == nullptr) {
+      return {nullptr, nullptr};
     }
-    for (auto& list : addresses) {
-      std::sort(list.begin(), list.end());
-    }
-    std::vector<std::uint32_t> everyone(workloads.size());
-    for (std::size_t w = 0; w < workloads.size(); ++w) {
-      everyone[w] = static_cast<std::uint32_t>(w);
-    }
-    result->peer_selector_members.resize(m_peer_sets.size());
-    result->peer_address_members.resize(m_peer_sets.size());
-    for (std::size_t p = 0; p < m_peer_sets.size(); ++p) {
-      const PeerSet& set = m_peer_sets[p];
-      std::vector<std::uint32_t>& members = result->peer_selector_members[p];
-      if (set.everything) {
-        members = everyone;
-        continue;
+    auto [it, inserted] = marks.try_emplace(list);
+    if (inserted) {
+      it->second.assign(workloads.size(), false);
+      for (std::uint32_t w : *list) {
+        it->second[w] = true;
       }
-      for (SelectionId selection : set.selections) {
-        // Each selection's members are ascending: merge them in.
-        const std::vector<std::uint32_t>& more = result->selection_members[selection];
-        const std::size_t before = members.size();
-        members.insert(members.end(), more.begin(), more.end());
-        std::inplace_merge(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(before), members.end());
-      }
-      members.erase(std::unique(members.begin(), members.end()), members.end());
-      if (set.matches_unaddressed_pods) {
+    }
+    return {list, &it->second};
+  };
+
+  // Every workload's addresses, per family, sorted, for address members
+  // among every workload.
+  std::array<std::vector<std::pair<model::IpAddress, std::uint32_t>>, 2> addresses;
+  const bool any_peers_everywhere =
+      scope == nullptr || std::find(scope->peer_sets.begin(), scope->peer_sets.end(), nullptr) !=
+                              scope->peer_sets.end();
+  for (std::size_t w = 0; any_peers_everywhere && w < workloads.size(); ++w) {
+    for_each_address(workloads[w], [&](const model::IpAddress& ip) {
+      addresses[ip.family == model::IpFamily::v4 ? 0 : 1].emplace_back(ip, static_cast<std::uint32_t>(w));
+    });
+  }
+  for (auto& list : addresses) {
+    std::sort(list.begin(), list.end());
+  }
+  result.peer_selectors.resize(m_peer_sets.size());
+  result.peer_addresses.resize(m_peer_sets.size());
+  for (PeerSetId p = 0; p < m_peer_sets.size(); ++p) {
+    const PeerSet& set = m_peer_sets[p];
+    const auto [candidates, marked] = peer_candidates(p);
+    std::vector<std::uint32_t>& members = result.peer_selectors[p];
+    if (set.everything) {
+      if (candidates != nullptr) {
+        members = *candidates;
+      } else {
+        members.resize(workloads.size());
         for (std::size_t w = 0; w < workloads.size(); ++w) {
-          if (!has_known_address(workloads[w])) {
-            result->peer_address_members[p][0].push_back(static_cast<std::uint32_t>(w));
-            result->peer_address_members[p][1].push_back(static_cast<std::uint32_t>(w));
-          }
+          members[w] = static_cast<std::uint32_t>(w);
         }
       }
-      if ((!m_options.ipblock_matches_pods && !set.addresses_always_match_pods) ||
-          set.addresses.empty()) {
-        continue;
+      continue;
+    }
+    for (SelectionId selection : set.selections) {
+      // Each selection's members are ascending: merge them in.
+      const std::vector<std::uint32_t>& more = result.selections[selection];
+      const std::size_t before = members.size();
+      if (marked == nullptr) {
+        members.insert(members.end(), more.begin(), more.end());
+      } else {
+        std::copy_if(more.begin(), more.end(), std::back_inserter(members),
+                     [&](std::uint32_t w) { return (*marked)[w]; });
       }
+      std::inplace_merge(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(before), members.end());
+    }
+    members.erase(std::unique(members.begin(), members.end()), members.end());
+    std::array<std::vector<std::uint32_t>, 2>& by_address = result.peer_addresses[p];
+    if (set.matches_unaddressed_pods) {
+      auto add_unaddressed = [&](std::size_t w) {
+        if (!has_known_address(workloads[w])) {
+          by_address[0].push_back(static_cast<std::uint32_t>(w));
+          by_address[1].push_back(static_cast<std::uint32_t>(w));
+        }
+      };
+      if (candidates != nullptr) {
+        std::for_each(candidates->begin(), candidates->end(), add_unaddressed);
+      } else {
+        for (std::size_t w = 0; w < workloads.size(); ++w) {
+          add_unaddressed(w);
+        }
+      }
+    }
+    if ((!m_options.ipblock_matches_pods && !set.addresses_always_match_pods) || set.addresses.empty()) {
+      continue;
+    }
+    if (candidates != nullptr) {
+      for (std::uint32_t w : *candidates) {
+        for_each_address(workloads[w], [&](const model::IpAddress& ip) {
+          if (set.addresses.contains(ip)) {
+            by_address[ip.family == model::IpFamily::v4 ? 0 : 1].push_back(w);
+          }
+        });
+      }
+    } else {
       for (const AddressRange& range : set.addresses.ranges()) {
         const std::size_t f = range.first.family == model::IpFamily::v4 ? 0 : 1;
         const auto& list = addresses[f];
@@ -816,30 +895,29 @@ const Program::Materialized& Program::materialized() const {
                                    [](const std::pair<model::IpAddress, std::uint32_t>& e,
                                       const model::IpAddress& ip) { return e.first < ip; });
         for (; it != list.end() && it->first <= range.last; ++it) {
-          result->peer_address_members[p][f].push_back(it->second);
+          by_address[f].push_back(it->second);
         }
       }
-      for (std::vector<std::uint32_t>& list : result->peer_address_members[p]) {
-        std::sort(list.begin(), list.end());
-        list.erase(std::unique(list.begin(), list.end()), list.end());
-      }
     }
-    m_materialized = std::move(result);
-  });
-  return *m_materialized;
+    for (std::vector<std::uint32_t>& list : by_address) {
+      std::sort(list.begin(), list.end());
+      list.erase(std::unique(list.begin(), list.end()), list.end());
+    }
+  }
+  return result;
 }
 
 const std::vector<std::uint32_t>& Program::members(SelectionId selection) const {
-  return materialized().selection_members[selection];
+  return membership().selections[selection];
 }
 
 const std::vector<std::uint32_t>& Program::selector_members(PeerSetId peers) const {
-  return materialized().peer_selector_members[peers];
+  return membership().peer_selectors[peers];
 }
 
 const std::vector<std::uint32_t>& Program::address_members(PeerSetId peers,
                                                            model::IpFamily family) const {
-  return materialized().peer_address_members[peers][family == model::IpFamily::v4 ? 0 : 1];
+  return membership().peer_addresses[peers][family == model::IpFamily::v4 ? 0 : 1];
 }
 
 } // namespace npcheck::analyzer

@@ -293,6 +293,11 @@ int run_matrix(const MatrixOptions& options, Output& io) {
                                          ? analyzer::MatrixOptions::FocusDirection::egress
                                          : analyzer::MatrixOptions::FocusDirection::both;
   }
+  // The html page explains any cell by its classes; --group folds classes
+  // by their rows and columns; other views read the computed pairs only.
+  matrix_options.classes = options.format == "html" ? analyzer::MatrixOptions::Classes::whole
+                           : filter.group           ? analyzer::MatrixOptions::Classes::whole_sources
+                                                    : analyzer::MatrixOptions::Classes::scoped;
   const analyzer::Matrix matrix = analyzer::Matrix::compute(program, matrix_options);
   if (progress) {
     io.err << "\r\033[K" << std::flush;

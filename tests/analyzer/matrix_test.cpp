@@ -175,8 +175,11 @@ TEST_CASE("Matrix::compute agrees with Program::evaluate when ipBlocks do not ma
 
 TEST_CASE("Matrix::compute with a focus agrees with the whole matrix on the focused pairs") {
   using Direction = analyzer::MatrixOptions::FocusDirection;
+  using Classes = analyzer::MatrixOptions::Classes;
   int mismatches = 0;
   std::size_t compared = 0;
+  std::size_t whole_classes = 0;
+  std::size_t scoped_classes = 0;
   for (unsigned seed = 1; seed <= testing::property_seeds(480); ++seed) {
     RandomCluster random(seed);
     const model::Inventory inventory = random.cluster();
@@ -189,30 +192,45 @@ TEST_CASE("Matrix::compute with a focus agrees with the whole matrix on the focu
     analyzer::MatrixOptions options;
     options.focus = [&](const MatrixEndpoint& e) { return e.id == whole.endpoints()[focus].id; };
     options.focus_direction = direction;
-    const Matrix focused = Matrix::compute(program, options);
-    for (std::size_t a = 0; a < n; ++a) {
-      for (std::size_t b = 0; b < n; ++b) {
-        const bool shown = (direction != Direction::ingress && a == focus) ||
-                           (direction != Direction::egress && b == focus);
-        if (!shown) {
-          continue;
-        }
-        ++compared;
-        if (!(focused.allowed(a, b) == whole.allowed(a, b)) && mismatches++ < 5) {
-          FAIL_CHECK("seed " << seed << ": " << whole.endpoints()[a].id << " -> " << whole.endpoints()[b].id
-                             << ": focused " << focused.allowed(a, b).to_string() << ", whole "
-                             << whole.allowed(a, b).to_string());
+    // Classes of the whole partition, and a partition of the focused pairs
+    // only (selections matched against fewer workloads).
+    for (const Classes classes : {Classes::whole, Classes::whole_sources, Classes::scoped}) {
+      options.classes = classes;
+      const Matrix focused = Matrix::compute(program, options);
+      if (classes == Classes::scoped) {
+        scoped_classes += focused.class_count();
+      }
+      for (std::size_t a = 0; a < n; ++a) {
+        for (std::size_t b = 0; b < n; ++b) {
+          const bool shown = (direction != Direction::ingress && a == focus) ||
+                             (direction != Direction::egress && b == focus);
+          if (!shown) {
+            continue;
+          }
+          ++compared;
+          if (!(focused.allowed(a, b) == whole.allowed(a, b)) && mismatches++ < 5) {
+            FAIL_CHECK("seed " << seed << " (classes " << static_cast<int>(classes) << "): "
+                               << whole.endpoints()[a].id << " -> " << whole.endpoints()[b].id << ": focused "
+                               << focused.allowed(a, b).to_string() << ", whole "
+                               << whole.allowed(a, b).to_string());
+          }
         }
       }
     }
+    whole_classes += whole.class_count();
   }
   CHECK(mismatches == 0);
-  CHECK(compared > 1000);
+  CHECK(compared > 3000);
+  // The scoped partitions tell fewer workloads apart.
+  CHECK(scoped_classes < whole_classes);
 }
 
 TEST_CASE("Matrix::compute with chosen sources and destinations") {
   // Rows and columns computed for a subset are the full matrix's entries.
+  using Classes = analyzer::MatrixOptions::Classes;
   int mismatches = 0;
+  std::size_t full_classes = 0;
+  std::size_t whole_sources_classes = 0;
   for (unsigned seed = 1; seed <= testing::property_seeds(320); ++seed) {
     RandomCluster random(seed);
     const model::Inventory inventory = random.cluster();
@@ -240,22 +258,38 @@ TEST_CASE("Matrix::compute with chosen sources and destinations") {
     };
     options.sources = [&](const MatrixEndpoint& e) { return source[find(e)]; };
     options.destinations = [&](const MatrixEndpoint& e) { return destination[find(e)]; };
-    const Matrix part = Matrix::compute(program, options);
-    REQUIRE(part.endpoints().size() == full.endpoints().size());
-    for (std::size_t a = 0; a < source.size(); ++a) {
-      for (std::size_t b = 0; b < source.size(); ++b) {
-        if (a == b || !source[a] || !destination[b]) {
-          continue;
-        }
-        if (!(part.allowed(a, b) == full.allowed(a, b)) && mismatches++ < 5) {
-          FAIL_CHECK("seed " << seed << ": " << full.endpoints()[a].id << " -> "
-                             << full.endpoints()[b].id << ": part " << part.allowed(a, b).to_string()
-                             << ", full " << full.allowed(a, b).to_string());
+    for (const Classes classes : {Classes::whole, Classes::whole_sources, Classes::scoped}) {
+      options.classes = classes;
+      const Matrix part = Matrix::compute(program, options);
+      REQUIRE(part.endpoints().size() == full.endpoints().size());
+      for (std::size_t a = 0; a < source.size(); ++a) {
+        for (std::size_t b = 0; b < source.size(); ++b) {
+          if (a == b || !source[a] || !destination[b]) {
+            continue;
+          }
+          if (!(part.allowed(a, b) == full.allowed(a, b)) && mismatches++ < 5) {
+            FAIL_CHECK("seed " << seed << " (classes " << static_cast<int>(classes) << "): "
+                               << full.endpoints()[a].id << " -> " << full.endpoints()[b].id << ": part "
+                               << part.allowed(a, b).to_string() << ", full " << full.allowed(a, b).to_string());
+          }
         }
       }
+      // A class holding a source is the whole partition's class, members and all.
+      for (std::size_t a = 0; classes != Classes::scoped && a < source.size(); ++a) {
+        if (source[a] && full.class_members(full.class_of(a)) != part.class_members(part.class_of(a)) &&
+            mismatches++ < 5) {
+          FAIL_CHECK("seed " << seed << ": the class of source " << full.endpoints()[a].id
+                             << " is not the whole partition's");
+        }
+      }
+      if (classes == Classes::whole_sources) {
+        whole_sources_classes += part.class_count();
+      }
     }
+    full_classes += full.class_count();
   }
   CHECK(mismatches == 0);
+  CHECK(whole_sources_classes < full_classes); // destinations only are told apart less
 }
 
 TEST_CASE("Matrix::compute") {

@@ -57,6 +57,17 @@ struct MatrixOptions {
   enum class FocusDirection { ingress, egress, both };
   std::function<bool(const MatrixEndpoint&)> focus;
   FocusDirection focus_direction = FocusDirection::both;
+  // What the endpoints of a class have in common, when the options leave
+  // pairs out (compute() from a program):
+  //  - whole: every policy treats them alike, as in a matrix of every pair
+  //    (a reader of any pair by its classes needs it);
+  //  - whole_sources: so for a class with a computed row (a view that folds
+  //    classes by their rows and columns needs it), and a class without
+  //    one is alike on the computed pairs;
+  //  - scoped: alike on the computed pairs only. The partition then matches
+  //    selections only against the workloads of those pairs: the cheapest.
+  enum class Classes { whole, whole_sources, scoped };
+  Classes classes = Classes::whole;
 };
 
 // The connectivity matrix of a program: every workload and every external
@@ -70,7 +81,8 @@ struct MatrixOptions {
 class Matrix {
 public:
   // Computes the matrix; the program's Inventory must be valid. Does not
-  // keep a reference to the program or the partition.
+  // keep a reference to the program or the partition. From a program, the
+  // partition is the one options.classes asks for.
   static Matrix compute(const Program& program, const MatrixOptions& options = {});
   static Matrix compute(const Partition& partition, const MatrixOptions& options = {});
 

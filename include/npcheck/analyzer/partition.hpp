@@ -34,9 +34,33 @@ namespace npcheck::analyzer {
 using ClassId = std::uint32_t;
 using PortClassId = std::uint32_t;
 
+// The pairs of workloads a consumer of a partition reads: the union of its
+// blocks, each the block's sources against its destinations (addresses
+// outside the cluster are never restricted). The default is every pair.
+struct PairBlock {
+  // Workloads, ascending; nullopt: every workload.
+  std::optional<std::vector<std::uint32_t>> sources;
+  std::optional<std::vector<std::uint32_t>> destinations;
+};
+struct PartitionScope {
+  std::vector<PairBlock> blocks{PairBlock{}};
+  // Whether a class holding a source is a class of the whole partition (a
+  // consumer that folds classes by their rows needs it): its members are
+  // then alike everywhere, not only on the pairs of the scope.
+  bool whole_source_classes = false;
+
+  // Whether every pair is in scope.
+  bool everything() const;
+};
+
 class Partition {
 public:
-  explicit Partition(const Program& program);
+  // The partition of every pair, or one that tells workloads apart only on
+  // the pairs of a scope: members of a class are then alike as the sources
+  // and destinations of those pairs, and the answers read off a class hold
+  // for them only. Selections and peer sets are matched against the
+  // workloads those pairs need, so the cost grows with the scope.
+  explicit Partition(const Program& program, const PartitionScope& scope = {});
 
   const Program& program() const { return m_program; }
 
@@ -136,11 +160,17 @@ private:
     }
   }
 
+  // The members the partition is computed from: the program's own, or for
+  // a scope, those it needs.
+  const Membership& members() const { return m_scoped ? *m_scoped : m_program.membership(); }
+  std::optional<Membership> scoped_membership(const PartitionScope& scope) const;
+
   void classify_workloads();
   void classify_addresses();
   void split_ports();
 
   const Program& m_program;
+  std::optional<Membership> m_scoped;
   std::vector<ClassId> m_workload_class;
   std::vector<std::vector<std::uint32_t>> m_class_workloads;
   std::size_t m_workload_classes = 0;

@@ -216,6 +216,25 @@ struct FlowResult {
   }
 };
 
+// ---- membership, for the bulk consumers --------------------------------------
+
+// The members of every selection and peer set, ascending.
+struct Membership {
+  std::vector<std::vector<std::uint32_t>> selections; // per selection
+  // Per peer set: the workloads it matches through its selections (every
+  // selectable workload when it matches everything), and per family (v4,
+  // v6) the workloads whose address of that family lies in its addresses.
+  std::vector<std::vector<std::uint32_t>> peer_selectors;
+  std::vector<std::array<std::vector<std::uint32_t>, 2>> peer_addresses;
+};
+
+// Where a consumer needs members found: per selection and per peer set, the
+// workloads to look among (ascending), or nullptr for every workload.
+struct MembershipScope {
+  std::vector<const std::vector<std::uint32_t>*> selections;
+  std::vector<const std::vector<std::uint32_t>*> peer_sets;
+};
+
 // ---- the program -----------------------------------------------------------
 
 class Program {
@@ -288,11 +307,16 @@ public:
   // The workloads whose address of family lies in the peer set's addresses
   // (empty unless ProgramOptions::ipblock_matches_pods), ascending.
   const std::vector<std::uint32_t>& address_members(PeerSetId peers, model::IpFamily family) const;
+  // All of the above at once.
+  const Membership& membership() const;
+  // The members among a scope's candidates only (computed on each call): a
+  // list holds no workload outside its candidates, and every candidate that
+  // is a member. The cost grows with the candidates, not with the cluster.
+  Membership membership(const MembershipScope& scope) const;
 
 private:
   struct Compiler;
   struct Selectors;
-  struct Materialized;
   // verdict: what passes, stopping early; sides: what each side allows;
   // explain: that and why.
   enum class Detail { verdict, sides, explain };
@@ -307,7 +331,7 @@ private:
                            const FlowEndpoint& destination, Direction direction,
                            std::optional<model::IpFamily> family, Detail detail,
                            const OrderedTiers* order = nullptr) const;
-  const Materialized& materialized() const;
+  Membership find_members(const MembershipScope* scope) const;
 
   const model::Inventory& m_inventory;
   ProgramOptions m_options;
@@ -322,7 +346,7 @@ private:
   std::array<std::array<std::vector<PolicyId>, 3>, 2> m_tiers;
   // NetworkPolicies per namespace (EndpointIndex order), for selecting().
   std::vector<std::vector<PolicyId>> m_policies_by_namespace;
-  mutable std::unique_ptr<Materialized> m_materialized;
+  mutable std::unique_ptr<Membership> m_membership;
   mutable std::once_flag m_materialize_once;
 };
 
