@@ -383,9 +383,24 @@ private:
       }
     }
     // The NetworkPolicy base every row starts from: rules admitting everyone.
-    m_np_base.assign(K * W, 0);
+    // Only the port classes those rules can admit get a row: the others'
+    // rows would be empty, and port classes times columns reach gigabytes.
+    m_base_scope.local.assign(K, k_absent);
     for (const IngressItem& item : everything_items) {
-      add(m_np_base.data(), subject_columns(item.subject), item.ports, m_full_scope, m_all_lanes);
+      for (PortClassId k : filter_scope(item.ports)) {
+        if (m_base_scope.local[k] == k_absent) {
+          m_base_scope.local[k] = 0;
+          m_base_scope.classes.push_back(k);
+        }
+      }
+    }
+    in_order(m_base_scope.classes, m_base_scope.local);
+    for (std::uint32_t r = 0; r < m_base_scope.classes.size(); ++r) {
+      m_base_scope.local[m_base_scope.classes[r]] = r;
+    }
+    m_np_base.assign(m_base_scope.classes.size() * W, 0);
+    for (const IngressItem& item : everything_items) {
+      add(m_np_base.data(), subject_columns(item.subject), item.ports, m_base_scope, m_all_lanes);
     }
     // Destinations no NetworkPolicy isolates for ingress admit everything;
     // the others, per column, what the rules admitting everyone open there.
@@ -394,19 +409,34 @@ private:
       m_open[i] = ~m_isolated_in[i];
     }
     trim(m_open.data());
-    const std::size_t key_words = (K + 63) / 64;
     m_base_any.assign(W, 0);
-    m_base_key.assign(m_columns.size() * key_words, 0);
     m_base_classes.assign(K, false);
-    for (std::size_t k = 0; k < K; ++k) {
-      const Word* base = m_np_base.data() + k * W;
-      m_base_classes[k] = std::any_of(base, base + W, [](Word w) { return w != 0; });
+    m_base_key_start.assign(m_columns.size() + 1, 0);
+    for (std::size_t r = 0; r < m_base_scope.classes.size(); ++r) {
+      const Word* base = m_np_base.data() + r * W;
+      m_base_classes[m_base_scope.classes[r]] = std::any_of(base, base + W, [](Word w) { return w != 0; });
       or_into(m_base_any.data(), base, W); // W may be 0: no columns
-      for (std::size_t i = 0; i < W; ++i) {
-        for (Word bits = m_np_base[k * W + i]; bits != 0; bits &= bits - 1) {
-          const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
-          m_base_key[d * key_words + k / 64] |= Word{1} << (k % 64);
+    }
+    // Per column, its port classes in m_np_base: counted, then filled.
+    for (int fill = 0; fill < 2; ++fill) {
+      std::vector<std::size_t> next(m_base_key_start.begin(), m_base_key_start.end() - 1);
+      for (std::size_t r = 0; r < m_base_scope.classes.size(); ++r) {
+        for (std::size_t i = 0; i < W; ++i) {
+          for (Word bits = m_np_base[r * W + i]; bits != 0; bits &= bits - 1) {
+            const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+            if (fill == 0) {
+              ++m_base_key_start[d + 1];
+            } else {
+              m_base_key_classes[next[d]++] = m_base_scope.classes[r];
+            }
+          }
         }
+      }
+      if (fill == 0) {
+        for (std::size_t d = 0; d < m_columns.size(); ++d) {
+          m_base_key_start[d + 1] += m_base_key_start[d];
+        }
+        m_base_key_classes.resize(m_base_key_start.back());
       }
     }
     // Port classes that the rules admitting everyone treat alike (equal
@@ -797,10 +827,13 @@ private:
 
   // ORs a precomputed mask (one row per port class) into masks (one row per
   // scope class).
-  void or_scoped(Word* masks, const Bits& full, const Scope& scope) const {
+  // ORs m_np_base's rows into masks (one row per scope class).
+  void or_base(Word* masks, const Scope& scope) const {
     const std::size_t W = m_words;
     for (std::size_t i = 0; i < scope.classes.size(); ++i) {
-      or_into(masks + i * W, full.data() + scope.classes[i] * W, W);
+      if (const std::uint32_t r = m_base_scope.local[scope.classes[i]]; r != k_absent) {
+        or_into(masks + i * W, m_np_base.data() + r * W, W);
+      }
     }
   }
 
@@ -1062,7 +1095,7 @@ private:
     }
     fold(rules[1]);
     std::fill_n(state.rule.begin(), n, 0);
-    or_scoped(state.rule.data(), m_np_base, scope);
+    or_base(state.rule.data(), scope);
     add_network_policy(state.rule.data());
     for (std::size_t k = 0; k < R; ++k) {
       const Group& g = state.groups[state.group_of[k]];
@@ -1279,8 +1312,9 @@ private:
       for (Word bits = m_base_any[i] & ~m_open[i] & columns[i]; bits != 0; bits &= bits - 1) {
         const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
         set_bit(touched, d);
-        for (std::size_t j = 0; j < key_words; ++j) {
-          key(d)[j] |= m_base_key[d * key_words + j];
+        Word* k = key(d);
+        for (std::size_t at = m_base_key_start[d]; at < m_base_key_start[d + 1]; ++at) {
+          k[m_base_key_classes[at] / 64] |= Word{1} << (m_base_key_classes[at] % 64);
         }
       }
     }
@@ -1365,7 +1399,7 @@ private:
       Word* passes = state.egress.data();
       for (std::size_t k = 0; k < K; ++k) {
         const PortClassId global = scope.classes[k];
-        const Word* base = m_base_classes[global] ? m_np_base.data() + global * W : nullptr;
+        const Word* base = m_base_classes[global] ? m_np_base.data() + m_base_scope.local[global] * W : nullptr;
         for (std::size_t j = 0; j < L; ++j) {
           const std::size_t i = lanes.all ? j : lanes.words[j];
           Word& bits = passes[k * L + j];
@@ -1553,11 +1587,16 @@ private:
   std::vector<std::optional<Columns>> m_subject_columns;           // [selection]
   Bits m_isolated_in;
   Bits m_open;      // columns no NetworkPolicy isolates for ingress
-  Bits m_np_base;   // per port class: columns the rules admitting everyone open
+  // Per port class of m_base_scope: columns the rules admitting everyone open.
+  Scope m_base_scope;
+  Bits m_np_base;
   Bits m_base_any;  // columns with some bit in m_np_base
   std::vector<bool> m_base_classes; // port classes with some bit in m_np_base
   Refinement m_base_parts; // port classes with equal m_np_base rows, by the filters making them
-  std::vector<Word> m_base_key; // per column: m_np_base's port classes as key words
+  // Per column d, m_np_base's port classes: m_base_key_classes[m_base_key_start[d] ..
+  // m_base_key_start[d + 1]), ascending.
+  std::vector<std::size_t> m_base_key_start;
+  std::vector<PortClassId> m_base_key_classes;
   // Per peer set with a mask: its ingress rules' port classes.
   std::vector<std::vector<PortClassId>> m_peer_scope;
   std::vector<std::vector<IngressItem>> m_peer_items; // NetworkPolicy ingress rules by peer set
