@@ -336,6 +336,17 @@ private:
           }
         }
       }
+      // Rules whose peers hold no column computed here decide nothing in
+      // the row (a focused matrix's other rows have few columns).
+      auto reaches_none = [&](PeerSetId p) {
+        return std::all_of(m_peer_columns.begin(), m_peer_columns.end(),
+                           [&](const std::vector<std::optional<Columns>>& world) { return world[p]->list.empty(); });
+      };
+      std::erase_if(info.egress_everywhere, reaches_none);
+      std::erase_if(info.egress, [&](const EgressItem& item) { return reaches_none(item.peers); });
+      for (auto& rules : info.ordered) {
+        std::erase_if(rules, [&](RuleId r) { return reaches_none(m_program.rule(r).peers); });
+      }
     }
   }
 
@@ -352,6 +363,9 @@ private:
       const Columns& subject = subject_columns(policy.subject);
       for (std::uint32_t d : subject.list) {
         set_bit(m_isolated_in.data(), d);
+      }
+      if (subject.list.empty()) {
+        continue; // its rules decide no column computed here (a focused matrix has few)
       }
       for (RuleId r : policy.rules[ingress]) {
         const CompiledRule& rule = m_program.rule(r);
@@ -370,7 +384,9 @@ private:
       const TierKind tier = t == 0 ? TierKind::admin : TierKind::baseline;
       for (PolicyId p : m_program.tier(tier, Direction::ingress)) {
         const CompiledPolicy& policy = m_program.policy(p);
-        subject_columns(policy.subject);
+        if (subject_columns(policy.subject).list.empty()) {
+          continue; // as above
+        }
         for (RuleId r : policy.rules[ingress]) {
           m_rank[r] = rank++;
           const PeerSetId peers = m_program.rule(r).peers;
