@@ -74,6 +74,21 @@ constexpr std::size_t k_peer_mask_min_rows = 4;
 
 void set_bit(Word* bits, std::size_t i) { bits[i / 64] |= Word{1} << (i % 64); }
 bool test_bit(const Word* bits, std::size_t i) { return (bits[i / 64] >> (i % 64)) & 1u; }
+// Port classes as key words: (word index, word) for each word holding some.
+using KeyWords = std::vector<std::pair<std::uint32_t, Word>>;
+
+// Appends an ascending list of port classes to words.
+void append_key_words(const std::vector<std::uint32_t>& classes, KeyWords& words) {
+  const std::size_t first = words.size();
+  for (std::uint32_t k : classes) {
+    const auto index = static_cast<std::uint32_t>(k / 64);
+    if (words.size() == first || words.back().first != index) {
+      words.emplace_back(index, 0);
+    }
+    words.back().second |= Word{1} << (k % 64);
+  }
+}
+
 void or_into(Word* target, const Word* source, std::size_t words) {
   for (std::size_t i = 0; i < words; ++i) {
     target[i] |= source[i];
@@ -118,6 +133,10 @@ public:
       m_worlds = {World{model::IpFamily::v4}, World{model::IpFamily::v6}};
     } else {
       m_worlds = {World{}};
+    }
+    for (std::size_t index = 0; index * 64 < m_k; ++index) {
+      m_everything_key.push_back(index);
+      m_everything_key.push_back(m_k - index * 64 >= 64 ? ~Word{0} : (Word{1} << (m_k - index * 64)) - 1);
     }
     m_named_class_count.assign(partition.named_port_count(), 0);
     for (std::uint32_t id = 0; id < partition.named_port_count(); ++id) {
@@ -455,6 +474,17 @@ private:
         m_base_key_classes.resize(m_base_key_start.back());
       }
     }
+    // The same as key words.
+    std::vector<std::size_t> word_start{0};
+    std::vector<std::uint32_t> column_classes;
+    for (std::size_t d = 0; d < m_columns.size(); ++d) {
+      column_classes.assign(m_base_key_classes.begin() + static_cast<std::ptrdiff_t>(m_base_key_start[d]),
+                            m_base_key_classes.begin() + static_cast<std::ptrdiff_t>(m_base_key_start[d + 1]));
+      append_key_words(column_classes, m_base_key_words);
+      word_start.push_back(m_base_key_words.size());
+    }
+    m_base_key_start = std::move(word_start);
+    std::vector<PortClassId>().swap(m_base_key_classes);
     // Port classes that the rules admitting everyone treat alike (equal
     // m_np_base rows): where ordered rows start refining (ordered_scope).
     m_base_parts.start(std::vector<std::uint32_t>(K, 0), 1);
@@ -664,9 +694,18 @@ private:
     // classes (as key words), by hash.
     std::vector<std::size_t> row_reps;
     std::vector<Word> row_classes;
+    KeyWords row_words; // row_classes as key words: [row_word_start[u], row_word_start[u + 1])
+    std::vector<std::size_t> row_word_start;
     std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> row_index;
+    // A column's key as interned: (index, word) of its key words holding
+    // some, ascending, flattened.
     std::vector<Word> key;
     std::vector<Word> keys; // per column, the port classes allowed, as key words
+    // The positions in keys (column * key words + word) that became
+    // non-zero in this row: a row's keys are read and cleared there only.
+    std::vector<std::size_t> written;
+    Bits every; // columns that pass on every port class in this row
+    std::uint32_t everything_id = k_absent; // the key of every port class, once interned
     Scope scope;
     ConnectionInterner connections;
     std::vector<Word> last_key; // intern_key's last key and its id
@@ -680,6 +719,10 @@ private:
 
   void prepare_scopes() {
     m_filter_scope.resize(m_program.port_filter_count());
+    m_covered_words.resize(m_program.port_filter_count());
+    for (PortFilterId f = 0; f < m_program.port_filter_count(); ++f) {
+      append_key_words(m_partition.covered_classes(f), m_covered_words[f]);
+    }
     // Per named port, the port classes it resolves into on some pod (once,
     // not per filter: thousands of filters times thousands of classes).
     std::vector<std::vector<PortClassId>> named_scope(m_partition.named_port_count());
@@ -1225,19 +1268,84 @@ private:
       const PortClassId global = scope.classes[k];
       state.row_classes[u * key_words + global / 64] |= Word{1} << (global % 64);
     }
+    // Each distinct row's classes as key words: its columns' keys take the
+    // words holding some, not every key word (thousands of port classes
+    // make hundreds of key words, mostly empty).
+    state.row_words.clear();
+    state.row_word_start.assign(1, 0);
+    for (std::size_t u = 0; u < state.row_reps.size(); ++u) {
+      const Word* classes = &state.row_classes[u * key_words];
+      for (std::size_t w = 0; w < key_words; ++w) {
+        if (classes[w] != 0) {
+          state.row_words.emplace_back(static_cast<std::uint32_t>(w), classes[w]);
+        }
+      }
+      state.row_word_start.push_back(state.row_words.size());
+    }
     for (std::size_t u = 0; u < state.row_reps.size(); ++u) {
       const Word* row = &rows[state.row_reps[u] * L];
-      const Word* classes = &state.row_classes[u * key_words];
+      const auto first = state.row_words.begin() + static_cast<std::ptrdiff_t>(state.row_word_start[u]);
+      const auto last = state.row_words.begin() + static_cast<std::ptrdiff_t>(state.row_word_start[u + 1]);
       for (std::size_t j = 0; j < L; ++j) {
         const std::size_t i = lanes.all ? j : lanes.words[j];
         for (Word bits = bits_at(row, j); bits != 0; bits &= bits - 1) {
-          Word* key = &state.keys[(i * 64 + static_cast<std::size_t>(std::countr_zero(bits))) * key_words];
-          for (std::size_t w = 0; w < key_words; ++w) {
-            key[w] |= classes[w];
+          const std::size_t key = (i * 64 + static_cast<std::size_t>(std::countr_zero(bits))) * key_words;
+          for (auto at = first; at != last; ++at) {
+            or_key(state, key + at->first, at->second);
           }
         }
       }
     }
+  }
+
+  // ORs bits (not 0) into state.keys[position], noting a new word.
+  static void or_key(Scratch& state, std::size_t position, Word bits) {
+    Word& word = state.keys[position];
+    if (word == 0) {
+      state.written.push_back(position);
+    }
+    word |= bits;
+  }
+
+  // Reads the row's keys, column by column in ascending order: call
+  // begin_keys, then take_key for each column with some key, then end_row.
+  static void begin_keys(Scratch& state) {
+    std::sort(state.written.begin(), state.written.end());
+  }
+
+  // The connection id of column d's key (its words cleared, at: the next
+  // written position to read), or of every port class when the row passes d
+  // on every class.
+  std::uint32_t take_key(std::size_t d, Scratch& state, std::size_t& at) const {
+    const std::size_t key_words = (m_k + 63) / 64;
+    state.key.clear();
+    while (at < state.written.size() && state.written[at] / key_words < d) {
+      state.keys[state.written[at++]] = 0; // a column with no entry (not touched)
+    }
+    for (; at < state.written.size() && state.written[at] / key_words == d; ++at) {
+      Word& word = state.keys[state.written[at]];
+      state.key.push_back(state.written[at] % key_words);
+      state.key.push_back(word);
+      word = 0;
+    }
+    if (test_bit(state.every.data(), d)) {
+      if (state.everything_id == k_absent) {
+        state.everything_id =
+            state.connections.emplace(m_everything_key, static_cast<std::uint32_t>(state.connections.size()))
+                .first->second;
+      }
+      return state.everything_id;
+    }
+    return intern_key(state);
+  }
+
+  // Call after the row's last take_key.
+  void end_row(Scratch& state, std::size_t at) const {
+    for (; at < state.written.size(); ++at) {
+      state.keys[state.written[at]] = 0;
+    }
+    state.written.clear();
+    std::fill(state.every.begin(), state.every.end(), 0);
   }
 
   // The thread's connection id of state.key. A row's columns mostly repeat
@@ -1285,7 +1393,7 @@ private:
     const std::size_t W = m_words;
     const std::size_t key_words = (m_k + 63) / 64;
     Word* touched = state.any.data();
-    auto key = [&](std::size_t d) { return &state.keys[d * key_words]; };
+    auto key = [&](std::size_t d) { return d * key_words; }; // its first position in state.keys
     for_each_peer_set(s, world, [&](PeerSetId p) {
       if (!m_peer_masks[p].empty()) {
         const std::vector<PortClassId>& classes = m_peer_scope[p];
@@ -1295,27 +1403,27 @@ private:
             for (Word bits = mask[i] & ~m_open[i] & columns[i]; bits != 0; bits &= bits - 1) {
               const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
               set_bit(touched, d);
-              key(d)[classes[r] / 64] |= Word{1} << (classes[r] % 64);
+              or_key(state, key(d) + classes[r] / 64, Word{1} << (classes[r] % 64));
             }
           }
         }
         return;
       }
       for (const IngressItem& item : m_peer_items[p]) {
-        const std::vector<PortClassId>& covered = m_partition.covered_classes(item.ports);
+        const KeyWords& covered = m_covered_words[item.ports];
         const std::span<const std::uint32_t> named = m_partition.filter_named(item.ports);
         for (std::uint32_t d : m_subject_columns[item.subject]->list) {
           if (test_bit(m_open.data(), d) || !test_bit(columns, d)) {
             continue;
           }
           set_bit(touched, d);
-          Word* k = key(d);
-          for (PortClassId c : covered) {
-            k[c / 64] |= Word{1} << (c % 64);
+          const std::size_t k = key(d);
+          for (const auto& [index, bits] : covered) {
+            or_key(state, k + index, bits);
           }
           for (const auto& [id, c] : m_partition.class_named(m_columns[d])) {
             if (std::binary_search(named.begin(), named.end(), id)) {
-              k[c / 64] |= Word{1} << (c % 64);
+              or_key(state, k + c / 64, Word{1} << (c % 64));
             }
           }
         }
@@ -1328,9 +1436,9 @@ private:
       for (Word bits = m_base_any[i] & ~m_open[i] & columns[i]; bits != 0; bits &= bits - 1) {
         const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
         set_bit(touched, d);
-        Word* k = key(d);
+        const std::size_t k = key(d);
         for (std::size_t at = m_base_key_start[d]; at < m_base_key_start[d + 1]; ++at) {
-          k[m_base_key_classes[at] / 64] |= Word{1} << (m_base_key_classes[at] % 64);
+          or_key(state, k + m_base_key_words[at].first, m_base_key_words[at].second);
         }
       }
     }
@@ -1338,15 +1446,8 @@ private:
 
   // Column d passes on every port class.
   void every_class(std::size_t d, Scratch& state) const {
-    const std::size_t key_words = (m_k + 63) / 64;
     set_bit(state.any.data(), d);
-    Word* k = &state.keys[d * key_words];
-    for (std::size_t i = 0; i < key_words; ++i) {
-      k[i] = ~Word{0};
-    }
-    if (m_k % 64 != 0) {
-      k[key_words - 1] = (Word{1} << (m_k % 64)) - 1;
-    }
+    set_bit(state.every.data(), d);
   }
 
   // A row without ordered tiers. Destinations no NetworkPolicy isolates for
@@ -1356,12 +1457,10 @@ private:
   // answer is "everything" or the rules admitting everyone (the base).
   void row_network_policy(ClassId s, Scratch& state, std::vector<MatrixEntry>& out) const {
     const std::size_t W = m_words;
-    const std::size_t key_words = (m_k + 63) / 64;
     const SourceInfo& info = m_source_info[s];
     const Families families = m_partition.families(s);
     Word* touched = state.any.data();
     std::fill_n(touched, W, 0);
-    auto key = [&](std::size_t d) { return &state.keys[d * key_words]; };
     for (std::size_t w = 0; w < m_worlds.size(); ++w) {
       const World& world = m_worlds[w];
       if (world.family && families.known() && !families.has(*world.family)) {
@@ -1432,14 +1531,15 @@ private:
       every_class(d, state);
     }
     trim(touched);
+    begin_keys(state);
+    std::size_t at = 0;
     for (std::size_t i = 0; i < W; ++i) {
       for (Word bits = touched[i]; bits != 0; bits &= bits - 1) {
         const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
-        state.key.assign(key(d), key(d) + key_words);
-        std::fill_n(key(d), key_words, 0);
-        out.push_back({m_columns[d], intern_key(state)});
+        out.push_back({m_columns[d], take_key(d, state, at)});
       }
     }
+    end_row(state, at);
   }
 
   // ---- the port classes of an ordered row --------------------------------
@@ -1542,7 +1642,6 @@ private:
       trim(&result[k * W]);
       or_into(state.any.data(), &result[k * W], W);
     }
-    const std::size_t key_words = (m_k + 63) / 64;
     // Always-allowed pairs (node-local) pass on every port class.
     for (std::uint32_t d : m_always[s]) {
       set_bit(state.any.data(), d);
@@ -1561,30 +1660,16 @@ private:
     }
     // The other columns.
     fold_into_keys(result, scope, m_all_lanes, every, state, state.part_keys.data());
-    std::optional<std::uint32_t> everything_id;
+    std::copy_n(every, W, state.every.data());
+    begin_keys(state);
+    std::size_t at = 0;
     for (std::size_t i = 0; i < W; ++i) {
-      Word bits = state.any[i];
-      while (bits != 0) {
+      for (Word bits = state.any[i]; bits != 0; bits &= bits - 1) {
         const std::size_t d = i * 64 + static_cast<std::size_t>(std::countr_zero(bits));
-        bits &= bits - 1;
-        if (test_bit(every, d)) {
-          if (!everything_id) {
-            state.key.assign(key_words, 0);
-            for (std::size_t k = 0; k < m_k; ++k) {
-              state.key[k / 64] |= Word{1} << (k % 64);
-            }
-            everything_id = state.connections.emplace(state.key, static_cast<std::uint32_t>(state.connections.size()))
-                                .first->second;
-          }
-          out.push_back({m_columns[d], *everything_id});
-          continue;
-        }
-        Word* key = &state.keys[d * key_words];
-        state.key.assign(key, key + key_words);
-        std::fill_n(key, key_words, 0);
-        out.push_back({m_columns[d], intern_key(state)});
+        out.push_back({m_columns[d], take_key(d, state, at)});
       }
     }
+    end_row(state, at);
   }
 
   const Partition& m_partition;
@@ -1609,10 +1694,13 @@ private:
   Bits m_base_any;  // columns with some bit in m_np_base
   std::vector<bool> m_base_classes; // port classes with some bit in m_np_base
   Refinement m_base_parts; // port classes with equal m_np_base rows, by the filters making them
-  // Per column d, m_np_base's port classes: m_base_key_classes[m_base_key_start[d] ..
-  // m_base_key_start[d + 1]), ascending.
+  // Per column d, m_np_base's port classes as key words: m_base_key_words
+  // [m_base_key_start[d] .. m_base_key_start[d + 1]) (m_base_key_classes: as
+  // classes, while they are gathered).
   std::vector<std::size_t> m_base_key_start;
   std::vector<PortClassId> m_base_key_classes;
+  KeyWords m_base_key_words;
+  std::vector<Word> m_everything_key; // every port class, as an interned key
   // Per peer set with a mask: its ingress rules' port classes.
   std::vector<std::vector<PortClassId>> m_peer_scope;
   std::vector<std::vector<IngressItem>> m_peer_items; // NetworkPolicy ingress rules by peer set
@@ -1622,6 +1710,7 @@ private:
   std::vector<RuleId> m_rank;
   std::vector<std::vector<std::uint32_t>> m_always; // per source class: columns
   std::vector<std::size_t> m_named_class_count;     // per named port: classes it resolves on
+  std::vector<KeyWords> m_covered_words; // per filter: covered_classes as key words
   std::vector<std::vector<PortClassId>> m_filter_scope;  // per filter: port classes it can admit
   Scope m_full_scope;
   Lanes m_all_lanes; // every column word
@@ -1656,6 +1745,7 @@ void Bulk::run(std::vector<std::vector<MatrixEntry>>& rows,
     state.any.assign(m_words, 0);
     state.reach.assign(m_words, 0);
     state.keys.assign(m_columns.size() * ((m_k + 63) / 64), 0);
+    state.every.assign(m_words, 0);
     for (;;) {
       const std::size_t begin = next.fetch_add(chunk);
       if (begin >= m_sources.size()) {
@@ -1680,25 +1770,40 @@ void Bulk::run(std::vector<std::vector<MatrixEntry>>& rows,
       thread.join();
     }
   }
-  // Merge the per-thread connection tables; id 0 is "none".
+  // Merge the per-thread connection tables; id 0 is "none". Ids follow the
+  // keys' order, not the threads' or the tables': the same answer whatever
+  // rows each thread took.
+  std::vector<const std::vector<Word>*> keys;
+  for (unsigned t = 0; t < threads; ++t) {
+    for (const auto& [key, local] : states[t].connections) {
+      keys.push_back(&key);
+    }
+  }
+  std::sort(keys.begin(), keys.end(), [](const std::vector<Word>* a, const std::vector<Word>* b) { return *a < *b; });
+  keys.erase(std::unique(keys.begin(), keys.end(),
+                         [](const std::vector<Word>* a, const std::vector<Word>* b) { return *a == *b; }),
+             keys.end());
   connections.assign(1, ConnectionSet::none());
   ConnectionInterner global;
-  global.emplace(std::vector<Word>((m_k + 63) / 64, 0), 0);
+  global.emplace(std::vector<Word>{}, 0); // no key word: nothing
+  for (const std::vector<Word>* key : keys) {
+    if (!global.emplace(*key, static_cast<std::uint32_t>(connections.size())).second) {
+      continue; // nothing
+    }
+    ConnectionSet set;
+    for (std::size_t at = 0; at < key->size(); at += 2) {
+      for (Word bits = (*key)[at + 1]; bits != 0; bits &= bits - 1) {
+        const std::size_t k = (*key)[at] * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+        set.unite(m_partition.port_class(static_cast<PortClassId>(k)));
+      }
+    }
+    connections.push_back(std::move(set));
+  }
   std::vector<std::vector<std::uint32_t>> remap(threads);
   for (unsigned t = 0; t < threads; ++t) {
     remap[t].resize(states[t].connections.size());
     for (const auto& [key, local] : states[t].connections) {
-      const auto [it, inserted] = global.emplace(key, static_cast<std::uint32_t>(connections.size()));
-      if (inserted) {
-        ConnectionSet set;
-        for (std::size_t k = 0; k < m_k; ++k) {
-          if ((key[k / 64] >> (k % 64)) & 1u) {
-            set.unite(m_partition.port_class(static_cast<PortClassId>(k)));
-          }
-        }
-        connections.push_back(std::move(set));
-      }
-      remap[t][local] = it->second;
+      remap[t][local] = global.at(key);
     }
   }
   for (ClassId s : m_sources) {
