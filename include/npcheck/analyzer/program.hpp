@@ -309,9 +309,10 @@ public:
   const std::vector<std::uint32_t>& address_members(PeerSetId peers, model::IpFamily family) const;
   // All of the above at once.
   const Membership& membership() const;
-  // The members among a scope's candidates only (computed on each call): a
-  // list holds no workload outside its candidates, and every candidate that
-  // is a member. The cost grows with the candidates, not with the cluster.
+  // The members among a scope's candidates (computed on each call): a list
+  // holds every candidate that is a member, and other members only where
+  // finding them all costs less than testing the candidates. The cost grows
+  // with the candidates, not with the cluster.
   Membership membership(const MembershipScope& scope) const;
 
 private:
