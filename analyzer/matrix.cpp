@@ -1616,6 +1616,11 @@ private:
     const Scope& scope = ordered_scope(s, state);
     const std::size_t K = scope.classes.size();
     const Families families = m_partition.families(s);
+    // One row of every column word per part (and a row for `every` below),
+    // grown as parts require: not every port class times every column.
+    for (Bits* bits : {&state.egress, &state.ingress, &state.rule, &state.result}) {
+      grow(*bits, std::max<std::size_t>(K, 1) * W);
+    }
     std::fill(state.any.begin(), state.any.end(), 0);
     Word* result = state.result.data();
     std::fill_n(result, K * W, 0);
@@ -1737,11 +1742,6 @@ void Bulk::run(std::vector<std::vector<MatrixEntry>>& rows,
   std::atomic<std::size_t> next{0};
   auto work = [&](unsigned t) {
     Scratch& state = states[t];
-    if (m_ordered) { // ordered rows hold every port class and column word
-      for (Bits* bits : {&state.egress, &state.ingress, &state.rule, &state.result}) {
-        bits->assign(m_k * m_words, 0);
-      }
-    }
     state.any.assign(m_words, 0);
     state.reach.assign(m_words, 0);
     state.keys.assign(m_columns.size() * ((m_k + 63) / 64), 0);
