@@ -230,7 +230,9 @@ TEST_CASE("Matrix::compute with chosen sources and destinations") {
   using Classes = analyzer::MatrixOptions::Classes;
   int mismatches = 0;
   std::size_t full_classes = 0;
+  std::size_t whole_classes = 0;
   std::size_t whole_sources_classes = 0;
+  std::size_t scoped_classes = 0;
   for (unsigned seed = 1; seed <= testing::property_seeds(320); ++seed) {
     RandomCluster random(seed);
     const model::Inventory inventory = random.cluster();
@@ -282,14 +284,18 @@ TEST_CASE("Matrix::compute with chosen sources and destinations") {
                              << " is not the whole partition's");
         }
       }
-      if (classes == Classes::whole_sources) {
-        whole_sources_classes += part.class_count();
-      }
+      (classes == Classes::whole_sources ? whole_sources_classes : classes == Classes::scoped ? scoped_classes
+                                                                                              : whole_classes) +=
+          part.class_count();
     }
     full_classes += full.class_count();
   }
   CHECK(mismatches == 0);
-  CHECK(whole_sources_classes < full_classes); // destinations only are told apart less
+  // Only the chosen pairs' ends are told apart: fewer classes, and never more
+  // with the sources' classes whole.
+  CHECK(whole_classes == full_classes);
+  CHECK(whole_sources_classes <= full_classes);
+  CHECK(scoped_classes < whole_sources_classes);
 }
 
 TEST_CASE("Matrix::compute") {
