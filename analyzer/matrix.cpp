@@ -421,18 +421,7 @@ private:
     // Only the port classes those rules can admit get a row: the others'
     // rows would be empty, and port classes times columns reach gigabytes.
     m_base_scope.local.assign(K, k_absent);
-    for (const IngressItem& item : everything_items) {
-      for (PortClassId k : filter_scope(item.ports)) {
-        if (m_base_scope.local[k] == k_absent) {
-          m_base_scope.local[k] = 0;
-          m_base_scope.classes.push_back(k);
-        }
-      }
-    }
-    in_order(m_base_scope.classes, m_base_scope.local);
-    for (std::uint32_t r = 0; r < m_base_scope.classes.size(); ++r) {
-      m_base_scope.local[m_base_scope.classes[r]] = r;
-    }
+    unite_filter_scopes(everything_items, m_base_scope);
     m_np_base.assign(m_base_scope.classes.size() * W, 0);
     for (const IngressItem& item : everything_items) {
       add(m_np_base.data(), subject_columns(item.subject), item.ports, m_base_scope, m_all_lanes);
@@ -762,7 +751,15 @@ private:
       scope.local[k] = k_absent;
     }
     scope.classes.clear();
-    for (const EgressItem& item : info.egress) {
+    unite_filter_scopes(info.egress, scope);
+    return scope;
+  }
+
+  // Makes scope (empty, its local all k_absent) the port classes that the
+  // items' filters can admit, ascending.
+  template <typename Items>
+  void unite_filter_scopes(const Items& items, Scope& scope) const {
+    for (const auto& item : items) {
       for (PortClassId k : filter_scope(item.ports)) {
         if (scope.local[k] == k_absent) {
           scope.local[k] = 0;
@@ -774,7 +771,6 @@ private:
     for (std::uint32_t i = 0; i < scope.classes.size(); ++i) {
       scope.local[scope.classes[i]] = i;
     }
-    return scope;
   }
 
   // Sorts distinct port classes, which marks holds as not k_absent: by
