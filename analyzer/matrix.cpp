@@ -78,7 +78,7 @@ bool test_bit(const Word* bits, std::size_t i) { return (bits[i / 64] >> (i % 64
 using KeyWords = std::vector<std::pair<std::uint32_t, Word>>;
 
 // Appends an ascending list of port classes to words.
-void append_key_words(const std::vector<std::uint32_t>& classes, KeyWords& words) {
+void append_key_words(std::span<const std::uint32_t> classes, KeyWords& words) {
   const std::size_t first = words.size();
   for (std::uint32_t k : classes) {
     const auto index = static_cast<std::uint32_t>(k / 64);
@@ -465,11 +465,9 @@ private:
     }
     // The same as key words.
     std::vector<std::size_t> word_start{0};
-    std::vector<std::uint32_t> column_classes;
     for (std::size_t d = 0; d < m_columns.size(); ++d) {
-      column_classes.assign(m_base_key_classes.begin() + static_cast<std::ptrdiff_t>(m_base_key_start[d]),
-                            m_base_key_classes.begin() + static_cast<std::ptrdiff_t>(m_base_key_start[d + 1]));
-      append_key_words(column_classes, m_base_key_words);
+      append_key_words(std::span(m_base_key_classes).subspan(m_base_key_start[d], m_base_key_start[d + 1] - m_base_key_start[d]),
+                       m_base_key_words);
       word_start.push_back(m_base_key_words.size());
     }
     m_base_key_start = std::move(word_start);
@@ -503,19 +501,9 @@ private:
       if (sources_in[p] < k_peer_mask_min_rows || m_peer_items[p].empty()) {
         continue;
       }
-      std::vector<PortClassId>& classes = m_peer_scope[p];
-      for (const IngressItem& item : m_peer_items[p]) {
-        for (PortClassId k : filter_scope(item.ports)) {
-          if (scope.local[k] == k_absent) {
-            scope.local[k] = 0;
-            classes.push_back(k);
-          }
-        }
-      }
-      in_order(classes, scope.local);
-      for (PortClassId k : classes) {
-        scope.local[k] = k_absent;
-      }
+      scope.classes.clear();
+      unite_filter_scopes(m_peer_items[p], scope);
+      const std::vector<PortClassId>& classes = scope.classes;
       // A mask holds one row per port class the peer set's rules can admit.
       // Worth it when several rows would otherwise walk the same items again.
       // Dense when a row would OR fewer words than it sets bits item by item.
@@ -524,17 +512,13 @@ private:
       for (const IngressItem& item : m_peer_items[p]) {
         sparse += m_subject_columns[item.subject]->list.size() * filter_scope(item.ports).size();
       }
-      if (bytes > budget || classes.size() * W >= sparse) {
-        continue;
-      }
-      budget -= bytes;
-      scope.classes = classes;
-      for (std::uint32_t i = 0; i < classes.size(); ++i) {
-        scope.local[classes[i]] = i;
-      }
-      m_peer_masks[p].assign(classes.size() * W, 0);
-      for (const IngressItem& item : m_peer_items[p]) {
-        add(m_peer_masks[p].data(), *m_subject_columns[item.subject], item.ports, scope, m_all_lanes);
+      if (bytes <= budget && classes.size() * W < sparse) {
+        budget -= bytes;
+        m_peer_scope[p] = classes;
+        m_peer_masks[p].assign(classes.size() * W, 0);
+        for (const IngressItem& item : m_peer_items[p]) {
+          add(m_peer_masks[p].data(), *m_subject_columns[item.subject], item.ports, scope, m_all_lanes);
+        }
       }
       for (PortClassId k : classes) {
         scope.local[k] = k_absent;

@@ -132,13 +132,16 @@ std::vector<SelectionId> subject_selections(const Program& program) {
 
 // Refines by every set the classes come from: subject selections, and each
 // peer set's members through selectors and through addresses per family.
+// With found_in, only by the sets it looked for among every workload.
 void refine_by_members(Refinement& refinement, const Program& program, const Membership& members,
-                       const std::vector<SelectionId>& subjects) {
+                       const std::vector<SelectionId>& subjects, const MembershipScope* found_in = nullptr) {
   for (SelectionId s : subjects) {
-    refinement.refine(members.selections[s]);
+    if (found_in == nullptr || found_in->selections[s] == nullptr) {
+      refinement.refine(members.selections[s]);
+    }
   }
   for (PeerSetId p = 0; p < program.peer_set_count(); ++p) {
-    if (program.peer_set(p).everything) {
+    if (program.peer_set(p).everything || (found_in != nullptr && found_in->peer_sets[p] != nullptr)) {
       continue;
     }
     refinement.refine(members.peer_selectors[p]);
@@ -314,19 +317,7 @@ std::optional<Membership> Partition::scoped_membership(const PartitionScope& sco
     }
   }
   Refinement everywhere(n);
-  for (const std::vector<SelectionId> subjects = subject_selections(program); SelectionId s : subjects) {
-    if (membership_scope.selections[s] == nullptr) {
-      everywhere.refine(result.selections[s]);
-    }
-  }
-  for (PeerSetId p = 0; p < program.peer_set_count(); ++p) {
-    if (membership_scope.peer_sets[p] == nullptr && !program.peer_set(p).everything) {
-      everywhere.refine(result.peer_selectors[p]);
-      for (const std::vector<std::uint32_t>& list : result.peer_addresses[p]) {
-        everywhere.refine(list);
-      }
-    }
-  }
+  refine_by_members(everywhere, program, result, subject_selections(program), &membership_scope);
   std::vector<bool> part_has_source(everywhere.part_count(), false);
   for (std::size_t w = 0; w < n; ++w) {
     part_has_source[everywhere.part(w)] = part_has_source[everywhere.part(w)] || is_source[w];
